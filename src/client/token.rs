@@ -1,0 +1,379 @@
+//! The Sobot token (`get_token`, identical in the Messenger and LINE
+//! documents): the signature, the request, and the decoding of its answer.
+
+use crate::api::{self, GET_TOKEN};
+use crate::client::{Clock, HttpRequest, HttpResponse, Transport, TransportError};
+use crate::error::Error;
+use crate::model::{Envelope, TokenItem};
+use crate::validate::{is_http_url, Violation};
+use md5::{Digest, Md5};
+use std::fmt;
+
+/// The default base URL (Sobot's Singapore host). Sobot runs regional hosts.
+pub const DEFAULT_BASE_URL: &str = "https://sg.sobot.com";
+
+/// `md5(appid + create_time + app_key)` as 32 lowercase hex digits.
+///
+/// The document's example: `sign("1", "1569397773", "2")` is
+/// `258eec3118705112b2c53dc8043d4d34`.
+pub fn sign(appid: &str, create_time: &str, app_key: &str) -> String {
+    let mut h = Md5::new();
+    h.update(appid.as_bytes());
+    h.update(create_time.as_bytes());
+    h.update(app_key.as_bytes());
+    let digest = h.finalize();
+    let mut out = String::with_capacity(32);
+    crate::hex::push_lower(&mut out, &digest);
+    out
+}
+
+/// The credentials of a Sobot app. `Debug` never shows the key.
+#[derive(Clone)]
+pub struct Credentials {
+    /// The app id (`appid`).
+    pub app_id: String,
+    /// The app key; it leaves the process only inside the md5 `sign`.
+    pub app_key: String,
+    /// The base URL, e.g. [`DEFAULT_BASE_URL`].
+    pub base_url: String,
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("app_id", &self.app_id)
+            .field("app_key", &"<redacted>")
+            .field("base_url", &self.base_url)
+            .finish()
+    }
+}
+
+impl Credentials {
+    /// Every problem with the credentials, named by their JS option names.
+    pub fn violations(&self) -> Vec<Violation> {
+        let mut v = Vec::new();
+        if self.app_id.trim().is_empty() {
+            v.push(Violation::required("appId"));
+        }
+        if self.app_key.is_empty() {
+            v.push(Violation::required("appKey"));
+        }
+        if !is_http_url(&self.base_url) {
+            v.push(Violation::format(
+                "baseUrl",
+                "an http(s) URL",
+                Some(self.base_url.clone().into()),
+            ));
+        }
+        v
+    }
+}
+
+/// A token with its lifetime.
+#[derive(Clone, PartialEq)]
+pub struct Token {
+    /// The token for the `token` header.
+    pub token: String,
+    /// Lifetime in seconds, as the platform gave it.
+    pub expires_in: u64,
+    /// When it expires, in milliseconds since the Unix epoch.
+    pub expires_at_ms: u64,
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Token")
+            .field("token", &"<redacted>")
+            .field("expires_in", &self.expires_in)
+            .field("expires_at_ms", &self.expires_at_ms)
+            .finish()
+    }
+}
+
+/// The `get_token` request for `creds` at `now_ms`.
+pub fn token_request(creds: &Credentials, now_ms: u64) -> HttpRequest {
+    let create_time = (now_ms / 1000).to_string();
+    let sig = sign(&creds.app_id, &create_time, &creds.app_key);
+    HttpRequest {
+        method: GET_TOKEN.method.as_str(),
+        url: api::url(
+            &creds.base_url,
+            GET_TOKEN.path,
+            &[
+                ("appid", &creds.app_id),
+                ("create_time", &create_time),
+                ("sign", &sig),
+            ],
+        ),
+        headers: Vec::new(),
+        body: None,
+    }
+}
+
+/// Whether a `ret_code` of the token endpoint can succeed when repeated.
+fn token_code_retryable(code: &str) -> bool {
+    // 999999 is "系统未知异常" (unknown system error): transient by its nature.
+    code == "999999"
+}
+
+/// Decodes a `get_token` answer received at `now_ms`.
+pub fn decode_token_response(resp: &HttpResponse, now_ms: u64) -> Result<Token, Error> {
+    let ok_status = (200..300).contains(&resp.status);
+    let env: Envelope<TokenItem> = match serde_json::from_slice(&resp.body) {
+        Ok(env) => env,
+        Err(e) if ok_status => {
+            return Err(Error::decode(
+                format!(
+                    "the get_token answer (HTTP {}) is not the documented JSON: {e}",
+                    resp.status
+                ),
+                Some(resp.status),
+            )
+            .at(GET_TOKEN.name))
+        }
+        Err(_) => return Err(Error::http(resp.status).at(GET_TOKEN.name)),
+    };
+    if !env.is_success() {
+        let msg = env.ret_msg.unwrap_or_default();
+        let retryable = token_code_retryable(&env.ret_code);
+        let mut e = Error::api(env.ret_code, msg, retryable).at(GET_TOKEN.name);
+        e.status = Some(resp.status);
+        return Err(e);
+    }
+    let Some(item) = env.item else {
+        return Err(Error::decode(
+            "the get_token answer has ret_code 000000 but no item",
+            Some(resp.status),
+        )
+        .at(GET_TOKEN.name));
+    };
+    if item.token.is_empty() {
+        return Err(
+            Error::decode("the get_token answer has an empty token", Some(resp.status))
+                .at(GET_TOKEN.name),
+        );
+    }
+    let expires_in: u64 = item.expires_in.trim().parse().map_err(|_| {
+        Error::decode(
+            format!(
+                "the get_token answer's expires_in is not a whole number of seconds: {:?}",
+                item.expires_in
+            ),
+            Some(resp.status),
+        )
+        .at(GET_TOKEN.name)
+    })?;
+    Ok(Token {
+        token: item.token,
+        expires_in,
+        expires_at_ms: now_ms.saturating_add(expires_in.saturating_mul(1000)),
+    })
+}
+
+/// Maps a transport failure to the crate's error.
+pub fn transport_error(e: TransportError, endpoint: &'static str) -> Error {
+    match e {
+        TransportError::Network(m) => Error::network(m).at(endpoint),
+        TransportError::Timeout => Error::timeout("the call timed out").at(endpoint),
+    }
+}
+
+/// Gets a new token. Validates `creds` first: nothing is sent when they are
+/// invalid. Each call invalidates the previous token (both documents say so).
+pub async fn fetch_token<T: Transport, C: Clock>(
+    transport: &T,
+    clock: &C,
+    creds: &Credentials,
+) -> Result<Token, Error> {
+    let violations = creds.violations();
+    if !violations.is_empty() {
+        return Err(Error::validation(violations).at(GET_TOKEN.name));
+    }
+    let req = token_request(creds, clock.now_ms());
+    let resp = transport
+        .send(req)
+        .await
+        .map_err(|e| transport_error(e, GET_TOKEN.name))?;
+    decode_token_response(&resp, clock.now_ms())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+    use std::cell::RefCell;
+
+    struct FixedClock(u64);
+    impl Clock for FixedClock {
+        fn now_ms(&self) -> u64 {
+            self.0
+        }
+    }
+
+    struct Fake {
+        answer: Result<HttpResponse, TransportError>,
+        seen: RefCell<Vec<HttpRequest>>,
+    }
+    impl Fake {
+        fn answering(status: u16, body: &str) -> Self {
+            Fake {
+                answer: Ok(HttpResponse {
+                    status,
+                    retry_after: None,
+                    body: body.as_bytes().to_vec(),
+                }),
+                seen: RefCell::new(Vec::new()),
+            }
+        }
+    }
+    impl Transport for Fake {
+        async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+            self.seen.borrow_mut().push(request);
+            self.answer.clone()
+        }
+    }
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
+        fn noop(_: *const ()) {}
+        fn clone(p: *const ()) -> RawWaker {
+            RawWaker::new(p, &VTABLE)
+        }
+        static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, noop, noop, noop);
+        let waker = unsafe { Waker::from_raw(RawWaker::new(std::ptr::null(), &VTABLE)) };
+        let mut cx = Context::from_waker(&waker);
+        let mut f = std::pin::pin!(f);
+        loop {
+            if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+                return v;
+            }
+        }
+    }
+
+    fn creds(app_id: &str, app_key: &str) -> Credentials {
+        Credentials {
+            app_id: app_id.into(),
+            app_key: app_key.into(),
+            base_url: "http://127.0.0.1:9/".into(),
+        }
+    }
+
+    const OK: &str = r#"{"item":{"token":"4ac37cb2e9c740dba4b75a34d5358802","expires_in":"86400"},"ret_code":"000000","ret_msg":"操作成功"}"#;
+
+    #[test]
+    fn sign_matches_the_document() {
+        assert_eq!(
+            sign("1", "1569397773", "2"),
+            "258eec3118705112b2c53dc8043d4d34"
+        );
+    }
+
+    #[test]
+    fn request_carries_sign_not_key() {
+        let req = token_request(&creds("app 1", "SECRETKEY"), 1_569_397_773_999);
+        assert_eq!(req.method, "GET");
+        let expected_sign = sign("app 1", "1569397773", "SECRETKEY");
+        assert_eq!(
+            req.url,
+            format!(
+                "http://127.0.0.1:9/api/get_token?appid=app%201&create_time=1569397773&sign={expected_sign}"
+            )
+        );
+        assert!(!req.url.contains("SECRETKEY"));
+    }
+
+    #[test]
+    fn gets_a_token() {
+        let t = Fake::answering(200, OK);
+        let tok = block_on(fetch_token(&t, &FixedClock(1_000), &creds("1", "2"))).unwrap();
+        assert_eq!(tok.token, "4ac37cb2e9c740dba4b75a34d5358802");
+        assert_eq!(tok.expires_in, 86_400);
+        assert_eq!(tok.expires_at_ms, 1_000 + 86_400_000);
+        assert_eq!(t.seen.borrow().len(), 1);
+        assert!(!format!("{tok:?}").contains("4ac37cb2"));
+    }
+
+    #[test]
+    fn numeric_expires_in_is_accepted() {
+        let body = r#"{"item":{"token":"t","expires_in":7200},"ret_code":"000000"}"#;
+        let t = Fake::answering(200, body);
+        let tok = block_on(fetch_token(&t, &FixedClock(0), &creds("1", "2"))).unwrap();
+        assert_eq!(tok.expires_in, 7200);
+    }
+
+    #[test]
+    fn empty_credentials_send_nothing() {
+        let t = Fake::answering(200, OK);
+        let e = block_on(fetch_token(&t, &FixedClock(0), &creds("", ""))).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Validation);
+        let paths: Vec<&str> = e.violations.iter().map(|v| v.path.as_str()).collect();
+        assert_eq!(paths, ["appId", "appKey"]);
+        assert!(t.seen.borrow().is_empty());
+        let mut c = creds("1", "2");
+        c.base_url = "sg.sobot.com".into();
+        let e = block_on(fetch_token(&t, &FixedClock(0), &c)).unwrap_err();
+        assert_eq!(e.violations[0].path, "baseUrl");
+        assert!(t.seen.borrow().is_empty());
+    }
+
+    #[test]
+    fn network_failure() {
+        let t = Fake {
+            answer: Err(TransportError::Network("connection refused".into())),
+            seen: RefCell::new(Vec::new()),
+        };
+        let e = block_on(fetch_token(&t, &FixedClock(0), &creds("1", "KEY"))).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Network);
+        assert!(e.retryable);
+        assert_eq!(e.endpoint, Some("get_token"));
+    }
+
+    #[test]
+    fn not_json_is_decode_with_status() {
+        let t = Fake::answering(200, "<html>oops</html>");
+        let e = block_on(fetch_token(&t, &FixedClock(0), &creds("1", "2"))).unwrap_err();
+        assert_eq!((e.kind, e.status), (ErrorKind::Decode, Some(200)));
+        assert!(e.message.contains("HTTP 200"));
+    }
+
+    #[test]
+    fn error_status_without_envelope_is_http() {
+        let t = Fake::answering(502, "<html>bad gateway</html>");
+        let e = block_on(fetch_token(&t, &FixedClock(0), &creds("1", "2"))).unwrap_err();
+        assert_eq!(
+            (e.kind, e.status, e.retryable),
+            (ErrorKind::Http, Some(502), true)
+        );
+    }
+
+    #[test]
+    fn ret_code_is_api_error() {
+        let t = Fake::answering(
+            200,
+            r#"{"ret_code":"900002","ret_msg":"token 已失效,请重新获取"}"#,
+        );
+        let e = block_on(fetch_token(&t, &FixedClock(0), &creds("1", "KEY2"))).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Api);
+        assert_eq!(e.code.as_deref(), Some("900002"));
+        assert_eq!(e.message, "token 已失效,请重新获取");
+        assert!(!e.message.contains("KEY2"));
+    }
+
+    #[test]
+    fn success_without_item_or_with_bad_expiry_is_decode() {
+        for body in [
+            r#"{"ret_code":"000000","ret_msg":"ok"}"#,
+            r#"{"ret_code":"000000","item":{"token":"t","expires_in":"soon"}}"#,
+            r#"{"ret_code":"000000","item":{"token":"","expires_in":"1"}}"#,
+        ] {
+            let t = Fake::answering(200, body);
+            let e = block_on(fetch_token(&t, &FixedClock(0), &creds("1", "2"))).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Decode, "{body}");
+        }
+    }
+
+    #[test]
+    fn credentials_debug_hides_the_key() {
+        assert!(!format!("{:?}", creds("1", "TOPSECRET")).contains("TOPSECRET"));
+    }
+}

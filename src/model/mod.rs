@@ -1,0 +1,12 @@
+//! Plain data: serde types for the requests, responses and webhook payloads of
+//! the three API documents, with the documents' wire names kept exactly.
+//!
+//! Where a document contradicts itself, types decode leniently and encode
+//! exactly as the document's tables say (see `docs/decisions.md`).
+
+pub mod envelope;
+pub mod lenient;
+pub mod token;
+
+pub use envelope::{Envelope, SUCCESS_CODE};
+pub use token::TokenItem;
