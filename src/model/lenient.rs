@@ -63,6 +63,99 @@ pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
     d.deserialize_option(Opt)
 }
 
+struct IntOrString;
+
+impl<'de> Visitor<'de> for IntOrString {
+    type Value = i64;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an integer or a string of decimal digits")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<i64, E> {
+        Ok(v)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
+        i64::try_from(v).map_err(|_| E::custom("integer out of range"))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<i64, E> {
+        // Integral values within the exactly representable range only.
+        if v.fract() == 0.0 && v.abs() <= 9_007_199_254_740_992.0 {
+            Ok(v as i64)
+        } else {
+            Err(E::custom("not an integer"))
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<i64, E> {
+        v.trim()
+            .parse::<i64>()
+            .map_err(|_| E::custom(format!("not an integer: {v:?}")))
+    }
+}
+
+/// Decodes a field documented as a number (`Long`, `Integer`) that may arrive
+/// as a string of digits.
+pub fn int<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    d.deserialize_any(IntOrString)
+}
+
+/// Like [`int`], for optional fields: `null`, absence and `""` give `None`.
+pub fn opt_int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    struct Opt;
+    impl<'de> Visitor<'de> for Opt {
+        type Value = Option<i64>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an integer, a string of digits or null")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(OptInner)
+        }
+    }
+    struct OptInner;
+    impl<'de> Visitor<'de> for OptInner {
+        type Value = Option<i64>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an integer or a string of digits")
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            IntOrString.visit_i64(v).map(Some)
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            IntOrString.visit_u64(v).map(Some)
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            IntOrString.visit_f64(v).map(Some)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            if v.trim().is_empty() {
+                Ok(None)
+            } else {
+                IntOrString.visit_str(v).map(Some)
+            }
+        }
+    }
+    d.deserialize_option(Opt)
+}
+
+/// Decodes `null` as the type's default (an answer's empty list may be `null`).
+pub fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::Deserialize<'de> + Default,
+{
+    let v: Option<T> = serde::Deserialize::deserialize(d)?;
+    Ok(v.unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
@@ -83,6 +176,31 @@ mod tests {
         assert_eq!((t.a.as_str(), t.b), ("86400", None));
         let t: T = serde_json::from_str(r#"{"a":-1}"#).unwrap();
         assert_eq!(t.a, "-1");
+    }
+
+    #[derive(Deserialize)]
+    struct N {
+        #[serde(deserialize_with = "super::int")]
+        a: i64,
+        #[serde(default, deserialize_with = "super::opt_int")]
+        b: Option<i64>,
+        #[serde(default, deserialize_with = "super::null_as_default")]
+        c: Vec<u8>,
+    }
+
+    #[test]
+    fn numbers_accept_digit_strings() {
+        let n: N =
+            serde_json::from_str(r#"{"a":"1714295033250","b":1715155761777,"c":null}"#).unwrap();
+        assert_eq!(
+            (n.a, n.b, n.c.len()),
+            (1714295033250, Some(1715155761777), 0)
+        );
+        let n: N = serde_json::from_str(r#"{"a":3.0,"b":""}"#).unwrap();
+        assert_eq!((n.a, n.b), (3, None));
+        assert!(serde_json::from_str::<N>(r#"{"a":"x"}"#).is_err());
+        assert!(serde_json::from_str::<N>(r#"{"a":1.5}"#).is_err());
+        assert!(serde_json::from_str::<N>(r#"{"a":1,"b":true}"#).is_err());
     }
 
     #[test]

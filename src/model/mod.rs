@@ -4,9 +4,14 @@
 //! Where a document contradicts itself, types decode leniently and encode
 //! exactly as the document's tables say (see `docs/decisions.md`).
 
+pub mod catalogue;
+pub mod enums;
 pub mod envelope;
+pub mod graph;
 pub mod lenient;
+pub mod line;
+pub mod messenger;
 pub mod token;
 
-pub use envelope::{Envelope, SUCCESS_CODE};
+pub use envelope::{Envelope, Paged, SUCCESS_CODE};
 pub use token::TokenItem;

@@ -3,26 +3,57 @@
 //! Validation never stops at the first problem: it returns every
 //! [`Violation`] at once, each with a JSON path, the rule, the limit and the
 //! actual value, so a caller can show all of them together.
+//!
+//! Validators take the request as JSON exactly as the documents show it
+//! (`serde_json::Value`), so a wrong type is a violation with a path rather
+//! than a decode error, and no input can make them panic. Every limit lives in
+//! [`limits`]; characters are counted as [`text::char_count`] says (UTF-16
+//! code units). Fields the documents do not list are violations too
+//! (`unknown_field`): the typed model would drop them silently when encoding.
 
+pub mod check;
+pub mod graph;
+pub mod limits;
+pub mod line;
+pub mod messenger;
+pub mod text;
+
+use limits::Limit;
 use serde::Serialize;
 use serde_json::Value;
 
+#[cfg(target_arch = "wasm32")]
+use tsify::Tsify;
+
 /// One broken rule of a request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
 pub struct Violation {
     /// JSON path of the offending field, e.g. `payload.elements[1].buttons`.
     pub path: String,
-    /// The rule's name, e.g. `required` or `max_length`.
+    /// The rule's name: `required`, `type`, `format`, `unknown_field`,
+    /// `max_length`, `min_items`, `max_items`, `min`, `max`, `one_of`,
+    /// `exactly_one`, `only_with`, `min_properties`, `range_order`, `immutable`.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "ViolationRule"))]
     pub rule: &'static str,
-    /// The limit the rule sets, when it has one.
+    /// The limit the rule sets, when it has one (a number, a name, or the allowed values).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "number | string | string[]"))]
     pub limit: Option<Value>,
-    /// The value found, when showing it helps (never a secret).
+    /// The value found, when showing it helps (a length or count for size rules; never a secret).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "unknown"))]
     pub actual: Option<Value>,
     /// A sentence for people, naming the field and the rule.
     pub message: String,
+    /// The `ret_code` the platform answers for this problem, where the documents give one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    pub code: Option<&'static str>,
 }
+
+/// The rule names a [`Violation`] can carry, as a TypeScript type.
+pub const RULES_TS: &str = "/** The rule a violation broke. */\nexport type ViolationRule = \"required\" | \"type\" | \"format\" | \"unknown_field\" | \"max_length\" | \"min_items\" | \"max_items\" | \"min\" | \"max\" | \"one_of\" | \"exactly_one\" | \"only_with\" | \"min_properties\" | \"range_order\" | \"immutable\";\n";
 
 impl Violation {
     /// A required field is missing or empty.
@@ -33,6 +64,7 @@ impl Violation {
             limit: None,
             actual: None,
             message: format!("{path} is required and must not be empty"),
+            code: None,
         }
     }
 
@@ -44,6 +76,7 @@ impl Violation {
             limit: Some(Value::from(expected)),
             actual: Some(Value::from(actual)),
             message: format!("{path} must be {expected}, got {actual}"),
+            code: None,
         }
     }
 
@@ -55,8 +88,198 @@ impl Violation {
             limit: Some(Value::from(expected)),
             actual,
             message: format!("{path} must be {expected}"),
+            code: None,
         }
     }
+
+    /// Sets the platform code the problem corresponds to.
+    pub fn with_code(mut self, code: Option<&'static str>) -> Self {
+        if code.is_some() {
+            self.code = code;
+        }
+        self
+    }
+
+    fn new(
+        path: &str,
+        rule: &'static str,
+        limit: Option<Value>,
+        actual: Option<Value>,
+        message: String,
+    ) -> Self {
+        Violation {
+            path: path.to_owned(),
+            rule,
+            limit,
+            actual,
+            message,
+            code: None,
+        }
+    }
+
+    /// A field the documents do not list for this object.
+    pub fn unknown_field(path: &str, allowed: &[&str]) -> Self {
+        Violation::new(
+            path,
+            "unknown_field",
+            Some(Value::from(allowed.to_vec())),
+            None,
+            format!(
+                "{path} is not a field of this request (allowed here: {})",
+                allowed.join(", ")
+            ),
+        )
+    }
+
+    /// A text longer than its limit; `actual` is its length.
+    pub fn max_length(path: &str, limit: &Limit, actual: usize) -> Self {
+        Violation::new(
+            path,
+            "max_length",
+            Some(Value::from(limit.value)),
+            Some(Value::from(actual)),
+            format!(
+                "{path} must be at most {} characters (UTF-16 code units), got {actual}",
+                limit.value
+            ),
+        )
+    }
+
+    /// An array with too few (`min_items`) or too many (`max_items`) items.
+    pub fn count(path: &str, rule: &'static str, limit: &Limit, actual: usize) -> Self {
+        let bound = if rule == "min_items" {
+            "at least"
+        } else {
+            "at most"
+        };
+        Violation::new(
+            path,
+            rule,
+            Some(Value::from(limit.value)),
+            Some(Value::from(actual)),
+            format!(
+                "{path} must have {bound} {} items, got {actual}",
+                limit.value
+            ),
+        )
+    }
+
+    /// An integer below (`min`) or above (`max`) its bound.
+    pub fn bound(path: &str, rule: &'static str, limit: &Limit, actual: i64) -> Self {
+        let bound = if rule == "min" { "at least" } else { "at most" };
+        Violation::new(
+            path,
+            rule,
+            Some(Value::from(limit.value)),
+            Some(Value::from(actual)),
+            format!("{path} must be {bound} {}, got {actual}", limit.value),
+        )
+    }
+
+    /// A value outside its enumeration.
+    pub fn one_of(path: &str, allowed: &[&str], actual: Value) -> Self {
+        Violation::new(
+            path,
+            "one_of",
+            Some(Value::from(allowed.to_vec())),
+            Some(actual.clone()),
+            format!("{path} must be one of {}, got {actual}", allowed.join(", ")),
+        )
+    }
+
+    /// Exactly one of several fields must be given; `found` is how many were.
+    pub fn exactly_one(path: &str, fields: &[&str], found: usize) -> Self {
+        Violation::new(
+            path,
+            "exactly_one",
+            Some(Value::from(fields.to_vec())),
+            Some(Value::from(found)),
+            format!(
+                "exactly one of {} must be given, got {found}",
+                fields.join(", ")
+            ),
+        )
+    }
+
+    /// A field only allowed when another has a given value (`condition`, e.g. `messaging_type=MESSAGE_TAG`).
+    pub fn only_with(path: &str, condition: &'static str) -> Self {
+        Violation::new(
+            path,
+            "only_with",
+            Some(Value::from(condition)),
+            None,
+            format!("{path} is only allowed with {condition}"),
+        )
+    }
+
+    /// An object needs at least one of `fields` besides the required ones.
+    pub fn min_properties(path: &str, fields: &[&str]) -> Self {
+        Violation::new(
+            path,
+            "min_properties",
+            Some(Value::from(fields.to_vec())),
+            None,
+            format!(
+                "{path} needs at least one of {} besides its title",
+                fields.join(", ")
+            ),
+        )
+    }
+
+    /// A time range whose start is after its end.
+    pub fn range_order(start_path: &str, end_path: &str, start: i64, end: i64) -> Self {
+        Violation::new(
+            start_path,
+            "range_order",
+            Some(Value::from(end_path)),
+            Some(Value::from(start)),
+            format!("{start_path} ({start}) must not be after {end_path} ({end})"),
+        )
+    }
+
+    /// An update that changes a field that cannot change; `limit` is the current value.
+    pub fn immutable(path: &str, current: &str, actual: &str) -> Self {
+        Violation::new(
+            path,
+            "immutable",
+            Some(Value::from(current)),
+            Some(Value::from(actual)),
+            format!(
+                "{path} cannot be changed by an update (currently {current:?}, got {actual:?})"
+            ),
+        )
+    }
+}
+
+/// A validator: every violation of one kind of request.
+pub type Validator = fn(&Value) -> Vec<Violation>;
+
+/// Every request kind the documents define, by name, with its validator.
+pub const REQUESTS: &[(&str, Validator)] = &[
+    ("send_message", messenger::send_message),
+    ("upload_async", messenger::upload_async),
+    ("query_sub_users", messenger::query_sub_users),
+    ("create_or_update_title", messenger::topic),
+    ("del_title", messenger::delete_topic),
+    ("get_title_list", messenger::title_list),
+    ("send_opt_in_message", messenger::opt_in),
+    ("messenger_query_task_list", messenger::task_list),
+    ("messenger_send_record_list", messenger::send_record_list),
+    ("line_get_media_content", line::media_content),
+    ("line_query_task_list", line::task_list),
+    ("line_send_record_list", line::send_record_list),
+    ("graph_conversations", graph::conversations),
+    ("graph_conversation_messages", graph::conversation_messages),
+    ("graph_message", graph::message),
+];
+
+/// Validates `request` as the request kind `name` (see [`REQUESTS`]);
+/// `None` when the name is unknown.
+pub fn validate(name: &str, request: &Value) -> Option<Vec<Violation>> {
+    REQUESTS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, f)| f(request))
 }
 
 /// Whether `s` is an absolute `http://` or `https://` URL with a host.

@@ -1,0 +1,316 @@
+//! The small engine the validators are written with: it walks a request as
+//! JSON (`serde_json::Value`), collects every [`Violation`] with its JSON path,
+//! and never panics, whatever the input.
+
+use super::limits::{Limit, Unit};
+use super::text::char_count;
+use super::{is_http_url, Violation};
+use serde_json::{Map, Value};
+
+/// JSON type name of a value, for messages.
+pub fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// `prefix.key`, or `key` at the root.
+pub fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
+/// `prefix[i]`.
+pub fn index(prefix: &str, i: usize) -> String {
+    format!("{prefix}[{i}]")
+}
+
+/// An integer value: a JSON integer, or a float with no fraction within ±2^53.
+pub fn as_integer(v: &Value) -> Option<i64> {
+    let n = v.as_number()?;
+    if let Some(i) = n.as_i64() {
+        return Some(i);
+    }
+    let f = n.as_f64()?;
+    (f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0).then_some(f as i64)
+}
+
+/// A field's value: absent and `null` both count as absent.
+pub fn get<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    map.get(key).filter(|v| !v.is_null())
+}
+
+/// Whether a field is required.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Absent or empty is a violation.
+    Required,
+    /// Absent is fine.
+    Optional,
+}
+
+/// Collects violations.
+#[derive(Debug, Default)]
+pub struct Checker {
+    /// Everything found so far, in document order.
+    pub out: Vec<Violation>,
+}
+
+impl Checker {
+    /// Adds a violation.
+    pub fn push(&mut self, v: Violation) {
+        self.out.push(v);
+    }
+
+    /// The value as an object, or a `type` violation at `path`.
+    pub fn object<'a>(&mut self, path: &str, v: &'a Value) -> Option<&'a Map<String, Value>> {
+        match v {
+            Value::Object(m) => Some(m),
+            other => {
+                self.push(Violation::wrong_type(
+                    if path.is_empty() { "(request)" } else { path },
+                    "an object",
+                    type_name(other),
+                ));
+                None
+            }
+        }
+    }
+
+    /// Flags every key of `map` not in `allowed`.
+    pub fn known_fields(&mut self, prefix: &str, map: &Map<String, Value>, allowed: &[&str]) {
+        for key in map.keys() {
+            if !allowed.contains(&key.as_str()) {
+                self.push(Violation::unknown_field(&join(prefix, key), allowed));
+            }
+        }
+    }
+
+    /// A string field. Wrong types and (when required) absence or emptiness
+    /// are violations; the string is returned when it is one.
+    pub fn string<'a>(
+        &mut self,
+        prefix: &str,
+        map: &'a Map<String, Value>,
+        key: &str,
+        need: Need,
+    ) -> Option<&'a str> {
+        self.string_coded(prefix, map, key, need, None)
+    }
+
+    /// Like [`Checker::string`], naming the platform code of a missing value.
+    pub fn string_coded<'a>(
+        &mut self,
+        prefix: &str,
+        map: &'a Map<String, Value>,
+        key: &str,
+        need: Need,
+        code: Option<&'static str>,
+    ) -> Option<&'a str> {
+        let path = join(prefix, key);
+        match get(map, key) {
+            None => {
+                if need == Need::Required {
+                    self.push(Violation::required(&path).with_code(code));
+                }
+                None
+            }
+            Some(Value::String(s)) => {
+                if need == Need::Required && s.trim().is_empty() {
+                    self.push(Violation::required(&path).with_code(code));
+                }
+                Some(s.as_str())
+            }
+            Some(other) => {
+                self.push(
+                    Violation::wrong_type(&path, "a string", type_name(other)).with_code(code),
+                );
+                None
+            }
+        }
+    }
+
+    /// An integer field (`Integer`/`Long` in the tables).
+    pub fn integer(
+        &mut self,
+        prefix: &str,
+        map: &Map<String, Value>,
+        key: &str,
+        need: Need,
+    ) -> Option<i64> {
+        let path = join(prefix, key);
+        match get(map, key) {
+            None => {
+                if need == Need::Required {
+                    self.push(Violation::required(&path));
+                }
+                None
+            }
+            Some(v) => match as_integer(v) {
+                Some(n) => Some(n),
+                None => {
+                    let actual = if v.is_number() {
+                        "a non-integer number"
+                    } else {
+                        type_name(v)
+                    };
+                    self.push(Violation::wrong_type(&path, "an integer", actual));
+                    None
+                }
+            },
+        }
+    }
+
+    /// A boolean field.
+    pub fn boolean(&mut self, prefix: &str, map: &Map<String, Value>, key: &str) -> Option<bool> {
+        match get(map, key) {
+            None => None,
+            Some(Value::Bool(b)) => Some(*b),
+            Some(other) => {
+                self.push(Violation::wrong_type(
+                    &join(prefix, key),
+                    "a boolean",
+                    type_name(other),
+                ));
+                None
+            }
+        }
+    }
+
+    /// An array field.
+    pub fn array<'a>(
+        &mut self,
+        prefix: &str,
+        map: &'a Map<String, Value>,
+        key: &str,
+        need: Need,
+    ) -> Option<&'a Vec<Value>> {
+        let path = join(prefix, key);
+        match get(map, key) {
+            None => {
+                if need == Need::Required {
+                    self.push(Violation::required(&path));
+                }
+                None
+            }
+            Some(Value::Array(a)) => Some(a),
+            Some(other) => {
+                self.push(Violation::wrong_type(&path, "an array", type_name(other)));
+                None
+            }
+        }
+    }
+
+    /// `s` is at most `limit` characters.
+    pub fn max_chars(&mut self, path: &str, s: &str, limit: &Limit, code: Option<&'static str>) {
+        let n = char_count(s);
+        if i64::try_from(n).map_or(true, |n| n > limit.value) {
+            self.push(Violation::max_length(path, limit, n).with_code(code));
+        }
+    }
+
+    /// An array has between `min` and `max` items.
+    pub fn item_count(&mut self, path: &str, items: &[Value], min: &Limit, max: &Limit) {
+        let n = items.len();
+        let n64 = i64::try_from(n).unwrap_or(i64::MAX);
+        if n64 < min.value {
+            self.push(Violation::count(path, "min_items", min, n));
+        } else if n64 > max.value {
+            self.push(Violation::count(path, "max_items", max, n));
+        }
+    }
+
+    /// An integer within `[min, max]` (`max` optional).
+    pub fn int_range(&mut self, path: &str, n: i64, min: &Limit, max: Option<&Limit>) {
+        debug_assert!(min.unit == Unit::Value);
+        if n < min.value {
+            self.push(Violation::bound(path, "min", min, n));
+        } else if let Some(max) = max {
+            if n > max.value {
+                self.push(Violation::bound(path, "max", max, n));
+            }
+        }
+    }
+
+    /// `s` is one of `allowed`.
+    pub fn one_of(&mut self, path: &str, s: &str, allowed: &[&str], code: Option<&'static str>) {
+        if !allowed.contains(&s) {
+            self.push(Violation::one_of(path, allowed, Value::from(s)).with_code(code));
+        }
+    }
+
+    /// `s` is an absolute http(s) URL.
+    pub fn http_url(&mut self, path: &str, s: &str) {
+        if !is_http_url(s) {
+            self.push(Violation::format(
+                path,
+                "an http(s) URL",
+                Some(Value::from(s)),
+            ));
+        }
+    }
+
+    /// `s` can stand as one segment of a URL path (an id placed in the path).
+    pub fn path_segment(&mut self, path: &str, s: &str) {
+        if s.is_empty() {
+            return;
+        }
+        let bad = s.chars().any(|c| {
+            matches!(c, '/' | '?' | '#' | '%' | '\\') || c.is_whitespace() || c.is_control()
+        }) || s == "."
+            || s == "..";
+        if bad {
+            self.push(Violation::format(
+                path,
+                "an id without '/', '?', '#', '%', '\\' or whitespace",
+                Some(Value::from(s)),
+            ));
+        }
+    }
+
+    /// `start` ≤ `end` when both are given.
+    pub fn time_range(
+        &mut self,
+        prefix: &str,
+        start_key: &str,
+        start: Option<i64>,
+        end_key: &str,
+        end: Option<i64>,
+    ) {
+        if let (Some(s), Some(e)) = (start, end) {
+            if s > e {
+                self.push(Violation::range_order(
+                    &join(prefix, start_key),
+                    &join(prefix, end_key),
+                    s,
+                    e,
+                ));
+            }
+        }
+    }
+
+    /// The optional `page_no` / `page_size` pair; `max` where the document gives one.
+    pub fn paging(
+        &mut self,
+        prefix: &str,
+        map: &Map<String, Value>,
+        need: Need,
+        max: Option<&Limit>,
+    ) {
+        use super::limits::{PAGE_NO_MIN, PAGE_SIZE_MIN};
+        if let Some(n) = self.integer(prefix, map, "page_no", need) {
+            self.int_range(&join(prefix, "page_no"), n, &PAGE_NO_MIN, None);
+        }
+        if let Some(n) = self.integer(prefix, map, "page_size", need) {
+            self.int_range(&join(prefix, "page_size"), n, &PAGE_SIZE_MIN, max);
+        }
+    }
+}
