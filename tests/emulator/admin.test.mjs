@@ -99,6 +99,7 @@ test('the admin HTTP API mirrors the admin object', async (t) => {
   assert.equal(after.messengerTasks, 0);
   assert.equal(after.requests, 0);
   assert.equal(after.pages, 1);
+  assert.equal((await admin(emu, 'GET', 'config')).json.config.webhookUrl, undefined, 'reset restores the options');
   assert.equal((await emu.post('/chat-set/api/messenger/query_task_list', {}, tok2)).json.ret_code, '900002');
   assert.equal((await admin(emu, 'DELETE', 'requests')).status, 200);
 });

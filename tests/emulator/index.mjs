@@ -91,6 +91,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 class Emulator {
   constructor(options) {
     this.options = { ...DEFAULTS, ...options };
+    this.initialConfig = Object.fromEntries(CONFIGURABLE.map((k) => [k, this.options[k]]));
     this.seed = this.options.seed ?? randomInt(2 ** 31);
     this.fixedTime = null;
     this.offset = 0;
@@ -124,8 +125,8 @@ class Emulator {
   }
 
   resetState() {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.cancelTimers();
+    Object.assign(this.options, this.initialConfig);
     this.ids = createRng(streamSeed(this.seed, 0));
     this.gen = createRng(streamSeed(this.seed, 1));
     this.faultRng = createRng(streamSeed(this.seed, 2));
@@ -591,10 +592,7 @@ function readBody(req) {
 /** The admin facade handed to tests; each method mirrors an /__admin HTTP call. */
 function makeAdmin(emu) {
   return {
-    reset: () => {
-      emu.cancelTimers();
-      emu.resetState();
-    },
+    reset: () => emu.resetState(),
     seed: (data) => emu.store.seed(data),
     generate: (spec) => emu.store.generate(spec),
     state: () => ({ seed: emu.seed, now: emu.now(), ...emu.store.summary(), requests: emu.requestLog.length, faults: emu.faults.list.length, deliveries: emu.deliveries.length }),
