@@ -178,3 +178,14 @@ test('keep-alive: many calls reuse a few connections', async (t) => {
   assert.ok(statuses.every((s) => s === 200));
   assert.ok(sockets.size <= 4, `${sockets.size} sockets`);
 });
+
+test('the request log keeps the newest maxLoggedRequests entries; counts keep counting', async (t) => {
+  const emu = await start({ maxLoggedRequests: 10 });
+  t.after(() => emu.close());
+  for (let i = 0; i < 30; i++) await fetch(`${emu.url}/api/get_token?appid=x&i=${i}`);
+  const log = emu.admin.requests();
+  assert.ok(log.length >= 10 && log.length <= 11, `${log.length}`);
+  assert.equal(log.at(-1).query.i, '29');
+  assert.equal(emu.admin.count('get_token'), 30);
+  assert.equal(emu.admin.count(), 30);
+});

@@ -317,7 +317,9 @@ class Emulator {
 
   logRequest(entry) {
     this.requestLog.push(entry);
-    if (this.requestLog.length > this.options.maxLoggedRequests) this.requestLog.splice(0, this.requestLog.length - this.options.maxLoggedRequests);
+    // Trim in batches so a long run does not shift the whole log on every request.
+    const max = this.options.maxLoggedRequests;
+    if (this.requestLog.length > max + Math.ceil(max / 10)) this.requestLog.splice(0, this.requestLog.length - max);
     this.countMap.set(entry.route, (this.countMap.get(entry.route) ?? 0) + 1);
   }
 
@@ -334,8 +336,7 @@ class Emulator {
   }
 
   count(route) {
-    if (route === undefined) return this.requestLog.length;
-    const r = this.normaliseRoute(route);
+    const r = route === undefined ? '*' : this.normaliseRoute(route);
     if (r === '*') return [...this.countMap.values()].reduce((a, b) => a + b, 0);
     const g = /^(\w+)\.\*$/.exec(r)?.[1];
     if (g) {
