@@ -133,7 +133,7 @@ pub fn describe_error(
         None => catalogue::lookup(&code),
         Some(name) => Table::from_name(name).and_then(|t| catalogue::lookup_in(t, &code)),
     };
-    entry.map_or(JsValue::UNDEFINED, |e| out(e))
+    entry.map_or(JsValue::UNDEFINED, out)
 }
 
 macro_rules! enum_sections {
