@@ -11,8 +11,12 @@
 
 use serde::Serialize;
 
+#[cfg(target_arch = "wasm32")]
+use tsify::Tsify;
+
 /// Which documented table a code belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify), tsify(rename = "ErrorTable"))]
 pub enum Table {
     /// `ret_code` of every Sobot answer (错误编码, both documents).
     #[serde(rename = "ret_code")]
@@ -59,6 +63,7 @@ impl Table {
 
 /// What kind of outcome a code reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify), tsify(rename = "ErrorCategory"))]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     /// Not an error (`000000`, delivered, read).
@@ -81,9 +86,15 @@ pub enum Category {
 
 /// One code of the catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(rename = "ErrorCatalogueEntry")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Entry {
     /// The table the code is listed in.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "ErrorTable"))]
     pub table: Table,
     /// The code as the platform sends it.
     pub code: &'static str,
@@ -92,6 +103,7 @@ pub struct Entry {
     /// The message in English.
     pub message_en: &'static str,
     /// What kind of outcome it is.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "ErrorCategory"))]
     pub category: Category,
     /// Whether repeating the call (after a backoff or a token refresh) can succeed.
     pub retryable: bool,

@@ -41,7 +41,13 @@ impl<T> Envelope<T> {
 /// puts its list there; a `null` list is empty. Counts accept numbers and
 /// digit strings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    // `items` always reaches JS (an empty list at worst), though it may be
+    // absent on the wire: spelled by hand so that TypeScript does not mark it optional.
+    tsify(type = "{\n    /** Result code; `000000` is success, anything else an error code. */\n    ret_code: string;\n    /** Result message, in Chinese as the platform sends it. */\n    ret_msg?: string;\n    /** The rows of this page (read from `items`, or `item` for `get_title_list`). */\n    items: T[];\n    /** Number of pages. */\n    page_count?: number;\n    /** This page's number, from 1. */\n    page_no?: number;\n    /** Rows per page. */\n    page_size?: number;\n    /** Rows in all pages. */\n    total_count?: number;\n}")
+)]
 #[serde(bound(deserialize = "T: Deserialize<'de>"))]
 pub struct Paged<T> {
     /// Result code; `000000` is success, anything else an error code.

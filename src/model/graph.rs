@@ -50,7 +50,12 @@ impl MessageDetailRequest {
 
 /// A page of a Graph list: `data` and `paging`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    // `data` always reaches JS: spelled by hand so that TypeScript does not mark it optional.
+    tsify(type = "{\n    /** The rows of this page. */\n    data: T[];\n    /** Cursors and links to the neighbouring pages. */\n    paging?: GraphPaging;\n}")
+)]
 #[serde(bound(deserialize = "T: Deserialize<'de>"))]
 pub struct GraphList<T> {
     /// The rows of this page.

@@ -23,7 +23,13 @@ use tsify::Tsify;
 /// `type` and `payload` are carried by [`MessageContent`], which the wire
 /// flattens into this object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    // An interface cannot extend the `type`/`payload` union: spell the
+    // flattened shape as an intersection.
+    tsify(type = "{\n    /** Why the message is sent; `MESSAGE_TAG` requires `tag`. */\n    messaging_type?: MessagingType;\n    /** Receiver for non-marketing messages; exclusive with `recipient_token`. */\n    recipientid?: string;\n    /** Receiver for marketing messages (a subscriber's `sub_token`); exclusive with `recipientid`. */\n    recipient_token?: string;\n    /** The sending Page. */\n    pageid: string;\n    /** Message tag, required with and only allowed with `MESSAGE_TAG`. */\n    tag?: MessageTag;\n} & MessageContent")
+)]
 pub struct SendMessageRequest {
     /// Why the message is sent; `MESSAGE_TAG` requires `tag`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The `item` of a `get_token` answer.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct TokenItem {
     /// The token, sent in the `token` header of every other Sobot call.
     pub token: String,

@@ -22,38 +22,27 @@ use limits::Limit;
 use serde::Serialize;
 use serde_json::Value;
 
-#[cfg(target_arch = "wasm32")]
-use tsify::Tsify;
-
 /// One broken rule of a request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
 pub struct Violation {
     /// JSON path of the offending field, e.g. `payload.elements[1].buttons`.
     pub path: String,
     /// The rule's name: `required`, `type`, `format`, `unknown_field`,
     /// `max_length`, `min_items`, `max_items`, `min`, `max`, `one_of`,
     /// `exactly_one`, `only_with`, `min_properties`, `range_order`, `immutable`.
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "ViolationRule"))]
     pub rule: &'static str,
     /// The limit the rule sets, when it has one (a number, a name, or the allowed values).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "number | string | string[]"))]
     pub limit: Option<Value>,
     /// The value found, when showing it helps (a length or count for size rules; never a secret).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "unknown"))]
     pub actual: Option<Value>,
     /// A sentence for people, naming the field and the rule.
     pub message: String,
     /// The `ret_code` the platform answers for this problem, where the documents give one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
     pub code: Option<&'static str>,
 }
-
-/// The rule names a [`Violation`] can carry, as a TypeScript type.
-pub const RULES_TS: &str = "/** The rule a violation broke. */\nexport type ViolationRule = \"required\" | \"type\" | \"format\" | \"unknown_field\" | \"max_length\" | \"min_items\" | \"max_items\" | \"min\" | \"max\" | \"one_of\" | \"exactly_one\" | \"only_with\" | \"min_properties\" | \"range_order\" | \"immutable\";\n";
 
 impl Violation {
     /// A required field is missing or empty.

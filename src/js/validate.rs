@@ -1,0 +1,196 @@
+//! JS exports of the validation layer and the error catalogue: one validator
+//! per request of the documents, and `describeError`. Each converts the JS
+//! value to JSON, calls `crate::validate`, and converts the answer back.
+
+use crate::model::catalogue::{self, Table};
+use crate::model::enums;
+use crate::model::messenger::Topic;
+use crate::validate::{self, Validator, Violation};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// The request as JSON; a value JSON cannot hold (a function, a symbol) is
+/// reported as one violation instead.
+fn to_json(value: &JsValue, path: &str) -> Result<serde_json::Value, Violation> {
+    serde_wasm_bindgen::from_value::<serde_json::Value>(value.clone()).map_err(|e| {
+        Violation::format(
+            path,
+            "plain JSON data (objects, arrays, strings, numbers, booleans, null)",
+            Some(serde_json::Value::from(e.to_string())),
+        )
+    })
+}
+
+fn out<T: Serialize>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or_else(|_| js_sys::Array::new().into())
+}
+
+fn run(request: &JsValue, validator: Validator) -> JsValue {
+    let violations = match to_json(request, "(request)") {
+        Ok(v) => validator(&v),
+        Err(v) => vec![v],
+    };
+    out(&violations)
+}
+
+macro_rules! validators {
+    ($( $(#[$doc:meta])* $js:ident => $rust:ident ( $ts:tt ) = $f:path; )+) => {
+        $(
+            $(#[$doc])*
+            ///
+            /// Takes the request exactly as the document's JSON shows it and
+            /// returns every violation (an empty array when it is valid). Never throws.
+            #[wasm_bindgen(js_name = $js, unchecked_return_type = "Violation[]")]
+            pub fn $rust(#[wasm_bindgen(unchecked_param_type = $ts)] request: JsValue) -> JsValue {
+                run(&request, $f)
+            }
+        )+
+    };
+}
+
+validators! {
+    /// Messenger `send`: recipient, messaging type and tag, and the payload of `type`.
+    validateSendMessage => validate_send_message("SendMessageRequest") = validate::messenger::send_message;
+    /// Messenger `upload_async`.
+    validateUploadAsync => validate_upload_async("UploadAsyncRequest") = validate::messenger::upload_async;
+    /// Messenger `query_sub_users` (the query parameters as an object).
+    validateQuerySubUsers => validate_query_sub_users("QuerySubUsersRequest") = validate::messenger::query_sub_users;
+    /// Messenger `del_title` (the query parameters as an object).
+    validateDeleteTopic => validate_delete_topic("DeleteTopicRequest") = validate::messenger::delete_topic;
+    /// Messenger `get_title_list`.
+    validateTitleList => validate_title_list("TitleListRequest") = validate::messenger::title_list;
+    /// Messenger `send_opt_in_message`.
+    validateOptIn => validate_opt_in("OptInRequest") = validate::messenger::opt_in;
+    /// Messenger `query_task_list`.
+    validateMessengerTaskList => validate_messenger_task_list("MessengerTaskListRequest") = validate::messenger::task_list;
+    /// Messenger `send_record_list`.
+    validateMessengerSendRecordList => validate_messenger_send_record_list("MessengerSendRecordListRequest") = validate::messenger::send_record_list;
+    /// LINE `get_media_content` (the query parameters as an object).
+    validateLineMediaContent => validate_line_media_content("MediaContentRequest") = validate::line::media_content;
+    /// LINE `query_task_list`.
+    validateLineTaskList => validate_line_task_list("LineTaskListRequest") = validate::line::task_list;
+    /// LINE `send_record_list`.
+    validateLineSendRecordList => validate_line_send_record_list("LineSendRecordListRequest") = validate::line::send_record_list;
+    /// Graph `/{page_id}/conversations`.
+    validateGraphConversations => validate_graph_conversations("ConversationListRequest") = validate::graph::conversations;
+    /// Graph `/{conversation_id}?fields=messages`.
+    validateGraphConversationMessages => validate_graph_conversation_messages("ConversationMessagesRequest") = validate::graph::conversation_messages;
+    /// Graph `/{message_id}?fields=…`.
+    validateGraphMessage => validate_graph_message("MessageDetailRequest") = validate::graph::message;
+}
+
+/// Messenger `create_or_update_title`: the topic rules (codes 210001–210012).
+/// With `existing` (the topic as `get_title_list` returned it), an update is
+/// also checked not to change `appid` or `title` (210011). Never throws.
+#[wasm_bindgen(js_name = validateTopic, unchecked_return_type = "Violation[]")]
+pub fn validate_topic(
+    #[wasm_bindgen(unchecked_param_type = "TopicRequest")] request: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Topic")] existing: Option<JsValue>,
+) -> JsValue {
+    let request = match to_json(&request, "(request)") {
+        Ok(v) => v,
+        Err(v) => return out(&vec![v]),
+    };
+    let existing = existing.filter(|e| !e.is_undefined() && !e.is_null());
+    let violations = match existing {
+        None => validate::messenger::topic(&request),
+        Some(e) => match serde_wasm_bindgen::from_value::<Topic>(e) {
+            Ok(topic) => validate::messenger::topic_update(&request, &topic),
+            Err(err) => {
+                let mut v = validate::messenger::topic(&request);
+                v.push(Violation::format(
+                    "(existing)",
+                    "a topic as get_title_list returns it",
+                    Some(serde_json::Value::from(err.to_string())),
+                ));
+                v
+            }
+        },
+    };
+    out(&violations)
+}
+
+/// The catalogue entry of a code: its documented Chinese message, an English
+/// one, a category and whether a retry can help; `undefined` when unknown.
+/// Without `table`, the code is read as an API error (`ret_code` first, then
+/// the Messenger send `error_code`).
+#[wasm_bindgen(
+    js_name = describeError,
+    unchecked_return_type = "ErrorCatalogueEntry | undefined"
+)]
+pub fn describe_error(
+    #[wasm_bindgen(unchecked_param_type = "string | number")] code: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ErrorTable")] table: Option<String>,
+) -> JsValue {
+    let code = match (code.as_string(), code.as_f64()) {
+        (Some(s), _) => s,
+        (None, Some(n)) if n.fract() == 0.0 && n >= 0.0 => format!("{n:.0}"),
+        _ => return JsValue::UNDEFINED,
+    };
+    let entry = match table.as_deref() {
+        None => catalogue::lookup(&code),
+        Some(name) => Table::from_name(name).and_then(|t| catalogue::lookup_in(t, &code)),
+    };
+    entry.map_or(JsValue::UNDEFINED, out)
+}
+
+macro_rules! enum_sections {
+    ($($name:ident => $ty:path;)+) => {
+        $(
+            #[wasm_bindgen(typescript_custom_section)]
+            const $name: &'static str = <$ty>::TS;
+        )+
+    };
+}
+
+enum_sections! {
+    TS_MESSAGING_TYPE => enums::MessagingType;
+    TS_MESSAGE_TAG => enums::MessageTag;
+    TS_SEND_TYPE => enums::SendType;
+    TS_ATTACHMENT_TYPE => enums::AttachmentType;
+    TS_TEMPLATE_TYPE => enums::TemplateType;
+    TS_BUTTON_TYPE => enums::ButtonType;
+    TS_WEBVIEW_HEIGHT_RATIO => enums::WebviewHeightRatio;
+    TS_MEDIA_TYPE => enums::MediaType;
+    TS_IMAGE_RATIO => enums::ImageRatio;
+    TS_TOPIC_BUTTON_TYPE => enums::TopicButtonType;
+    TS_MESSAGE_STATUS => enums::MessageStatus;
+    TS_GRAPH_PLATFORM => enums::GraphPlatform;
+    TS_SUB_STATUS => enums::SubStatus;
+    TS_TASK_MESSAGE_TYPE => enums::TaskMessageType;
+    TS_TASK_SOURCE => enums::TaskSource;
+    TS_SEND_TIME_TYPE => enums::SendTimeType;
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const MODEL_TS: &'static str = r#"
+export interface Violation {
+  /** The `ret_code` the platform answers for this problem, where the documents give one (e.g. `210004`). */
+  code?: string;
+}
+
+/** The answer of `upload_async`: `item` is the `track_id` the upload-result webhook repeats. */
+export type UploadReceipt = Envelope<string>;
+/** The answer of `create_or_update_title`: `item` is the topic's `configid`. */
+export type TopicReceipt = Envelope<string>;
+/** The answer of `send_opt_in_message`. */
+export type OptInResponse = Envelope<OptInResult>;
+/** The answer of LINE `get_media_content`. */
+export type MediaContentResponse = Envelope<MediaContent>;
+/** The answer of `query_sub_users`. */
+export type SubscribedUsersPage = Paged<SubscribedUser>;
+/** The answer of `get_title_list`. */
+export type TopicsPage = Paged<Topic>;
+/** The answer of Messenger `query_task_list`. */
+export type MessengerTasksPage = Paged<MessengerTask>;
+/** The answer of Messenger `send_record_list`. */
+export type MessengerSendRecordsPage = Paged<MessengerSendRecord>;
+/** The answer of LINE `query_task_list`. */
+export type LineTasksPage = Paged<LineTask>;
+/** The answer of LINE `send_record_list`. */
+export type LineSendRecordsPage = Paged<LineSendRecord>;
+/** The answer of Graph `/{page_id}/conversations`. */
+export type ConversationsPage = GraphList<Conversation>;
+"#;
