@@ -7,6 +7,7 @@
 pub mod envelope;
 pub mod lenient;
 pub mod token;
+pub mod webhook;
 
 pub use envelope::{Envelope, SUCCESS_CODE};
 pub use token::TokenItem;
