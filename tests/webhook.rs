@@ -11,7 +11,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 fn fixtures(channel: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(channel);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(channel);
     let mut v: Vec<PathBuf> = fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -34,10 +36,18 @@ fn check_expected(channel: Channel, dir: &str) -> usize {
     for path in fixtures(dir) {
         let body = fs::read(&path).unwrap();
         let got = normalized_json(channel, &body);
-        let expected_path = path.parent().unwrap().join("normalized").join(path.file_name().unwrap());
+        let expected_path = path
+            .parent()
+            .unwrap()
+            .join("normalized")
+            .join(path.file_name().unwrap());
         if std::env::var_os("UPDATE_EXPECT").is_some() {
             fs::create_dir_all(expected_path.parent().unwrap()).unwrap();
-            fs::write(&expected_path, serde_json::to_string_pretty(&got).unwrap() + "\n").unwrap();
+            fs::write(
+                &expected_path,
+                serde_json::to_string_pretty(&got).unwrap() + "\n",
+            )
+            .unwrap();
         }
         let expected: Value = serde_json::from_slice(&fs::read(&expected_path).unwrap())
             .unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
@@ -61,7 +71,11 @@ fn every_messenger_fixture_parses_and_normalises_as_expected() {
             assert_eq!(w.object, "page");
             // The parsed form re-parses to itself.
             let again = serde_json::to_vec(&w).unwrap();
-            assert_eq!(parse_messenger(&again, ParseOptions::default()).unwrap(), w, "{name}");
+            assert_eq!(
+                parse_messenger(&again, ParseOptions::default()).unwrap(),
+                w,
+                "{name}"
+            );
         }
         n += 1;
     }
@@ -84,12 +98,20 @@ fn every_line_fixture_parses_and_normalises_as_expected() {
 }
 
 fn fixture(path: &str) -> Vec<u8> {
-    fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(path)).unwrap()
+    fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(path),
+    )
+    .unwrap()
 }
 
 #[test]
 fn messenger_text_of_the_document() {
-    let ev = normalized_json(Channel::Messenger, &fixture("messenger/webhook_doc_text.json"));
+    let ev = normalized_json(
+        Channel::Messenger,
+        &fixture("messenger/webhook_doc_text.json"),
+    );
     let e = &ev[0];
     assert_eq!(e["channel"], "messenger");
     assert_eq!(e["kind"], "message");
@@ -98,7 +120,10 @@ fn messenger_text_of_the_document() {
     assert_eq!(e["timestamp"], 1714120446870i64);
     assert_eq!(e["sender"]["id"], "524807506000000");
     assert_eq!(e["recipient"]["id"], "110661988000000");
-    assert_eq!(e["chat"], serde_json::json!({"type": "user", "id": "524807506000000"}));
+    assert_eq!(
+        e["chat"],
+        serde_json::json!({"type": "user", "id": "524807506000000"})
+    );
     assert_eq!(e["attachments"], serde_json::json!([]));
     assert_eq!(e["raw"]["message"]["text"], "11");
 }
@@ -124,16 +149,32 @@ fn messenger_subscription_statuses() {
 
 #[test]
 fn unknown_events_do_not_spoil_the_batch() {
-    let ev = normalized_json(Channel::Messenger, &fixture("messenger/webhook_ref_mixed_unknown.json"));
-    let kinds: Vec<&str> = ev.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    let ev = normalized_json(
+        Channel::Messenger,
+        &fixture("messenger/webhook_ref_mixed_unknown.json"),
+    );
+    let kinds: Vec<&str> = ev
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
     assert_eq!(kinds, ["unknown", "message", "unknown", "message"]);
     assert_eq!(ev[0]["raw"]["message_edit"]["num_edit"], 1);
     assert_eq!(ev[1]["attachments"][1]["type"], "fallback");
     assert_eq!(ev[1]["sticker"]["stickerId"], "369239263222822");
     assert_eq!(ev[3]["mode"], "standby");
 
-    let ev = normalized_json(Channel::Line, &fixture("line/webhook_ref_unknown_kinds.json"));
-    let kinds: Vec<&str> = ev.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    let ev = normalized_json(
+        Channel::Line,
+        &fixture("line/webhook_ref_unknown_kinds.json"),
+    );
+    let kinds: Vec<&str> = ev
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
     assert_eq!(kinds, ["unknown", "unknown", "message", "follow"]);
     assert_eq!(ev[0]["type"], "membership");
     assert_eq!(ev[0]["eventId"], "01HMQGW40RZJPJM3RAJP7BH012");
@@ -149,27 +190,45 @@ fn line_media_and_group_sources() {
     assert_eq!(ev[0]["attachments"][0]["contentId"], "354718705033693859");
     assert_eq!(ev[0]["attachments"][0]["url"], Value::Null);
     let ev = normalized_json(Channel::Line, &fixture("line/webhook_doc_video.json"));
-    assert_eq!(ev[0]["attachments"][0]["url"], "https://example.com/original.mp4");
+    assert_eq!(
+        ev[0]["attachments"][0]["url"],
+        "https://example.com/original.mp4"
+    );
     assert_eq!(ev[0]["attachments"][0]["contentId"], Value::Null);
     assert_eq!(ev[0]["attachments"][0]["duration"], 60000);
     let ev = normalized_json(Channel::Line, &fixture("line/webhook_doc_file.json"));
     assert_eq!(ev[0]["attachments"][0]["fileName"], "file.txt");
     assert_eq!(ev[0]["attachments"][0]["fileSize"], 2138);
-    let ev = normalized_json(Channel::Line, &fixture("line/webhook_ref_member_joined_left.json"));
+    let ev = normalized_json(
+        Channel::Line,
+        &fixture("line/webhook_ref_member_joined_left.json"),
+    );
     assert_eq!(ev[0]["chat"]["type"], "group");
     assert_eq!(ev[0]["members"].as_array().unwrap().len(), 2);
-    let ev = normalized_json(Channel::Line, &fixture("line/webhook_ref_image_external_redelivery.json"));
+    let ev = normalized_json(
+        Channel::Line,
+        &fixture("line/webhook_ref_image_external_redelivery.json"),
+    );
     assert_eq!(ev[0]["isRedelivery"], true);
 }
 
 #[test]
 fn upload_result_on_the_messenger_channel() {
-    let ev = normalized_json(Channel::Messenger, &fixture("messenger/webhook_doc_upload_result.json"));
+    let ev = normalized_json(
+        Channel::Messenger,
+        &fixture("messenger/webhook_doc_upload_result.json"),
+    );
     assert_eq!(ev[0]["kind"], "upload");
-    assert_eq!(ev[0]["upload"]["trackId"], "d13415bb2b704e58aa373bb5e0e11914");
+    assert_eq!(
+        ev[0]["upload"]["trackId"],
+        "d13415bb2b704e58aa373bb5e0e11914"
+    );
     assert_eq!(ev[0]["upload"]["attachmentId"], "1234567890");
-    let e = parse_messenger(&fixture("messenger/webhook_doc_upload_result.json"), ParseOptions::default())
-        .unwrap_err();
+    let e = parse_messenger(
+        &fixture("messenger/webhook_doc_upload_result.json"),
+        ParseOptions::default(),
+    )
+    .unwrap_err();
     assert!(e.message.contains("parseUploadResult"), "{}", e.message);
 }
 
@@ -179,36 +238,60 @@ fn err(channel: Channel, body: &str) -> sobot_channels::Error {
 
 #[test]
 fn bad_input_errors_name_the_problem() {
-    let e = err(Channel::Line, "{\n  \"destination\": \"x\",\n  \"events\": [tru]\n}");
+    let e = err(
+        Channel::Line,
+        "{\n  \"destination\": \"x\",\n  \"events\": [tru]\n}",
+    );
     assert_eq!(e.kind, ErrorKind::Decode);
     assert_eq!(e.violations[0].rule, "json");
     assert!(e.message.contains("line 3, column"), "{}", e.message);
     assert_eq!(e.violations[0].actual.as_ref().unwrap()["line"], 3);
 
-    let e = err(Channel::Messenger, r#"{"object":"page","entry":[{"id":"1","#);
+    let e = err(
+        Channel::Messenger,
+        r#"{"object":"page","entry":[{"id":"1","#,
+    );
     assert_eq!(e.violations[0].rule, "json");
     assert!(e.message.contains("line 1, column"));
 
     let e = err(Channel::Messenger, r#"{"object":"instagram","entry":[]}"#);
-    assert_eq!((e.violations[0].path.as_str(), e.violations[0].rule), ("object", "equals"));
+    assert_eq!(
+        (e.violations[0].path.as_str(), e.violations[0].rule),
+        ("object", "equals")
+    );
     assert!(e.message.contains("\"page\"") && e.message.contains("instagram"));
 
     let e = err(Channel::Messenger, r#"{"object":"page"}"#);
-    assert_eq!((e.violations[0].path.as_str(), e.violations[0].rule), ("entry", "required"));
+    assert_eq!(
+        (e.violations[0].path.as_str(), e.violations[0].rule),
+        ("entry", "required")
+    );
     let e = err(Channel::Messenger, r#"{"entry":[]}"#);
     assert_eq!(e.violations[0].path, "object");
     let e = err(Channel::Messenger, r#"{"object":"page","entry":{}}"#);
-    assert_eq!((e.violations[0].path.as_str(), e.violations[0].rule), ("entry", "type"));
+    assert_eq!(
+        (e.violations[0].path.as_str(), e.violations[0].rule),
+        ("entry", "type")
+    );
     assert_eq!(e.message, "entry must be an array, got an object");
-    let e = err(Channel::Messenger, r#"{"object":"page","entry":[{"messaging":7}]}"#);
+    let e = err(
+        Channel::Messenger,
+        r#"{"object":"page","entry":[{"messaging":7}]}"#,
+    );
     assert_eq!(e.violations[0].path, "entry[0]");
     let e = err(Channel::Messenger, r#"{"object":"page","entry":[3]}"#);
     assert_eq!(e.message, "entry[0] must be an object, got a number");
 
     let e = err(Channel::Line, r#"{"destination":"U1"}"#);
-    assert_eq!((e.violations[0].path.as_str(), e.violations[0].rule), ("events", "required"));
+    assert_eq!(
+        (e.violations[0].path.as_str(), e.violations[0].rule),
+        ("events", "required")
+    );
     let e = err(Channel::Line, r#"{"destination":5,"events":[]}"#);
-    assert_eq!((e.violations[0].path.as_str(), e.violations[0].rule), ("destination", "type"));
+    assert_eq!(
+        (e.violations[0].path.as_str(), e.violations[0].rule),
+        ("destination", "type")
+    );
     let e = err(Channel::Line, r#"{"events":[]}"#);
     assert_eq!(e.violations[0].path, "destination");
     let e = err(Channel::Line, "[]");
@@ -217,18 +300,29 @@ fn bad_input_errors_name_the_problem() {
     assert_eq!(e.violations[0].rule, "json");
 
     let e = parse_upload_result(br#"{"track_id":"t"}"#, ParseOptions::default()).unwrap_err();
-    assert_eq!((e.violations[0].path.as_str(), e.violations[0].rule), ("attachment_id", "required"));
+    assert_eq!(
+        (e.violations[0].path.as_str(), e.violations[0].rule),
+        ("attachment_id", "required")
+    );
 }
 
 #[test]
 fn size_limit_is_checked_before_parsing() {
     let body = fixture("line/webhook_doc_text.json");
-    let opts = ParseOptions { max_bytes: body.len() - 1 };
+    let opts = ParseOptions {
+        max_bytes: body.len() - 1,
+    };
     let e = parse_line(&body, opts).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Decode);
     assert_eq!(e.violations[0].rule, "max_bytes");
     assert_eq!(e.violations[0].limit, Some(Value::from(body.len() - 1)));
-    assert!(parse_line(&body, ParseOptions { max_bytes: body.len() }).is_ok());
+    assert!(parse_line(
+        &body,
+        ParseOptions {
+            max_bytes: body.len()
+        }
+    )
+    .is_ok());
     // Not even looked at: invalid JSON over the limit is a size error.
     let junk = vec![b'{'; 2 * 1024 * 1024];
     let e = parse_line(&junk, ParseOptions::default()).unwrap_err();
@@ -276,5 +370,10 @@ fn random_and_truncated_bodies_never_panic() {
         }
         let _ = parse_upload_result(b, ParseOptions::default());
     }
-    assert!(parse(Channel::Line, &fixture("line/webhook_doc_text.json"), ParseOptions::default()).is_ok());
+    assert!(parse(
+        Channel::Line,
+        &fixture("line/webhook_doc_text.json"),
+        ParseOptions::default()
+    )
+    .is_ok());
 }

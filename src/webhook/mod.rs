@@ -4,11 +4,13 @@
 //! Nothing here does I/O; every function takes bytes and returns values or
 //! an [`crate::Error`], and none of them panics on any input.
 
+pub mod challenge;
 pub mod dedupe;
 pub mod normalize;
 pub mod parse;
 pub mod signature;
 
+pub use challenge::{query_param, verify_challenge, Refusal};
 pub use dedupe::Deduper;
 pub use normalize::{normalize, normalize_line, normalize_messenger, Event, Kind};
 pub use parse::{

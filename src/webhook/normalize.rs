@@ -459,11 +459,7 @@ fn messenger_event<'a>(item: &'a Item<MessagingEvent>, mode: &'a str) -> Event<'
     };
     let sender_id = ev.sender.as_ref().and_then(|p| p.id.as_deref());
     let recipient_id = ev.recipient.as_ref().and_then(|p| p.id.as_deref());
-    let is_echo = ev
-        .message
-        .as_ref()
-        .and_then(|m| m.is_echo)
-        .unwrap_or(false);
+    let is_echo = ev.message.as_ref().and_then(|m| m.is_echo).unwrap_or(false);
     let kind_and_details = messenger_details(ev);
     let (kind, details, mid) = kind_and_details;
     let event_id = match mid {
@@ -542,7 +538,12 @@ fn referral(r: &crate::model::webhook::messenger::Referral) -> Referral<'_> {
 /// The kind, its details and the event's own id (`mid`) where it has one.
 fn messenger_details(ev: &MessagingEvent) -> (Kind, Details<'_>, Option<&str>) {
     match (ev.kind(), ev) {
-        (Some(MessagingKind::Message), MessagingEvent { message: Some(m), .. }) => {
+        (
+            Some(MessagingKind::Message),
+            MessagingEvent {
+                message: Some(m), ..
+            },
+        ) => {
             let mut attachments = Vec::new();
             let mut sticker = None;
             for a in &m.attachments {
@@ -591,7 +592,12 @@ fn messenger_details(ev: &MessagingEvent) -> (Kind, Details<'_>, Option<&str>) {
             };
             (Kind::Message, Details::Message(fields), m.mid.as_deref())
         }
-        (_, MessagingEvent { delivery: Some(d), .. }) => (
+        (
+            _,
+            MessagingEvent {
+                delivery: Some(d), ..
+            },
+        ) => (
             Kind::Delivery,
             Details::Delivery {
                 watermark: d.watermark,
@@ -644,7 +650,12 @@ fn messenger_details(ev: &MessagingEvent) -> (Kind, Details<'_>, Option<&str>) {
             },
             None,
         ),
-        (_, MessagingEvent { postback: Some(p), .. }) => (
+        (
+            _,
+            MessagingEvent {
+                postback: Some(p), ..
+            },
+        ) => (
             Kind::Postback,
             Details::Postback {
                 postback: Postback {
@@ -656,7 +667,12 @@ fn messenger_details(ev: &MessagingEvent) -> (Kind, Details<'_>, Option<&str>) {
             },
             p.mid.as_deref(),
         ),
-        (_, MessagingEvent { reaction: Some(r), .. }) => (
+        (
+            _,
+            MessagingEvent {
+                reaction: Some(r), ..
+            },
+        ) => (
             Kind::Reaction,
             Details::Reaction {
                 reaction: Reaction {
@@ -668,7 +684,12 @@ fn messenger_details(ev: &MessagingEvent) -> (Kind, Details<'_>, Option<&str>) {
             },
             None,
         ),
-        (_, MessagingEvent { referral: Some(r), .. }) => (
+        (
+            _,
+            MessagingEvent {
+                referral: Some(r), ..
+            },
+        ) => (
             Kind::Referral,
             Details::Referral {
                 referral: referral(r),
@@ -767,10 +788,15 @@ fn line_event<'a>(item: &'a Item<LineEvent>, destination: &'a str) -> Event<'a> 
                 });
                 e.chat = chat;
                 e.reply_token = ev.reply_token.as_deref();
-                e.is_redelivery = ev.delivery_context.as_ref().is_some_and(|d| d.is_redelivery);
+                e.is_redelivery = ev
+                    .delivery_context
+                    .as_ref()
+                    .is_some_and(|d| d.is_redelivery);
                 return e;
             }
-            None => Details::Unknown { type_: Some("message") },
+            None => Details::Unknown {
+                type_: Some("message"),
+            },
         },
         "follow" => Details::Follow {
             is_unblocked: ev.follow.as_ref().is_some_and(|f| f.is_unblocked),
@@ -784,10 +810,16 @@ fn line_event<'a>(item: &'a Item<LineEvent>, destination: &'a str) -> Event<'a> 
                     referral: None,
                 },
             },
-            None => Details::Unknown { type_: Some("postback") },
+            None => Details::Unknown {
+                type_: Some("postback"),
+            },
         },
         "memberJoined" | "memberLeft" => {
-            let m = if ev.type_ == "memberJoined" { &ev.joined } else { &ev.left };
+            let m = if ev.type_ == "memberJoined" {
+                &ev.joined
+            } else {
+                &ev.left
+            };
             Details::Members {
                 members: m
                     .iter()
@@ -800,13 +832,17 @@ fn line_event<'a>(item: &'a Item<LineEvent>, destination: &'a str) -> Event<'a> 
             Some(u) => Details::Unsend {
                 message_id: &u.message_id,
             },
-            None => Details::Unknown { type_: Some("unsend") },
+            None => Details::Unknown {
+                type_: Some("unsend"),
+            },
         },
         "videoPlayComplete" => match &ev.video_play_complete {
             Some(v) => Details::VideoPlayComplete {
                 tracking_id: &v.tracking_id,
             },
-            None => Details::Unknown { type_: Some("videoPlayComplete") },
+            None => Details::Unknown {
+                type_: Some("videoPlayComplete"),
+            },
         },
         "beacon" => match &ev.beacon {
             Some(b) => Details::Beacon {
@@ -816,7 +852,9 @@ fn line_event<'a>(item: &'a Item<LineEvent>, destination: &'a str) -> Event<'a> 
                     dm: b.dm.as_deref(),
                 },
             },
-            None => Details::Unknown { type_: Some("beacon") },
+            None => Details::Unknown {
+                type_: Some("beacon"),
+            },
         },
         "accountLink" => match &ev.link {
             Some(l) => Details::AccountLink {
@@ -825,7 +863,9 @@ fn line_event<'a>(item: &'a Item<LineEvent>, destination: &'a str) -> Event<'a> 
                     nonce: &l.nonce,
                 },
             },
-            None => Details::Unknown { type_: Some("accountLink") },
+            None => Details::Unknown {
+                type_: Some("accountLink"),
+            },
         },
         _ => Details::None {},
     };
@@ -867,7 +907,10 @@ fn line_event<'a>(item: &'a Item<LineEvent>, destination: &'a str) -> Event<'a> 
         }),
         chat,
         reply_token: ev.reply_token.as_deref(),
-        is_redelivery: ev.delivery_context.as_ref().is_some_and(|d| d.is_redelivery),
+        is_redelivery: ev
+            .delivery_context
+            .as_ref()
+            .is_some_and(|d| d.is_redelivery),
         details,
         raw,
     }
@@ -886,7 +929,11 @@ fn line_message(m: &LineMessage) -> MessageFields<'_> {
             attachments.push(Attachment {
                 type_: &m.type_,
                 url: external.and_then(|p| p.original_content_url.as_deref()),
-                content_id: if external.is_some() { None } else { m.id.as_deref() },
+                content_id: if external.is_some() {
+                    None
+                } else {
+                    m.id.as_deref()
+                },
                 preview_url: external.and_then(|p| p.preview_image_url.as_deref()),
                 file_name: m.file_name.as_deref(),
                 file_size: m.file_size,

@@ -31,7 +31,13 @@ impl Default for ParseOptions {
     }
 }
 
-fn fail(path: &str, rule: &'static str, limit: Option<Value>, actual: Option<Value>, message: String) -> Error {
+fn fail(
+    path: &str,
+    rule: &'static str,
+    limit: Option<Value>,
+    actual: Option<Value>,
+    message: String,
+) -> Error {
     let mut e = Error::decode(message.clone(), None);
     e.violations = vec![Violation {
         path: path.to_owned(),
@@ -202,10 +208,22 @@ fn diagnose_messenger(body: &[u8]) -> Error {
             return wrong_type(&path, "an object", raw);
         }
         if let Err(e) = serde_json::from_str::<MessengerEntry>(raw.get()) {
-            return fail(&path, "type", None, None, format!("{path}: {}", bare_message(&e)));
+            return fail(
+                &path,
+                "type",
+                None,
+                None,
+                format!("{path}: {}", bare_message(&e)),
+            );
         }
     }
-    fail("body", "type", None, None, "body is not a Messenger webhook".to_owned())
+    fail(
+        "body",
+        "type",
+        None,
+        None,
+        "body is not a Messenger webhook".to_owned(),
+    )
 }
 
 /// Parses a LINE webhook body (`destination` string, `events` array).
@@ -230,7 +248,13 @@ fn diagnose_line(body: &[u8]) -> Error {
     if let Err(e) = string_field("destination", t.destination) {
         return e;
     }
-    fail("body", "type", None, None, "body is not a LINE webhook".to_owned())
+    fail(
+        "body",
+        "type",
+        None,
+        None,
+        "body is not a LINE webhook".to_owned(),
+    )
 }
 
 /// Parses the upload result Sobot forwards after `upload_async`.
@@ -244,11 +268,20 @@ pub fn parse_upload_result(body: &[u8], opts: ParseOptions) -> Result<UploadResu
     let t = top(body)?;
     for (path, raw) in [("track_id", t.track_id), ("attachment_id", t.attachment_id)] {
         let raw = raw.ok_or_else(|| required(path))?;
-        if !matches!(raw.get().as_bytes().first(), Some(b'"' | b'0'..=b'9' | b'-')) {
+        if !matches!(
+            raw.get().as_bytes().first(),
+            Some(b'"' | b'0'..=b'9' | b'-')
+        ) {
             return Err(wrong_type(path, "a string", raw));
         }
     }
-    Err(fail("body", "type", None, None, "body is not an upload result".to_owned()))
+    Err(fail(
+        "body",
+        "type",
+        None,
+        None,
+        "body is not an upload result".to_owned(),
+    ))
 }
 
 /// A parsed body of either channel, or an upload result.

@@ -23,7 +23,11 @@ fn require_secret(name: &str, secret: &[u8]) -> Result<(), Error> {
 
 /// Whether `header` (the `X-Line-Signature` value) signs `body` with `channel_secret`.
 /// Errors only when the secret is empty.
-pub fn verify_line(body: &[u8], channel_secret: &[u8], header: Option<&str>) -> Result<bool, Error> {
+pub fn verify_line(
+    body: &[u8],
+    channel_secret: &[u8],
+    header: Option<&str>,
+) -> Result<bool, Error> {
     require_secret("channelSecret", channel_secret)?;
     let Some(header) = header else {
         return Ok(false);
@@ -188,7 +192,11 @@ fn base64_encode(bytes: &[u8]) -> String {
         };
         out.push(b64_char(a >> 2));
         out.push(b64_char(a << 4 | b >> 4));
-        out.push(if chunk.len() > 1 { b64_char(b << 2 | c >> 6) } else { '=' });
+        out.push(if chunk.len() > 1 {
+            b64_char(b << 2 | c >> 6)
+        } else {
+            '='
+        });
         out.push(if chunk.len() > 2 { b64_char(c) } else { '=' });
     }
     out
