@@ -1,0 +1,148 @@
+// Builds pkg/: cargo (wasm32) → wasm-bindgen (web target) → wasm-opt → the npm
+// package assembled from pkg-template/, with one entry per runtime.
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, lstatSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { gzipSync, brotliCompressSync, constants as zc } from 'node:zlib';
+import { build as esbuild } from 'esbuild';
+import { root, run, capture, lockedVersion, pinnedWasmBindgen, log } from './lib.mjs';
+
+const NAME = 'sobot_channels';
+const target = join(root, 'target');
+const bindgenOut = join(target, 'wasm-bindgen');
+const pkg = join(root, 'pkg');
+const tpl = join(root, 'pkg-template');
+
+log('cargo build --release --target wasm32-unknown-unknown');
+run('cargo', ['build', '--release', '--lib', '--target', 'wasm32-unknown-unknown']);
+
+const locked = lockedVersion('wasm-bindgen');
+const pinned = pinnedWasmBindgen();
+if (locked !== pinned) throw new Error(`Cargo.lock has wasm-bindgen ${locked}, Cargo.toml pins ${pinned}`);
+const cli = capture('wasm-bindgen', ['--version'])?.trim();
+if (cli !== `wasm-bindgen ${locked}`) {
+  throw new Error(`wasm-bindgen CLI is "${cli ?? 'missing'}", the crate uses ${locked}: run "npm run bootstrap"`);
+}
+
+log(`wasm-bindgen --target web (${cli})`);
+rmSync(bindgenOut, { recursive: true, force: true });
+run('wasm-bindgen', [
+  '--target', 'web',
+  '--out-name', NAME,
+  '--out-dir', bindgenOut,
+  join(target, 'wasm32-unknown-unknown', 'release', `${NAME}.wasm`),
+]);
+
+rmSync(pkg, { recursive: true, force: true });
+mkdirSync(pkg);
+
+log('wasm-opt -Oz');
+run(join(root, 'node_modules', '.bin', 'wasm-opt'), [
+  join(bindgenOut, `${NAME}_bg.wasm`),
+  '-Oz',
+  '--enable-bulk-memory', '--enable-mutable-globals', '--enable-nontrapping-float-to-int',
+  '--enable-sign-ext', '--enable-reference-types', '--enable-multivalue',
+  '--strip-debug', '--strip-producers', '--strip-target-features',
+  '-o', join(pkg, `${NAME}_bg.wasm`),
+]);
+
+// The glue and its JS snippets (the SobotError class lives in one).
+const glueSrc = readFileSync(join(bindgenOut, `${NAME}.js`), 'utf8');
+writeFileSync(join(pkg, `${NAME}.js`), glueSrc);
+cpSync(join(bindgenOut, 'snippets'), join(pkg, 'snippets'), { recursive: true });
+const errorJs = findFile(join(pkg, 'snippets'), 'error.js');
+if (!errorJs) throw new Error('the SobotError snippet (src/js/error.js) is missing from the wasm-bindgen output');
+const errorRel = './' + relative(pkg, errorJs).split('\\').join('/');
+
+// The names the package exports: every glue export but the loader's own.
+const names = [...glueSrc.matchAll(/^export (?:async )?(?:function|class|const) (\w+)/gm)]
+  .map((m) => m[1])
+  .filter((n) => n !== 'initSync' && n !== '__wbg_init');
+const all = [...names, 'SobotError'].sort();
+
+log('node CommonJS glue (esbuild)');
+await esbuild({
+  stdin: {
+    contents: `export * from './${NAME}.js';\nexport { SobotError } from '${errorRel}';\n`,
+    resolveDir: pkg,
+    sourcefile: 'node-glue.mjs',
+  },
+  bundle: true,
+  format: 'cjs',
+  platform: 'neutral',
+  target: 'es2020',
+  outfile: join(pkg, `${NAME}.cjs`),
+  logOverride: { 'empty-import-meta': 'silent' },
+  legalComments: 'none',
+});
+
+// Entries, one per runtime, from the hand-written templates.
+const esmReexports =
+  `export { ${names.sort().join(', ')} } from './${NAME}.js';\n` +
+  `export { SobotError } from '${errorRel}';\n`;
+const fill = (file, replacements) => {
+  let text = readFileSync(join(tpl, file), 'utf8');
+  for (const [marker, value] of Object.entries(replacements)) text = text.replace(marker, value);
+  writeFileSync(join(pkg, file), text);
+};
+fill('index.node.cjs', { '/*@cjs-exports*/': all.map((n) => `${n}: glue.${n},`).join('\n  ') });
+fill('index.node.mjs', { '/*@esm-names*/': all.map((n) => `${n},`).join('\n  ') });
+fill('index.workerd.js', { '/*@esm-reexports*/': esmReexports });
+fill('index.browser.js', { '/*@esm-reexports*/': esmReexports });
+
+// Types: wasm-bindgen's declarations without its loader, plus the hand-written ones.
+const dts = readFileSync(join(bindgenOut, `${NAME}.d.ts`), 'utf8');
+const cut = dts.indexOf('export type InitInput');
+const types = (cut >= 0 ? dts.slice(0, cut) : dts).trimEnd() + '\n' + readFileSync(join(tpl, 'types.d.ts'), 'utf8');
+writeFileSync(join(pkg, 'index.d.ts'), types);
+writeFileSync(join(pkg, 'index.d.cts'), types);
+
+// package.json with the crate's version; README and LICENSE.
+const version = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
+const manifest = JSON.parse(readFileSync(join(tpl, 'package.json'), 'utf8'));
+manifest.version = version;
+writeFileSync(join(pkg, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+cpSync(join(root, 'README.md'), join(pkg, 'README.md'));
+cpSync(join(root, 'LICENSE'), join(pkg, 'LICENSE'));
+
+// Let tests and examples resolve `sobot-channels` through the exports map.
+const link = join(root, 'node_modules', 'sobot-channels');
+if (!isLink(link)) {
+  rmSync(link, { recursive: true, force: true });
+  symlinkSync('../pkg', link, 'dir');
+}
+
+// Sizes.
+const wasm = readFileSync(join(pkg, `${NAME}_bg.wasm`));
+const glue = readFileSync(join(pkg, `${NAME}.js`));
+const size = (b) => {
+  const gz = gzipSync(b, { level: 9 }).length;
+  const br = brotliCompressSync(b, { params: { [zc.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  return `${kb(b.length)} raw, ${kb(gz)} gzip, ${kb(br)} brotli`;
+};
+console.log(`\npkg/${NAME}_bg.wasm: ${size(wasm)}`);
+console.log(`pkg/${NAME}.js (glue): ${size(glue)}`);
+console.log(`exports: ${all.length + 1} (${['init', ...all].join(', ')})`);
+
+function kb(n) {
+  return `${(n / 1024).toFixed(1)} KiB`;
+}
+
+function isLink(p) {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+function findFile(dir, name) {
+  if (!existsSync(dir)) return null;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) {
+      const f = findFile(p, name);
+      if (f) return f;
+    } else if (e.name === name) return p;
+  }
+  return null;
+}
