@@ -5,6 +5,7 @@
 mod error;
 mod fetch;
 mod options;
+mod webhook;
 
 use crate::client::{self, clock::SystemClock, Credentials};
 use serde::Serialize;

@@ -58,18 +58,16 @@ fn body(v: &JsValue, name: &str) -> Result<Body, JsValue> {
     }
     if js_sys::ArrayBuffer::is_view(v) {
         let get = |k: &str| Reflect::get(v, &JsValue::from_str(k)).ok();
-        if let (Some(buf), Some(off), Some(len)) = (get("buffer"), get("byteOffset"), get("byteLength")) {
+        if let (Some(buf), Some(off), Some(len)) =
+            (get("buffer"), get("byteOffset"), get("byteLength"))
+        {
             if let (Some(off), Some(len)) = (off.as_f64(), len.as_f64()) {
                 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                let view = Uint8Array::new_with_byte_offset_and_length(&buf, off as u32, len as u32);
+                let view =
+                    Uint8Array::new_with_byte_offset_and_length(&buf, off as u32, len as u32);
                 return Ok(Body::Bytes(view.to_vec()));
             }
         }
-    }
-    // Anything else with a `byteLength` and a tag of ArrayBuffer (another realm).
-    let tag = js_sys::Object::prototype_to_string_call(v);
-    if tag == "[object ArrayBuffer]" {
-        return Ok(Body::Bytes(Uint8Array::new(v).to_vec()));
     }
     Err(Error::validation(vec![Violation::wrong_type(
         name,
@@ -98,7 +96,12 @@ fn options(v: &JsValue) -> Result<ParseOptions, JsValue> {
         return Ok(o);
     }
     if !v.is_object() {
-        return Err(Error::validation(vec![Violation::wrong_type("options", "an object", kind_of(v))]).into());
+        return Err(Error::validation(vec![Violation::wrong_type(
+            "options",
+            "an object",
+            kind_of(v),
+        )])
+        .into());
     }
     let m = Reflect::get(v, &JsValue::from_str("maxBytes")).unwrap_or(JsValue::UNDEFINED);
     if m.is_undefined() || m.is_null() {
@@ -108,7 +111,11 @@ fn options(v: &JsValue) -> Result<ParseOptions, JsValue> {
         Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 => {
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             {
-                o.max_bytes = if n >= usize::MAX as f64 { usize::MAX } else { n as usize };
+                o.max_bytes = if n >= usize::MAX as f64 {
+                    usize::MAX
+                } else {
+                    n as usize
+                };
             }
             Ok(o)
         }
@@ -123,7 +130,8 @@ fn options(v: &JsValue) -> Result<ParseOptions, JsValue> {
 
 /// Serialises to JSON in Rust and lets the engine's `JSON.parse` build the objects.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let s = serde_json::to_string(value).map_err(|e| JsValue::from(Error::decode(e.to_string(), None)))?;
+    let s = serde_json::to_string(value)
+        .map_err(|e| JsValue::from(Error::decode(e.to_string(), None)))?;
     JSON::parse(&s)
 }
 
@@ -184,12 +192,27 @@ pub fn normalize_events(
     #[wasm_bindgen(unchecked_param_type = "MessengerWebhook | LineWebhook | UploadResult")] parsed: JsValue,
 ) -> Result<JsValue, JsValue> {
     if !parsed.is_object() {
-        return Err(Error::validation(vec![Violation::wrong_type("parsed", "an object", kind_of(&parsed))]).into());
+        return Err(Error::validation(vec![Violation::wrong_type(
+            "parsed",
+            "an object",
+            kind_of(&parsed),
+        )])
+        .into());
     }
     let has = |k: &str| Reflect::has(&parsed, &JsValue::from_str(k)).unwrap_or(false);
-    let ch = if has("events") { Channel::Line } else { Channel::Messenger };
+    let ch = if has("events") {
+        Channel::Line
+    } else {
+        Channel::Messenger
+    };
     let json: String = JSON::stringify(&parsed)?.into();
-    let p: Payload = webhook::parse(ch, json.as_bytes(), ParseOptions { max_bytes: usize::MAX })?;
+    let p: Payload = webhook::parse(
+        ch,
+        json.as_bytes(),
+        ParseOptions {
+            max_bytes: usize::MAX,
+        },
+    )?;
     to_js(&webhook::normalize(&p))
 }
 
@@ -198,13 +221,18 @@ pub fn normalize_events(
 #[wasm_bindgen(js_name = verifyLineSignature)]
 pub fn verify_line_signature(
     #[wasm_bindgen(unchecked_param_type = "WebhookBody")] body: JsValue,
-    #[wasm_bindgen(js_name = channelSecret, unchecked_param_type = "string | Uint8Array")] channel_secret: JsValue,
+    #[wasm_bindgen(js_name = channelSecret, unchecked_param_type = "string | Uint8Array")]
+    channel_secret: JsValue,
     #[wasm_bindgen(js_name = signatureHeader, unchecked_param_type = "string | null | undefined")]
     signature_header: JsValue,
 ) -> Result<bool, JsValue> {
     let s = secret(&channel_secret, "channelSecret")?;
     let b = self::body(&body, "body")?;
-    Ok(webhook::verify_line(b.as_slice(), s.as_slice(), header(&signature_header).as_deref())?)
+    Ok(webhook::verify_line(
+        b.as_slice(),
+        s.as_slice(),
+        header(&signature_header).as_deref(),
+    )?)
 }
 
 /// Whether `signatureHeader` (`X-Hub-Signature-256: sha256=…`, or the legacy
@@ -213,13 +241,18 @@ pub fn verify_line_signature(
 #[wasm_bindgen(js_name = verifyMessengerSignature)]
 pub fn verify_messenger_signature(
     #[wasm_bindgen(unchecked_param_type = "WebhookBody")] body: JsValue,
-    #[wasm_bindgen(js_name = appSecret, unchecked_param_type = "string | Uint8Array")] app_secret: JsValue,
+    #[wasm_bindgen(js_name = appSecret, unchecked_param_type = "string | Uint8Array")]
+    app_secret: JsValue,
     #[wasm_bindgen(js_name = signatureHeader, unchecked_param_type = "string | null | undefined")]
     signature_header: JsValue,
 ) -> Result<bool, JsValue> {
     let s = secret(&app_secret, "appSecret")?;
     let b = self::body(&body, "body")?;
-    Ok(webhook::verify_messenger(b.as_slice(), s.as_slice(), header(&signature_header).as_deref())?)
+    Ok(webhook::verify_messenger(
+        b.as_slice(),
+        s.as_slice(),
+        header(&signature_header).as_deref(),
+    )?)
 }
 
 /// Reads one query parameter from a query string / URL string, a
@@ -257,8 +290,15 @@ fn query_get(query: &JsValue, key: &str) -> Option<String> {
 #[derive(Serialize)]
 #[serde(untagged)]
 enum ChallengeOut<'a> {
-    Ok { ok: bool, challenge: &'a str },
-    Refused { ok: bool, reason: &'static str, message: &'static str },
+    Ok {
+        ok: bool,
+        challenge: &'a str,
+    },
+    Refused {
+        ok: bool,
+        reason: &'static str,
+        message: &'static str,
+    },
 }
 
 /// Answers Meta's `GET` handshake: `{ ok: true, challenge }` to echo with
@@ -272,8 +312,16 @@ pub fn messenger_verify_challenge(
     let mode = query_get(&query, "hub.mode");
     let given = query_get(&query, "hub.verify_token");
     let challenge = query_get(&query, "hub.challenge");
-    let out = match webhook::verify_challenge(mode.as_deref(), given.as_deref(), challenge.as_deref(), &token)? {
-        Ok(c) => ChallengeOut::Ok { ok: true, challenge: c },
+    let out = match webhook::verify_challenge(
+        mode.as_deref(),
+        given.as_deref(),
+        challenge.as_deref(),
+        &token,
+    )? {
+        Ok(c) => ChallengeOut::Ok {
+            ok: true,
+            challenge: c,
+        },
         Err(r) => ChallengeOut::Refused {
             ok: false,
             reason: r.as_str(),
@@ -294,7 +342,9 @@ fn id_of(v: &JsValue) -> Option<String> {
         return Some(s);
     }
     if v.is_object() {
-        return Reflect::get(v, &JsValue::from_str("eventId")).ok()?.as_string();
+        return Reflect::get(v, &JsValue::from_str("eventId"))
+            .ok()?
+            .as_string();
     }
     None
 }
@@ -322,12 +372,18 @@ impl EventDeduper {
     /// `capacity`; otherwise remembers it and returns `false`. An event
     /// without an id is never a duplicate.
     #[wasm_bindgen(js_name = isDuplicate)]
-    pub fn is_duplicate(&mut self, #[wasm_bindgen(unchecked_param_type = "string | { eventId: string | null }")] id: JsValue) -> bool {
+    pub fn is_duplicate(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string | { eventId: string | null }")] id: JsValue,
+    ) -> bool {
         id_of(&id).is_some_and(|i| self.inner.check(&i))
     }
 
     /// Whether this id (or event's `eventId`) is remembered, without remembering it.
-    pub fn has(&self, #[wasm_bindgen(unchecked_param_type = "string | { eventId: string | null }")] id: JsValue) -> bool {
+    pub fn has(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | { eventId: string | null }")] id: JsValue,
+    ) -> bool {
         id_of(&id).is_some_and(|i| self.inner.contains(&i))
     }
 
