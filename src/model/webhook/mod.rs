@@ -80,7 +80,9 @@ impl<T: PartialEq> PartialEq for Item<T> {
 
 impl PartialEq for Unknown {
     fn eq(&self, other: &Self) -> bool {
-        self.type_ == other.type_ && self.raw.get() == other.raw.get()
+        self.type_ == other.type_
+            && serde_json::from_str::<serde_json::Value>(self.raw.get()).ok()
+                == serde_json::from_str::<serde_json::Value>(other.raw.get()).ok()
     }
 }
 
@@ -160,7 +162,11 @@ impl Serialize for Unknown {
         if let Some(t) = &self.type_ {
             st.serialize_field("type", t)?;
         }
-        st.serialize_field("raw", &self.raw)?;
+        // As a JSON value rather than verbatim text, so that serialisers other
+        // than serde_json's (serde-wasm-bindgen) build a plain object too.
+        let raw: serde_json::Value =
+            serde_json::from_str(self.raw.get()).map_err(serde::ser::Error::custom)?;
+        st.serialize_field("raw", &raw)?;
         st.end()
     }
 }
