@@ -73,6 +73,7 @@ impl Deduper {
                 limit: Some(serde_json::json!([1, MAX_CAPACITY])),
                 actual: Some(serde_json::Value::from(capacity)),
                 message: format!("capacity must be between 1 and {MAX_CAPACITY}, got {capacity}"),
+                code: None,
             }]));
         }
         Ok(Deduper {

@@ -45,6 +45,7 @@ fn fail(
         limit,
         actual,
         message,
+        code: None,
     }];
     e
 }
@@ -324,6 +325,7 @@ impl Channel {
                 limit: Some(serde_json::json!(["messenger", "line"])),
                 actual: Some(Value::from(other)),
                 message: format!("channel must be \"messenger\" or \"line\", got \"{other}\""),
+                code: None,
             }])),
         }
     }
