@@ -93,7 +93,11 @@ fill('index.browser.js', { '/*@esm-reexports*/': esmReexports });
 // Types: wasm-bindgen's declarations without its loader, plus the hand-written ones.
 const dts = readFileSync(join(bindgenOut, `${NAME}.d.ts`), 'utf8');
 const cut = dts.indexOf('export type InitInput');
-const types = (cut >= 0 ? dts.slice(0, cut) : dts).trimEnd() + '\n' + readFileSync(join(tpl, 'types.d.ts'), 'utf8');
+// `[Symbol.dispose]` needs TypeScript's esnext.disposable lib; the method
+// stays at run time, the declaration is left out so any `lib` setting works.
+const types = (cut >= 0 ? dts.slice(0, cut) : dts)
+  .replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, '')
+  .trimEnd() + '\n' + readFileSync(join(tpl, 'types.d.ts'), 'utf8');
 writeFileSync(join(pkg, 'index.d.ts'), types);
 writeFileSync(join(pkg, 'index.d.cts'), types);
 

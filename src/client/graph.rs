@@ -329,10 +329,10 @@ impl GraphClient {
         timeout_ms: Option<u64>,
     ) -> Result<Value, Error> {
         let ep = &api::GRAPH_MESSAGE;
-        let mut req = json!({ "message_id": message_id });
-        if let Some(f) = fields {
-            req["fields"] = Value::from(f);
-        }
+        let req = match fields {
+            Some(f) => json!({ "message_id": message_id, "fields": f }),
+            None => json!({ "message_id": message_id }),
+        };
         Self::check(ep, &req)?;
         let fields = fields.unwrap_or(DEFAULT_MESSAGE_FIELDS);
         self.get(

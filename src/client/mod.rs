@@ -20,5 +20,5 @@ pub use store::{MemoryStore, StoredToken, TokenStore};
 pub use token::{fetch_token, sign, Credentials, Token, DEFAULT_BASE_URL};
 pub use transport::{HttpRequest, HttpResponse, Transport, TransportError};
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

@@ -117,6 +117,19 @@ export interface ListConversationsOptions {
 }
 "#;
 
+#[wasm_bindgen]
+extern "C" {
+    /// `CallOptions` in TypeScript.
+    #[wasm_bindgen(typescript_type = "CallOptions")]
+    pub type CallOptionsArg;
+    /// `CallOptions & { after?: string }` in TypeScript.
+    #[wasm_bindgen(typescript_type = "CallOptions & { after?: string }")]
+    pub type MessagesOptionsArg;
+    /// `CallOptions & { fields?: string }` in TypeScript.
+    #[wasm_bindgen(typescript_type = "CallOptions & { fields?: string }")]
+    pub type DetailsOptionsArg;
+}
+
 const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 const DEFAULT_REFRESH_MARGIN_MS: u64 = 300_000;
 
@@ -310,10 +323,7 @@ impl SobotClient {
     /// The current token (refreshed if needed), for calls the client does
     /// not cover. Resolves to `{ token, expiresAt }`.
     #[wasm_bindgen(unchecked_return_type = "Promise<{ token: string; expiresAt: number }>")]
-    pub fn token(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<js_sys::Object>,
-    ) -> Promise {
+    pub fn token(&self, options: Option<CallOptionsArg>) -> Promise {
         let me = self.shared.clone();
         let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
         future_to_promise(async move {
@@ -365,7 +375,7 @@ macro_rules! endpoint_methods {
                 pub fn $fn(
                     &self,
                     #[wasm_bindgen(unchecked_param_type = $req)] request: JsValue,
-                    #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<js_sys::Object>,
+                    options: Option<CallOptionsArg>,
                 ) -> Promise {
                     self.0.call(&$ep, request, options.map_or(JsValue::UNDEFINED, Into::into))
                 }
@@ -379,7 +389,7 @@ macro_rules! endpoint_methods {
                 pub fn $pfn(
                     &self,
                     #[wasm_bindgen(unchecked_param_type = $preq)] filter: JsValue,
-                    #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<js_sys::Object>,
+                    options: Option<CallOptionsArg>,
                 ) -> JsValue {
                     self.0.pages(&$pep, filter, options.map_or(JsValue::UNDEFINED, Into::into))
                 }
@@ -477,14 +487,16 @@ fn conversations_request(options: &JsValue) -> Result<(Value, Option<u32>), Vec<
     if !v.is_empty() {
         return Err(v);
     }
-    let mut req = json!({ "page_id": page_id, "platform": platform });
+    let mut req = serde_json::Map::new();
+    req.insert("page_id".into(), Value::from(page_id));
+    req.insert("platform".into(), Value::from(platform));
     if let Some(u) = user_id {
-        req["user_id"] = Value::from(u);
+        req.insert("user_id".into(), Value::from(u));
     }
     if let Some(a) = after {
-        req["after"] = Value::from(a);
+        req.insert("after".into(), Value::from(a));
     }
-    Ok((req, limit))
+    Ok((Value::Object(req), limit))
 }
 
 /// Renames the Graph validator's paths to the JS option names.
@@ -627,7 +639,7 @@ impl GraphClient {
     pub fn list_conversations(
         &self,
         #[wasm_bindgen(unchecked_param_type = "ListConversationsOptions")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<js_sys::Object>,
+        options: Option<CallOptionsArg>,
     ) -> Promise {
         let options = options.map_or(JsValue::UNDEFINED, Into::into);
         let parsed = conversations_request(&request);
@@ -648,7 +660,7 @@ impl GraphClient {
     pub fn conversations(
         &self,
         #[wasm_bindgen(unchecked_param_type = "ListConversationsOptions")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<js_sys::Object>,
+        options: Option<CallOptionsArg>,
     ) -> JsValue {
         let parsed = conversations_request(&request);
         let after = parsed
@@ -673,10 +685,8 @@ impl GraphClient {
     #[wasm_bindgen(js_name = conversationMessages, unchecked_return_type = "Promise<ConversationMessages>")]
     pub fn conversation_messages(
         &self,
-        conversation_id: String,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions & { after?: string }")] options: Option<
-            js_sys::Object,
-        >,
+        #[wasm_bindgen(js_name = conversationId)] conversation_id: String,
+        options: Option<MessagesOptionsArg>,
     ) -> Promise {
         let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
         let after = js_sys::Reflect::get(&options, &JsValue::from_str("after"))
@@ -698,8 +708,8 @@ impl GraphClient {
     #[wasm_bindgen(unchecked_return_type = "AsyncIterable<MessageRef>")]
     pub fn messages(
         &self,
-        conversation_id: String,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(js_name = conversationId)] conversation_id: String,
+        options: Option<CallOptionsArg>,
     ) -> JsValue {
         iterate(
             Pager {
@@ -722,10 +732,8 @@ impl GraphClient {
     #[wasm_bindgen(js_name = messageDetails, unchecked_return_type = "AsyncIterable<MessageDetail>")]
     pub fn message_details(
         &self,
-        conversation_id: String,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions & { fields?: string }")] options: Option<
-            js_sys::Object,
-        >,
+        #[wasm_bindgen(js_name = conversationId)] conversation_id: String,
+        options: Option<DetailsOptionsArg>,
     ) -> JsValue {
         let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
         let fields = js_sys::Reflect::get(&options, &JsValue::from_str("fields"))
@@ -750,9 +758,9 @@ impl GraphClient {
     #[wasm_bindgen(unchecked_return_type = "Promise<MessageDetail>")]
     pub fn message(
         &self,
-        message_id: String,
+        #[wasm_bindgen(js_name = messageId)] message_id: String,
         fields: Option<String>,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<js_sys::Object>,
+        options: Option<CallOptionsArg>,
     ) -> Promise {
         let options = options.map_or(JsValue::UNDEFINED, Into::into);
         graph_call(
@@ -881,13 +889,11 @@ impl Pager {
                         None => return Ok(JsValue::UNDEFINED),
                         Some(a) => a.map(str::to_owned),
                     };
-                    match after {
-                        Some(a) => req["after"] = Value::from(a),
-                        None => {
-                            if let Some(m) = req.as_object_mut() {
-                                m.remove("after");
-                            }
-                        }
+                    if let Some(m) = req.as_object_mut() {
+                        match after {
+                            Some(a) => m.insert("after".into(), Value::from(a)),
+                            None => m.remove("after"),
+                        };
                     }
                     let page = shared
                         .conversations(&req, limit, opts, &signal)
