@@ -321,8 +321,10 @@ fn manifest_lists_every_fixture_and_only_those() {
     let mut on_disk = BTreeSet::new();
     for sub in ["messenger", "line", "graph"] {
         for entry in std::fs::read_dir(dir().join(sub)).unwrap() {
-            let name = entry.unwrap().file_name().into_string().unwrap();
-            if !name.starts_with("webhook_") {
+            let entry = entry.unwrap();
+            let name = entry.file_name().into_string().unwrap();
+            // Webhook bodies and their expected normalised forms are walked by tests/webhook.rs.
+            if !name.starts_with("webhook_") && !entry.file_type().unwrap().is_dir() {
                 on_disk.insert(format!("{sub}/{name}"));
             }
         }
