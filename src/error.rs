@@ -109,6 +109,23 @@ impl Error {
         Error::new(ErrorKind::Network, message.into(), true)
     }
 
+    /// The caller cancelled the call. In JS the call rejects with the
+    /// signal's own reason instead (as `fetch` does).
+    pub fn cancelled() -> Self {
+        let mut e = Error::new(
+            ErrorKind::Timeout,
+            "the call was cancelled".to_owned(),
+            false,
+        );
+        e.code = Some("cancelled".to_owned());
+        e
+    }
+
+    /// Whether this error is a cancellation by the caller.
+    pub fn is_cancelled(&self) -> bool {
+        self.kind == ErrorKind::Timeout && self.code.as_deref() == Some("cancelled")
+    }
+
     /// The call timed out.
     pub fn timeout(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::Timeout, message.into(), true)

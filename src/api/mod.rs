@@ -1,5 +1,8 @@
 //! The endpoint catalogue as data: one entry per endpoint of the documents,
-//! saying how to call it and how it may be retried.
+//! saying how to call it, how it may be retried, and which rules its request
+//! must meet.
+
+use crate::validate::{self, Violation};
 
 /// HTTP method of an endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,14 +54,34 @@ pub enum Paging {
     GraphCursor,
 }
 
-/// One endpoint of the catalogue.
+/// What a successful call gives back to the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// The envelope's `item` (a token, a message id, a receipt).
+    Item,
+    /// The whole page: the envelope with its items and paging counts.
+    Page {
+        /// The field holding the page's list (`items`, or `item` where the
+        /// document answers a list in `item`).
+        list: &'static str,
+    },
+    /// Nothing beyond success.
+    Nothing,
+    /// A Graph API object, as Graph answered it.
+    Graph,
+}
+
+/// Checks a request before it is sent; returns every violation.
+pub type Validator = fn(&serde_json::Value) -> Vec<Violation>;
+
+/// One endpoint of the catalogue.
+#[derive(Clone, Copy)]
 pub struct Endpoint {
     /// Stable name used in errors and logs, e.g. `get_token`.
     pub name: &'static str,
     /// HTTP method.
     pub method: Method,
-    /// Path below the base URL.
+    /// Path below the base URL (Graph paths hold `{placeholders}`).
     pub path: &'static str,
     /// How the call authenticates.
     pub auth: Auth,
@@ -66,20 +89,85 @@ pub struct Endpoint {
     pub paging: Paging,
     /// Whether a retry is safe.
     pub retry: RetrySafety,
+    /// What a success gives back.
+    pub answer: Answer,
+    /// The request's rules.
+    pub validate: Validator,
 }
 
-/// `GET /api/get_token`: a new token, invalidating the previous one.
-pub const GET_TOKEN: Endpoint = Endpoint {
-    name: "get_token",
-    method: Method::Get,
-    path: "/api/get_token",
-    auth: Auth::None,
-    paging: Paging::None,
-    retry: RetrySafety::Safe,
-};
+impl std::fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("name", &self.name)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
 
-/// Every endpoint the crate knows.
-pub const CATALOGUE: &[Endpoint] = &[GET_TOKEN];
+fn no_request(_: &serde_json::Value) -> Vec<Violation> {
+    Vec::new()
+}
+
+macro_rules! endpoints {
+    ($( $(#[$doc:meta])* $id:ident = $name:literal, $method:ident $path:literal, $auth:ident, $paging:ident, $retry:ident, $answer:expr, $validate:path; )*) => {
+        $(
+            $(#[$doc])*
+            pub const $id: Endpoint = Endpoint {
+                name: $name,
+                method: Method::$method,
+                path: $path,
+                auth: Auth::$auth,
+                paging: Paging::$paging,
+                retry: RetrySafety::$retry,
+                answer: $answer,
+                validate: $validate,
+            };
+        )*
+        /// Every endpoint the crate knows.
+        pub const CATALOGUE: &[Endpoint] = &[$($id),*];
+    };
+}
+
+endpoints! {
+    /// `GET /api/get_token`: a new token, invalidating the previous one.
+    GET_TOKEN = "get_token", Get "/api/get_token", None, None, Safe, Answer::Item, no_request;
+    /// Messenger: send a message (text, media, templates).
+    MESSENGER_SEND = "messenger.send", Post "/chat-facebook/api/messenger/send", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::send_message;
+    /// Messenger: upload an attachment; the result arrives by webhook.
+    MESSENGER_UPLOAD_ASYNC = "messenger.upload_async", Post "/chat-facebook/api/messenger/upload_async", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::upload_async;
+    /// Messenger: the users subscribed to a topic.
+    MESSENGER_QUERY_SUB_USERS = "messenger.query_sub_users", Get "/chat-facebook/api/messenger/query_sub_users", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::messenger::query_sub_users;
+    /// Messenger: create a subscription topic, or update one (`configid`).
+    MESSENGER_CREATE_OR_UPDATE_TITLE = "messenger.create_or_update_title", Post "/chat-facebook/api/messenger/create_or_update_title", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::topic;
+    /// Messenger: delete a subscription topic.
+    MESSENGER_DEL_TITLE = "messenger.del_title", Get "/chat-facebook/api/messenger/del_title", SobotToken, None, OnlyIfNotProcessed, Answer::Nothing, validate::messenger::delete_topic;
+    /// Messenger: list subscription topics (the list is in `item`).
+    MESSENGER_GET_TITLE_LIST = "messenger.get_title_list", Post "/chat-facebook/api/messenger/get_title_list", SobotToken, PageNo, Safe, Answer::Page { list: "item" }, validate::messenger::title_list;
+    /// Messenger: send the opt-in (subscription) message to a user.
+    MESSENGER_SEND_OPT_IN_MESSAGE = "messenger.send_opt_in_message", Post "/chat-facebook/api/messenger/send_opt_in_message", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::opt_in;
+    /// Messenger: mass-send tasks.
+    MESSENGER_QUERY_TASK_LIST = "messenger.query_task_list", Post "/chat-set/api/messenger/query_task_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::messenger::task_list;
+    /// Messenger: send records.
+    MESSENGER_SEND_RECORD_LIST = "messenger.send_record_list", Post "/chat-set/api/messenger/send_record_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::messenger::send_record_list;
+    /// LINE: the URL of a media message's content.
+    LINE_GET_MEDIA_CONTENT = "line.get_media_content", Get "/chat-line/api/line/get_media_content", SobotToken, None, Safe, Answer::Item, validate::line::media_content;
+    /// LINE: mass-send tasks.
+    LINE_QUERY_TASK_LIST = "line.query_task_list", Post "/chat-set/api/line/query_task_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::line::task_list;
+    /// LINE: send records.
+    LINE_SEND_RECORD_LIST = "line.send_record_list", Post "/chat-set/api/line/send_record_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::line::send_record_list;
+    /// Graph: the conversations of a Page or Instagram account.
+    GRAPH_CONVERSATIONS = "graph.conversations", Get "/{version}/{page_id}/conversations", GraphAccessToken, GraphCursor, Safe, Answer::Graph, validate::graph::conversations;
+    /// Graph: the messages (ids and times) of a conversation.
+    GRAPH_CONVERSATION_MESSAGES = "graph.conversation_messages", Get "/{version}/{conversation_id}", GraphAccessToken, GraphCursor, Safe, Answer::Graph, validate::graph::conversation_messages;
+    /// Graph: one message's details (only the 20 most recent of a conversation).
+    GRAPH_MESSAGE = "graph.message", Get "/{version}/{message_id}", GraphAccessToken, None, Safe, Answer::Graph, validate::graph::message;
+}
+
+/// The endpoint named `name`.
+pub fn by_name(name: &str) -> Option<&'static Endpoint> {
+    CATALOGUE.iter().find(|e| e.name == name)
+}
 
 /// Appends `s` to `out`, percent-encoded as a URL query component.
 pub fn encode_query_component(out: &mut String, s: &str) {
@@ -132,11 +220,36 @@ mod tests {
     }
 
     #[test]
-    fn names_are_unique() {
+    fn names_and_paths_are_unique() {
         for (i, a) in CATALOGUE.iter().enumerate() {
             for b in CATALOGUE.iter().skip(i + 1) {
                 assert_ne!(a.name, b.name);
+                assert_ne!((a.method, a.path), (b.method, b.path), "{}", a.name);
             }
+        }
+        assert_eq!(
+            by_name("line.query_task_list").unwrap().path,
+            "/chat-set/api/line/query_task_list"
+        );
+    }
+
+    #[test]
+    fn writes_are_never_blindly_retried() {
+        for e in CATALOGUE {
+            let write = matches!(
+                e.name,
+                "messenger.send"
+                    | "messenger.upload_async"
+                    | "messenger.create_or_update_title"
+                    | "messenger.del_title"
+                    | "messenger.send_opt_in_message"
+            );
+            assert_eq!(
+                e.retry == RetrySafety::OnlyIfNotProcessed,
+                write,
+                "{}",
+                e.name
+            );
         }
     }
 }

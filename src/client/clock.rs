@@ -1,27 +1,14 @@
-//! Time, behind a trait so tests can fix it.
+//! Time and chance, behind a trait so tests can fix them.
 
-/// A source of wall-clock time.
+use crate::error::Error;
+
+/// Wall-clock time, waiting, and the randomness of backoff jitter.
+#[allow(async_fn_in_trait)]
 pub trait Clock {
     /// Milliseconds since the Unix epoch.
     fn now_ms(&self) -> u64;
-}
-
-/// The system clock (`SystemTime` natively, `Date.now()` in wasm).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    #[cfg(not(target_arch = "wasm32"))]
-    fn now_ms(&self) -> u64 {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-            .unwrap_or(0)
-    }
-
-    #[cfg(target_arch = "wasm32")]
-    fn now_ms(&self) -> u64 {
-        // Date.now() is a non-negative integer number of milliseconds.
-        js_sys::Date::now() as u64
-    }
+    /// Waits `ms` milliseconds; fails when the caller cancelled the call.
+    async fn sleep(&self, ms: u64) -> Result<(), Error>;
+    /// A uniform random number in `[0, 1)`, for backoff jitter.
+    fn random(&self) -> f64;
 }

@@ -1,10 +1,22 @@
-//! Runtime behaviour behind small traits ([`Transport`], [`Clock`]), so the
-//! same logic runs natively with fakes in tests and in wasm with `fetch`.
+//! Runtime behaviour behind small traits ([`Transport`], [`Clock`],
+//! [`TokenStore`]), so the same logic runs natively with fakes in tests and in
+//! wasm with `fetch` and `setTimeout`.
 
 pub mod clock;
+pub mod exec;
+pub mod retry;
+pub mod sobot;
+pub mod store;
 pub mod token;
+pub mod tokens;
 pub mod transport;
 
 pub use clock::Clock;
+pub use retry::RetryPolicy;
+pub use sobot::{CallOptions, SobotClient, SobotConfig};
+pub use store::{MemoryStore, StoredToken, TokenStore};
 pub use token::{fetch_token, sign, Credentials, Token, DEFAULT_BASE_URL};
 pub use transport::{HttpRequest, HttpResponse, Transport, TransportError};
+
+#[cfg(test)]
+mod tests;

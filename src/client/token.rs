@@ -107,6 +107,7 @@ pub fn token_request(creds: &Credentials, now_ms: u64) -> HttpRequest {
         ),
         headers: Vec::new(),
         body: None,
+        timeout_ms: None,
     }
 }
 
@@ -173,8 +174,9 @@ pub fn decode_token_response(resp: &HttpResponse, now_ms: u64) -> Result<Token, 
 /// Maps a transport failure to the crate's error.
 pub fn transport_error(e: TransportError, endpoint: &'static str) -> Error {
     match e {
-        TransportError::Network(m) => Error::network(m).at(endpoint),
+        TransportError::Refused(m) | TransportError::Network(m) => Error::network(m).at(endpoint),
         TransportError::Timeout => Error::timeout("the call timed out").at(endpoint),
+        TransportError::Aborted => Error::cancelled().at(endpoint),
     }
 }
 
@@ -207,6 +209,12 @@ mod tests {
     impl Clock for FixedClock {
         fn now_ms(&self) -> u64 {
             self.0
+        }
+        async fn sleep(&self, _ms: u64) -> Result<(), Error> {
+            Ok(())
+        }
+        fn random(&self) -> f64 {
+            0.5
         }
     }
 

@@ -11,6 +11,8 @@ pub struct HttpRequest {
     pub headers: Vec<(&'static str, String)>,
     /// The JSON body of a `POST`.
     pub body: Option<String>,
+    /// Abandon the exchange after this many milliseconds.
+    pub timeout_ms: Option<u64>,
 }
 
 /// An HTTP answer: status, the headers the client reads, and the raw body.
@@ -27,10 +29,16 @@ pub struct HttpResponse {
 /// Why an exchange produced no answer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TransportError {
-    /// The request could not be delivered or the connection broke.
+    /// The request certainly did not reach the server (connection refused,
+    /// host not found): repeating it cannot cause a duplicate.
+    Refused(String),
+    /// The connection failed at a point where the request may have been
+    /// received (a reset, a broken stream), or the runtime cannot tell.
     Network(String),
-    /// The exchange was cut by a timeout.
+    /// The exchange was cut by the call's timeout.
     Timeout,
+    /// The caller cancelled the call (its `AbortSignal`).
+    Aborted,
 }
 
 /// Performs one HTTP exchange.

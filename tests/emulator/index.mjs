@@ -91,6 +91,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 class Emulator {
   constructor(options) {
     this.options = { ...DEFAULTS, ...options };
+    this.initialConfig = Object.fromEntries(CONFIGURABLE.map((k) => [k, this.options[k]]));
     this.seed = this.options.seed ?? randomInt(2 ** 31);
     this.fixedTime = null;
     this.offset = 0;
@@ -124,8 +125,8 @@ class Emulator {
   }
 
   resetState() {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.cancelTimers();
+    Object.assign(this.options, this.initialConfig);
     this.ids = createRng(streamSeed(this.seed, 0));
     this.gen = createRng(streamSeed(this.seed, 1));
     this.faultRng = createRng(streamSeed(this.seed, 2));
@@ -316,7 +317,9 @@ class Emulator {
 
   logRequest(entry) {
     this.requestLog.push(entry);
-    if (this.requestLog.length > this.options.maxLoggedRequests) this.requestLog.splice(0, this.requestLog.length - this.options.maxLoggedRequests);
+    // Trim in batches so a long run does not shift the whole log on every request.
+    const max = this.options.maxLoggedRequests;
+    if (this.requestLog.length > max + Math.ceil(max / 10)) this.requestLog.splice(0, this.requestLog.length - max);
     this.countMap.set(entry.route, (this.countMap.get(entry.route) ?? 0) + 1);
   }
 
@@ -333,8 +336,7 @@ class Emulator {
   }
 
   count(route) {
-    if (route === undefined) return this.requestLog.length;
-    const r = this.normaliseRoute(route);
+    const r = route === undefined ? '*' : this.normaliseRoute(route);
     if (r === '*') return [...this.countMap.values()].reduce((a, b) => a + b, 0);
     const g = /^(\w+)\.\*$/.exec(r)?.[1];
     if (g) {
@@ -591,10 +593,7 @@ function readBody(req) {
 /** The admin facade handed to tests; each method mirrors an /__admin HTTP call. */
 function makeAdmin(emu) {
   return {
-    reset: () => {
-      emu.cancelTimers();
-      emu.resetState();
-    },
+    reset: () => emu.resetState(),
     seed: (data) => emu.store.seed(data),
     generate: (spec) => emu.store.generate(spec),
     state: () => ({ seed: emu.seed, now: emu.now(), ...emu.store.summary(), requests: emu.requestLog.length, faults: emu.faults.list.length, deliveries: emu.deliveries.length }),

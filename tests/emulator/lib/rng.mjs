@@ -17,10 +17,11 @@ export function createRng(seed) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const int = (n) => Math.floor(next() * n);
+  const codes = [];
   const from = (alphabet, len) => {
-    let s = '';
-    for (let i = 0; i < len; i++) s += alphabet[int(alphabet.length)];
-    return s;
+    codes.length = len;
+    for (let i = 0; i < len; i++) codes[i] = alphabet.charCodeAt(int(alphabet.length));
+    return String.fromCharCode.apply(null, codes);
   };
   return {
     next,

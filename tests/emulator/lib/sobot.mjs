@@ -314,6 +314,25 @@ export function sendOptInMessage(emu, req) {
 
 // ---- tasks and records (both channels) ---------------------------------------
 
+/** Keeps the items that pass every predicate; no copy when there is none. */
+function applyFilters(list, preds) {
+  if (!preds.length) return list;
+  if (preds.length === 1) return list.filter(preds[0]);
+  return list.filter((x) => preds.every((p) => p(x)));
+}
+
+/** First index in a list sorted by `key` descending whose key is ≤ v (binary search). */
+function firstAtOrBelow(list, key, v) {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid][key] > v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function taskList(emu, req, channel) {
   const b = req.body ?? {};
   if (!isObj(b)) bad('body must be a JSON object');
@@ -322,25 +341,23 @@ function taskList(emu, req, channel) {
   const sender = optString(b, 'sender');
   const name = optString(b, 'task_name');
   const p = paging(b, 15);
-  let pred;
+  const preds = [];
+  if (from !== undefined) preds.push((t) => t.startMs >= from);
+  if (to !== undefined) preds.push((t) => t.endMs <= to);
+  if (sender !== undefined) preds.push((t) => t.sender === sender);
+  if (name !== undefined) preds.push((t) => t.pub.task_name.includes(name));
   if (channel === 'line') {
     const subjectid = optString(b, 'subjectid');
-    pred = (t) => subjectid === undefined || t.pub.subjectid === subjectid;
+    if (subjectid !== undefined) preds.push((t) => t.pub.subjectid === subjectid);
   } else {
     const topic = optString(b, 'message_topic_or_tag');
     const type = optInt(b, 'message_type');
     if (type !== undefined && type !== 1 && type !== 2) bad('message_type must be 1 or 2');
-    pred = (t) => (topic === undefined || t.topic === topic) && (type === undefined || t.messageType === type);
+    if (topic !== undefined) preds.push((t) => t.topic === topic);
+    if (type !== undefined) preds.push((t) => t.messageType === type);
   }
   const list = channel === 'line' ? emu.store.lineTasks : emu.store.messengerTasks;
-  const all = list.all().filter(
-    (t) =>
-      (from === undefined || t.startMs >= from) &&
-      (to === undefined || t.endMs <= to) &&
-      (sender === undefined || t.sender === sender) &&
-      (name === undefined || t.pub.task_name.includes(name)) &&
-      pred(t),
-  );
+  const all = applyFilters(list.all(), preds);
   return paged(slicePage(all, p).map((t) => t.pub), p, all.length, '操作成功');
 }
 
@@ -362,28 +379,26 @@ function recordList(emu, req, channel) {
   const sender = optString(b, 'sender');
   const recipient = optString(b, 'recipient');
   const p = paging(b, 15);
-  let pred;
+  const preds = [];
+  if (messageid !== undefined) preds.push((r) => r.pub.messageid === messageid || r.messageids.includes(messageid));
+  if (status !== undefined) preds.push((r) => r.status === status);
+  if (taskid !== undefined) preds.push((r) => r.pub.taskid === taskid);
+  if (name !== undefined) preds.push((r) => (r.pub.task_name ?? '').includes(name));
+  if (agent !== undefined) preds.push((r) => r.pub.send_agentid === agent);
+  if (sender !== undefined) preds.push((r) => r.pub.sender === sender);
+  if (recipient !== undefined) preds.push((r) => r.pub.recipient_id === recipient);
   if (channel === 'line') {
     const subjectid = optString(b, 'subjectid');
-    pred = (r) => subjectid === undefined || r.pub.subjectid === subjectid;
+    if (subjectid !== undefined) preds.push((r) => r.pub.subjectid === subjectid);
   } else {
     const topic = optString(b, 'message_topic_or_tag');
-    pred = (r) => topic === undefined || r.pub.message_topic_or_tag === topic;
+    if (topic !== undefined) preds.push((r) => r.pub.message_topic_or_tag === topic);
   }
-  const list = channel === 'line' ? emu.store.lineRecords : emu.store.messengerRecords;
-  const all = list.all().filter(
-    (r) =>
-      (from === undefined || r.sendTime >= from) &&
-      (to === undefined || r.sendTime <= to) &&
-      (messageid === undefined || r.pub.messageid === messageid || r.messageids.includes(messageid)) &&
-      (status === undefined || r.status === status) &&
-      (taskid === undefined || r.pub.taskid === taskid) &&
-      (name === undefined || (r.pub.task_name ?? '').includes(name)) &&
-      (agent === undefined || r.pub.send_agentid === agent) &&
-      (sender === undefined || r.pub.sender === sender) &&
-      (recipient === undefined || r.pub.recipient_id === recipient) &&
-      pred(r),
-  );
+  const sorted = (channel === 'line' ? emu.store.lineRecords : emu.store.messengerRecords).all();
+  // Records are sorted by send time, newest first: the time range is a slice.
+  const lo = to === undefined ? 0 : firstAtOrBelow(sorted, 'sendTime', to);
+  const hi = from === undefined ? sorted.length : firstAtOrBelow(sorted, 'sendTime', from - 1);
+  const all = applyFilters(lo === 0 && hi === sorted.length ? sorted : sorted.slice(lo, hi), preds);
   return paged(slicePage(all, p).map((r) => r.pub), p, all.length, '操作成功');
 }
 

@@ -2,6 +2,8 @@
 // documents' examples, their signatures, and delivery to a receiver.
 
 import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import { bad, isObj } from './util.mjs';
 
 export const MESSENGER_EVENTS = ['text', 'image', 'video', 'audio', 'file', 'delivery', 'read', 'optin', 'optin_stop', 'optin_resume'];
@@ -30,7 +32,7 @@ export function lineSignature(secret, raw) {
 
 /**
  * Builds a Messenger webhook body. `o` may set pageId, senderId, time, timestamp,
- * mid, text, url, mids, watermark, title, payload, token, tokenExpiry, timezone,
+ * mid, text, mediaUrl, mids, watermark, title, payload, token, tokenExpiry, timezone,
  * userTokenStatus; anything unset is generated.
  */
 export function messengerEvent(emu, kindIn, o = {}) {
@@ -51,7 +53,7 @@ export function messengerEvent(emu, kindIn, o = {}) {
       sender,
       recipient,
       timestamp: o.timestamp ?? time - 500,
-      message: { mid, attachments: [{ type: kind, payload: { url: o.url ?? `https://scontent.example.com/${kind}/${ids.hex(16)}` } }] },
+      message: { mid, attachments: [{ type: kind, payload: { url: o.mediaUrl ?? `https://scontent.example.com/${kind}/${ids.hex(16)}` } }] },
     };
   } else if (kind === 'delivery') {
     const watermark = o.watermark ?? time - 800;
@@ -148,19 +150,34 @@ export function lineEvent(emu, kind, o = {}) {
   return ev;
 }
 
-/** POSTs a raw body to a receiver; resolves to what the receiver answered. */
-export async function deliver(url, raw, headers, timeoutMs) {
+/**
+ * POSTs a raw body to a receiver on a fresh connection (no pooling, so a receiver
+ * closing idle keep-alive sockets cannot race a delivery); resolves to what the
+ * receiver answered.
+ */
+export function deliver(url, raw, headers, timeoutMs) {
   const started = Date.now();
-  try {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers,
-      body: raw,
-      signal: AbortSignal.timeout(timeoutMs),
+  return new Promise((resolve) => {
+    let u;
+    try {
+      u = new URL(url);
+    } catch {
+      resolve({ url, status: 0, ok: false, error: 'invalid URL', ms: 0 });
+      return;
+    }
+    const body = Buffer.from(raw, 'utf8');
+    const mod = u.protocol === 'https:' ? https : http;
+    const req = mod.request(u, { method: 'POST', agent: false, headers: { ...headers, 'content-length': body.length }, timeout: timeoutMs }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const status = res.statusCode;
+        resolve({ url, status, ok: status >= 200 && status < 300, body: Buffer.concat(chunks).toString('utf8'), ms: Date.now() - started });
+      });
+      res.on('error', (err) => resolve({ url, status: 0, ok: false, error: String(err.code ?? err), ms: Date.now() - started }));
     });
-    const body = await res.text();
-    return { url, status: res.status, ok: res.ok, body, ms: Date.now() - started };
-  } catch (err) {
-    return { url, status: 0, ok: false, error: String(err?.cause?.code ?? err?.name ?? err), ms: Date.now() - started };
-  }
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+    req.on('error', (err) => resolve({ url, status: 0, ok: false, error: String(err.code ?? err.message ?? err), ms: Date.now() - started }));
+    req.end(body);
+  });
 }

@@ -1,0 +1,330 @@
+//! Calls to the Sobot endpoints: validate, attach the shared token, send,
+//! decode the envelope, retry what may be retried, and refresh the token
+//! once when the platform refuses it.
+
+use crate::api::{self, Answer, Auth, Endpoint, Method};
+use crate::client::exec::{with_retries, AttemptError, Attempts};
+use crate::client::retry::{classify, parse_retry_after, Failure, RetryPolicy};
+use crate::client::store::TokenStore;
+use crate::client::token::transport_error;
+use crate::client::tokens::TokenManager;
+use crate::client::{Clock, Credentials, HttpRequest, HttpResponse, Transport, TransportError};
+use crate::error::Error;
+use crate::model::SUCCESS_CODE;
+use serde_json::{Map, Value};
+
+/// `token 为空` (token missing).
+pub const TOKEN_MISSING: &str = "900001";
+/// `token 已失效,请重新获取` (token invalid or replaced).
+pub const TOKEN_INVALID: &str = "900002";
+
+/// Settings of a Sobot client.
+#[derive(Debug, Clone)]
+pub struct SobotConfig {
+    /// App credentials and base URL.
+    pub credentials: Credentials,
+    /// Per-call timeout, in milliseconds.
+    pub timeout_ms: Option<u64>,
+    /// Retry policy.
+    pub retry: RetryPolicy,
+    /// Refresh this many milliseconds before the token expires.
+    pub refresh_margin_ms: u64,
+}
+
+/// A Sobot client over a transport, a clock and a token store.
+pub struct SobotClient<T, C, S> {
+    config: SobotConfig,
+    transport: T,
+    clock: C,
+    tokens: TokenManager<S>,
+}
+
+/// Per-call settings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CallOptions {
+    /// Overrides the client's timeout for this call.
+    pub timeout_ms: Option<u64>,
+}
+
+/// What a call did besides its answer (for tests and diagnostics).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallReport {
+    /// Attempts, over all token refreshes.
+    pub attempts: u32,
+    /// Milliseconds of backoff.
+    pub waited_ms: u64,
+    /// Whether the token was refreshed because the platform refused it.
+    pub token_refreshed: bool,
+}
+
+impl<T: Transport, C: Clock, S: TokenStore> SobotClient<T, C, S> {
+    /// A client. Nothing is sent until the first call.
+    pub fn new(config: SobotConfig, transport: T, clock: C, store: S) -> Self {
+        let margin = config.refresh_margin_ms;
+        SobotClient {
+            config,
+            transport,
+            clock,
+            tokens: TokenManager::new(store, margin),
+        }
+    }
+
+    /// The token manager (its store and counters).
+    pub fn tokens(&self) -> &TokenManager<S> {
+        &self.tokens
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &SobotConfig {
+        &self.config
+    }
+
+    /// The current token, refreshed if needed.
+    pub async fn token(&self) -> Result<crate::client::store::StoredToken, Error> {
+        self.tokens
+            .token(
+                &self.transport,
+                &self.clock,
+                &self.config.credentials,
+                &self.config.retry,
+                None,
+            )
+            .await
+    }
+
+    /// Calls `endpoint` with `request` (the document's JSON). Returns what
+    /// the endpoint's [`Answer`] says, and a report of the attempts.
+    pub async fn call(
+        &self,
+        endpoint: &Endpoint,
+        request: &Value,
+        opts: CallOptions,
+    ) -> (Result<Value, Error>, CallReport) {
+        let mut report = CallReport::default();
+        let violations = (endpoint.validate)(request);
+        if !violations.is_empty() {
+            return (Err(Error::validation(violations).at(endpoint.name)), report);
+        }
+        let mut stale: Option<String> = None;
+        loop {
+            let token = match self
+                .tokens
+                .token(
+                    &self.transport,
+                    &self.clock,
+                    &self.config.credentials,
+                    &self.config.retry,
+                    stale.as_deref(),
+                )
+                .await
+            {
+                Ok(t) => t,
+                Err(e) => return (Err(e), report),
+            };
+            let timeout_ms = opts.timeout_ms.or(self.config.timeout_ms);
+            let (r, Attempts { made, waited_ms }) =
+                with_retries(&self.clock, &self.config.retry, endpoint.retry, |_| {
+                    self.attempt(endpoint, request, &token.token, timeout_ms)
+                })
+                .await;
+            report.attempts += made;
+            report.waited_ms += waited_ms;
+            match r {
+                Err(e) if is_token_refused(&e) && stale.is_none() => {
+                    // The token was replaced (another get_token) or expired:
+                    // refresh once and repeat once. The refused call was not
+                    // processed, so repeating even a send is safe.
+                    report.token_refreshed = true;
+                    stale = Some(token.token);
+                }
+                Err(e) => return (Err(e), report),
+                Ok(v) => return (Ok(answer(endpoint, v)), report),
+            }
+        }
+    }
+
+    async fn attempt(
+        &self,
+        endpoint: &Endpoint,
+        request: &Value,
+        token: &str,
+        timeout_ms: Option<u64>,
+    ) -> Result<Value, AttemptError> {
+        let req = build_request(
+            &self.config.credentials.base_url,
+            endpoint,
+            request,
+            token,
+            timeout_ms,
+        );
+        match self.transport.send(req).await {
+            Ok(resp) => decode(endpoint, &resp, self.clock.now_ms()),
+            Err(e) => Err(transport_failure(e, endpoint.name)),
+        }
+    }
+}
+
+fn is_token_refused(e: &Error) -> bool {
+    e.kind == crate::ErrorKind::Api
+        && matches!(e.code.as_deref(), Some(TOKEN_MISSING | TOKEN_INVALID))
+}
+
+/// Maps a transport failure to an attempt error.
+pub fn transport_failure(e: TransportError, endpoint: &'static str) -> AttemptError {
+    let refused = matches!(e, TransportError::Refused(_));
+    let aborted = matches!(e, TransportError::Aborted);
+    let error = transport_error(e, endpoint);
+    let failure = if aborted {
+        Failure::Final
+    } else {
+        classify(&error, refused)
+    };
+    AttemptError {
+        error,
+        failure,
+        retry_after_ms: None,
+    }
+}
+
+/// Appends the value of a query parameter: strings as they are, numbers and
+/// booleans in JSON form.
+fn query_value(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// The HTTP request of a Sobot call: GET parameters in the query, POST
+/// parameters as the JSON body, the token in the `token` header.
+pub fn build_request(
+    base_url: &str,
+    endpoint: &Endpoint,
+    request: &Value,
+    token: &str,
+    timeout_ms: Option<u64>,
+) -> HttpRequest {
+    let empty = Map::new();
+    let fields = request.as_object().unwrap_or(&empty);
+    let (url, body) = match endpoint.method {
+        Method::Get => {
+            let pairs: Vec<(&str, String)> = fields
+                .iter()
+                .filter_map(|(k, v)| query_value(v).map(|v| (k.as_str(), v)))
+                .collect();
+            let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            (api::url(base_url, endpoint.path, &refs), None)
+        }
+        Method::Post => (
+            api::url(base_url, endpoint.path, &[]),
+            Some(request.to_string()),
+        ),
+    };
+    let mut headers = Vec::new();
+    if endpoint.auth == Auth::SobotToken {
+        headers.push(("token", token.to_owned()));
+    }
+    HttpRequest {
+        method: endpoint.method.as_str(),
+        url,
+        headers,
+        body,
+        timeout_ms,
+    }
+}
+
+/// Decodes a Sobot answer into its envelope, or the attempt's failure.
+pub fn decode(
+    endpoint: &Endpoint,
+    resp: &HttpResponse,
+    now_ms: u64,
+) -> Result<Value, AttemptError> {
+    let retry_after_ms = resp
+        .retry_after
+        .as_deref()
+        .and_then(|v| parse_retry_after(v, now_ms));
+    let ok_status = (200..300).contains(&resp.status);
+    let parsed: Result<Value, _> = serde_json::from_slice(&resp.body);
+    let env = match parsed {
+        Ok(Value::Object(map)) if map.contains_key("ret_code") => map,
+        Ok(_) if ok_status => {
+            return Err(AttemptError::fatal(
+                Error::decode(
+                    format!(
+                        "the {} answer (HTTP {}) has no ret_code",
+                        endpoint.name, resp.status
+                    ),
+                    Some(resp.status),
+                )
+                .at(endpoint.name),
+            ))
+        }
+        Err(e) if ok_status => {
+            let error = Error::decode(
+                format!(
+                    "the {} answer (HTTP {}) is not JSON: {e}",
+                    endpoint.name, resp.status
+                ),
+                Some(resp.status),
+            )
+            .at(endpoint.name);
+            return Err(AttemptError {
+                failure: classify(&error, false),
+                error,
+                retry_after_ms,
+            });
+        }
+        _ => {
+            let error = Error::http(resp.status).at(endpoint.name);
+            return Err(AttemptError {
+                failure: classify(&error, false),
+                error,
+                retry_after_ms,
+            });
+        }
+    };
+    let code = match env.get("ret_code") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    if code == SUCCESS_CODE {
+        return Ok(Value::Object(env));
+    }
+    let msg = match env.get("ret_msg") {
+        Some(Value::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let failure = api_failure(&code, resp.status);
+    let mut error = Error::api(code, msg, failure != Failure::Final).at(endpoint.name);
+    error.status = Some(resp.status);
+    Err(AttemptError {
+        error,
+        failure,
+        retry_after_ms,
+    })
+}
+
+/// Whether an error code means "not processed, try later" (rate limits),
+/// "may have failed midway" (transient), or neither.
+pub fn api_failure(code: &str, status: u16) -> Failure {
+    if status == 429 {
+        return Failure::NotProcessed;
+    }
+    match crate::model::catalogue::lookup(code).map(|e| e.category) {
+        Some(crate::model::catalogue::Category::RateLimit) => Failure::NotProcessed,
+        Some(crate::model::catalogue::Category::Transient) => Failure::Ambiguous,
+        _ => Failure::Final,
+    }
+}
+
+/// What a successful call gives back.
+pub fn answer(endpoint: &Endpoint, env: Value) -> Value {
+    match (endpoint.answer, env) {
+        (Answer::Item, Value::Object(mut m)) => m.remove("item").unwrap_or(Value::Null),
+        (Answer::Nothing, _) => Value::Null,
+        (_, v) => v,
+    }
+}

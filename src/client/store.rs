@@ -1,0 +1,88 @@
+//! Where the shared token lives: [`TokenStore`], and the in-memory default.
+//!
+//! Every `get_token` call invalidates the previous token, so several clients,
+//! processes or Worker isolates of one app must share one token instead of
+//! each getting their own. A store is the place they share it; its optional
+//! lock lets only one of them refresh at a time.
+
+use crate::error::Error;
+use std::cell::RefCell;
+
+/// A token as stored: its value and expiry (milliseconds since the epoch).
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoredToken {
+    /// The value of the `token` header.
+    pub token: String,
+    /// When the platform stops accepting it.
+    pub expires_at_ms: u64,
+}
+
+impl std::fmt::Debug for StoredToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredToken")
+            .field("token", &"<redacted>")
+            .field("expires_at_ms", &self.expires_at_ms)
+            .finish()
+    }
+}
+
+/// The answer of [`TokenStore::lock`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    /// This caller may refresh; it calls `unlock` afterwards.
+    Acquired,
+    /// Someone else is refreshing: wait for the store to show a new token.
+    Busy,
+}
+
+/// Shared storage of the current token.
+#[allow(async_fn_in_trait)]
+pub trait TokenStore {
+    /// The current token, if any (expired ones too: the client checks).
+    async fn get(&self) -> Result<Option<StoredToken>, Error>;
+    /// Replaces the current token.
+    async fn set(&self, token: &StoredToken) -> Result<(), Error>;
+    /// Tries to become the one refresher for `ttl_ms`. Stores that cannot
+    /// lock answer [`Lock::Acquired`] (refreshes then single-flight only
+    /// within one client).
+    async fn lock(&self, _ttl_ms: u64) -> Result<Lock, Error> {
+        Ok(Lock::Acquired)
+    }
+    /// Releases a lock taken with `lock`.
+    async fn unlock(&self) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// The default store: memory of one client.
+#[derive(Default)]
+pub struct MemoryStore(RefCell<Option<StoredToken>>);
+
+impl TokenStore for MemoryStore {
+    async fn get(&self) -> Result<Option<StoredToken>, Error> {
+        Ok(self.0.borrow().clone())
+    }
+
+    async fn set(&self, token: &StoredToken) -> Result<(), Error> {
+        *self.0.borrow_mut() = Some(token.clone());
+        Ok(())
+    }
+}
+
+impl<S: TokenStore> TokenStore for std::rc::Rc<S> {
+    async fn get(&self) -> Result<Option<StoredToken>, Error> {
+        (**self).get().await
+    }
+
+    async fn set(&self, token: &StoredToken) -> Result<(), Error> {
+        (**self).set(token).await
+    }
+
+    async fn lock(&self, ttl_ms: u64) -> Result<Lock, Error> {
+        (**self).lock(ttl_ms).await
+    }
+
+    async fn unlock(&self) -> Result<(), Error> {
+        (**self).unlock().await
+    }
+}

@@ -1,0 +1,475 @@
+//! The client core with a scripted transport and a virtual clock.
+
+use super::*;
+use crate::api::{self, Endpoint};
+use crate::error::{Error, ErrorKind};
+use futures::executor::LocalPool;
+use futures::task::LocalSpawnExt;
+use serde_json::{json, Value};
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+/// Virtual time: `sleep` advances it at once and records the wait.
+#[derive(Clone, Default)]
+struct VClock {
+    now: Rc<Cell<u64>>,
+    slept: Rc<RefCell<Vec<u64>>>,
+}
+
+impl Clock for VClock {
+    fn now_ms(&self) -> u64 {
+        self.now.get()
+    }
+    async fn sleep(&self, ms: u64) -> Result<(), Error> {
+        self.slept.borrow_mut().push(ms);
+        self.now.set(self.now.get() + ms);
+        YieldOnce(false).await;
+        Ok(())
+    }
+    fn random(&self) -> f64 {
+        0.5
+    }
+}
+
+struct YieldOnce(bool);
+impl Future for YieldOnce {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            Poll::Ready(())
+        } else {
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+}
+
+type Script = dyn Fn(&HttpRequest, &Platform) -> Result<HttpResponse, TransportError>;
+
+/// A scripted platform: issues tokens (each invalidating the last) and
+/// answers other calls through `script`.
+#[derive(Default)]
+struct Platform {
+    current: RefCell<Option<String>>,
+    issued: Cell<u32>,
+    seen: RefCell<Vec<HttpRequest>>,
+}
+
+impl Platform {
+    fn issue(&self) -> HttpResponse {
+        let n = self.issued.get() + 1;
+        self.issued.set(n);
+        let token = format!("tok{n}");
+        *self.current.borrow_mut() = Some(token.clone());
+        ok(
+            json!({"item": {"token": token, "expires_in": "86400"}, "ret_code": "000000", "ret_msg": "操作成功"}),
+        )
+    }
+    fn token_ok(&self, req: &HttpRequest) -> bool {
+        let sent = req
+            .headers
+            .iter()
+            .find(|(k, _)| *k == "token")
+            .map(|(_, v)| v.clone());
+        sent.is_some() && sent == *self.current.borrow()
+    }
+    fn sends(&self) -> usize {
+        self.seen
+            .borrow()
+            .iter()
+            .filter(|r| r.url.ends_with("/send"))
+            .count()
+    }
+    fn calls_to(&self, suffix: &str) -> usize {
+        self.seen
+            .borrow()
+            .iter()
+            .filter(|r| r.url.split('?').next().unwrap().ends_with(suffix))
+            .count()
+    }
+}
+
+fn ok(v: Value) -> HttpResponse {
+    HttpResponse {
+        status: 200,
+        retry_after: None,
+        body: v.to_string().into_bytes(),
+    }
+}
+
+fn status(code: u16, body: &str, retry_after: Option<&str>) -> HttpResponse {
+    HttpResponse {
+        status: code,
+        retry_after: retry_after.map(str::to_owned),
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+#[derive(Clone)]
+struct Fake {
+    platform: Rc<Platform>,
+    script: Rc<Script>,
+}
+
+impl Transport for Fake {
+    async fn send(&self, req: HttpRequest) -> Result<HttpResponse, TransportError> {
+        YieldOnce(false).await;
+        self.platform.seen.borrow_mut().push(req.clone());
+        if req.url.contains("/api/get_token") {
+            return Ok(self.platform.issue());
+        }
+        if !self.platform.token_ok(&req) {
+            return Ok(ok(
+                json!({"ret_code": "900002", "ret_msg": "token 已失效,请重新获取"}),
+            ));
+        }
+        (self.script)(&req, &self.platform)
+    }
+}
+
+fn config() -> SobotConfig {
+    SobotConfig {
+        credentials: Credentials {
+            app_id: "app".into(),
+            app_key: "KEY".into(),
+            base_url: "http://emu".into(),
+        },
+        timeout_ms: None,
+        retry: RetryPolicy {
+            max_attempts: 3,
+            base_delay_ms: 100,
+            max_delay_ms: 2_000,
+        },
+        refresh_margin_ms: 60_000,
+    }
+}
+
+fn client_with(
+    script: impl Fn(&HttpRequest, &Platform) -> Result<HttpResponse, TransportError> + 'static,
+) -> (SobotClient<Fake, VClock, MemoryStore>, Rc<Platform>, VClock) {
+    let platform = Rc::new(Platform::default());
+    let clock = VClock::default();
+    clock.now.set(1_700_000_000_000);
+    let fake = Fake {
+        platform: platform.clone(),
+        script: Rc::new(script),
+    };
+    (
+        SobotClient::new(config(), fake, clock.clone(), MemoryStore::default()),
+        platform,
+        clock,
+    )
+}
+
+fn page() -> Value {
+    json!({"items": [], "page_count": 0, "page_no": 1, "page_size": 15, "ret_code": "000000", "ret_msg": "成功", "total_count": 0})
+}
+
+fn run<F: Future>(f: F) -> F::Output {
+    futures::executor::block_on(f)
+}
+
+fn tasks() -> &'static Endpoint {
+    &api::LINE_QUERY_TASK_LIST
+}
+
+fn text_send() -> Value {
+    json!({"messaging_type": "RESPONSE", "recipientid": "R", "pageid": "P", "type": "text", "payload": "hi"})
+}
+
+#[test]
+fn invalid_requests_send_nothing() {
+    let (c, p, _) = client_with(|_, _| Ok(ok(page())));
+    let (r, rep) = run(c.call(
+        &api::MESSENGER_SEND,
+        &json!({"pageid": "P"}),
+        CallOptions::default(),
+    ));
+    let e = r.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Validation);
+    assert!(!e.violations.is_empty());
+    assert_eq!(e.endpoint, Some("messenger.send"));
+    assert!(p.seen.borrow().is_empty());
+    assert_eq!(rep.attempts, 0);
+}
+
+#[test]
+fn one_token_for_many_calls_and_the_answer_in_document_names() {
+    let (c, p, _) = client_with(|_, _| Ok(ok(page())));
+    for _ in 0..5 {
+        let (r, _) = run(c.call(tasks(), &json!({"page_no": 1}), CallOptions::default()));
+        assert_eq!(r.unwrap()["page_size"], 15);
+    }
+    assert_eq!(p.calls_to("/api/get_token"), 1);
+    let last = p.seen.borrow().last().cloned().unwrap();
+    assert_eq!(last.method, "POST");
+    assert_eq!(last.body.as_deref(), Some(r#"{"page_no":1}"#));
+    assert_eq!(last.headers, vec![("token", "tok1".to_owned())]);
+}
+
+#[test]
+fn get_parameters_go_in_the_query() {
+    let (c, p, _) =
+        client_with(|_, _| Ok(ok(json!({"item": "https://x/y.png", "ret_code": "000000"}))));
+    let (r, _) = run(c.call(
+        &api::LINE_GET_MEDIA_CONTENT,
+        &json!({"appid": "a b", "messageid": "1501597916"}),
+        CallOptions::default(),
+    ));
+    assert_eq!(r.unwrap(), json!("https://x/y.png"));
+    let req = p.seen.borrow().last().cloned().unwrap();
+    assert_eq!(
+        req.url,
+        "http://emu/chat-line/api/line/get_media_content?appid=a%20b&messageid=1501597916"
+    );
+    assert_eq!(req.body, None);
+}
+
+#[test]
+fn concurrent_calls_share_one_refresh() {
+    let (c, p, _) = client_with(|_, _| Ok(ok(page())));
+    let c = Rc::new(c);
+    let mut pool = LocalPool::new();
+    let done = Rc::new(Cell::new(0));
+    for _ in 0..200 {
+        let c = c.clone();
+        let done = done.clone();
+        pool.spawner()
+            .spawn_local(async move {
+                let (r, _) = c.call(tasks(), &json!({}), CallOptions::default()).await;
+                r.unwrap();
+                done.set(done.get() + 1);
+            })
+            .unwrap();
+    }
+    pool.run();
+    assert_eq!(done.get(), 200);
+    assert_eq!(p.calls_to("/api/get_token"), 1);
+    assert_eq!(c.tokens().stats().requests, 1);
+}
+
+#[test]
+fn refreshes_ahead_of_expiry() {
+    let (c, p, clock) = client_with(|_, _| Ok(ok(page())));
+    run(c.call(tasks(), &json!({}), CallOptions::default()))
+        .0
+        .unwrap();
+    clock.now.set(clock.now.get() + 86_400_000 - 60_000 - 1);
+    run(c.call(tasks(), &json!({}), CallOptions::default()))
+        .0
+        .unwrap();
+    assert_eq!(p.calls_to("/api/get_token"), 1);
+    clock.now.set(clock.now.get() + 2);
+    run(c.call(tasks(), &json!({}), CallOptions::default()))
+        .0
+        .unwrap();
+    assert_eq!(p.calls_to("/api/get_token"), 2);
+}
+
+#[test]
+fn a_replaced_token_is_refreshed_once_and_the_call_repeated_once() {
+    let (c, p, _) = client_with(|_, _| {
+        Ok(ok(
+            json!({"item": {"message_id": "m_1"}, "ret_code": "000000"}),
+        ))
+    });
+    run(c.call(tasks(), &json!({}), CallOptions::default()))
+        .0
+        .unwrap();
+    // Someone else gets a token: ours is now invalid.
+    p.issue();
+    let (r, rep) = run(c.call(&api::MESSENGER_SEND, &text_send(), CallOptions::default()));
+    assert_eq!(r.unwrap(), json!({"message_id": "m_1"}));
+    assert!(rep.token_refreshed);
+    assert_eq!(p.sends(), 2); // the refused one and the repeat: one processed
+}
+
+#[test]
+fn token_refusal_never_loops() {
+    // The platform refuses every token.
+    let (c, p, _) = client_with(|_, _| {
+        Ok(ok(
+            json!({"ret_code": "900002", "ret_msg": "token 已失效,请重新获取"}),
+        ))
+    });
+    let (r, _) = run(c.call(tasks(), &json!({}), CallOptions::default()));
+    let e = r.unwrap_err();
+    assert_eq!(
+        (e.kind, e.code.as_deref()),
+        (ErrorKind::Api, Some("900002"))
+    );
+    assert_eq!(p.calls_to("/api/get_token"), 2);
+    assert_eq!(p.calls_to("/query_task_list"), 2);
+}
+
+#[test]
+fn reads_are_retried_on_5xx_with_backoff() {
+    let n = Rc::new(Cell::new(0));
+    let n2 = n.clone();
+    let (c, p, clock) = client_with(move |_, _| {
+        n2.set(n2.get() + 1);
+        Ok(if n2.get() < 3 {
+            status(503, "<html>busy</html>", None)
+        } else {
+            ok(page())
+        })
+    });
+    let (r, rep) = run(c.call(tasks(), &json!({}), CallOptions::default()));
+    r.unwrap();
+    assert_eq!(rep.attempts, 3);
+    assert_eq!(p.calls_to("/query_task_list"), 3);
+    assert_eq!(*clock.slept.borrow(), vec![50, 100]); // full jitter at 0.5
+}
+
+#[test]
+fn reads_give_up_after_max_attempts() {
+    let (c, p, _) = client_with(|_, _| Err(TransportError::Network("reset".into())));
+    let (r, rep) = run(c.call(tasks(), &json!({}), CallOptions::default()));
+    let e = r.unwrap_err();
+    assert_eq!((e.kind, e.retryable), (ErrorKind::Network, true));
+    assert_eq!(rep.attempts, 3);
+    assert_eq!(p.calls_to("/query_task_list"), 3);
+}
+
+#[test]
+fn sends_are_not_repeated_after_an_ambiguous_failure() {
+    for answer in [
+        Err(TransportError::Network("socket hang up".into())),
+        Err(TransportError::Timeout),
+        Ok(status(502, "<html>bad gateway</html>", None)),
+        Ok(status(200, "{\"ret_code\":\"0000", None)),
+        Ok(ok(json!({"ret_code": "999999", "ret_msg": "系统未知异常"}))),
+    ] {
+        let a = answer.clone();
+        let (c, p, _) = client_with(move |_, _| a.clone());
+        let (r, rep) = run(c.call(&api::MESSENGER_SEND, &text_send(), CallOptions::default()));
+        let e = r.unwrap_err();
+        assert!(!e.retryable, "{answer:?}");
+        assert!(e.message.contains("may have been"), "{}", e.message);
+        assert_eq!(p.sends(), 1, "{answer:?}");
+        assert_eq!(rep.attempts, 1);
+    }
+}
+
+#[test]
+fn sends_are_repeated_when_certainly_not_processed() {
+    let n = Rc::new(Cell::new(0));
+    let n2 = n.clone();
+    let (c, p, clock) = client_with(move |_, _| {
+        n2.set(n2.get() + 1);
+        match n2.get() {
+            1 => Err(TransportError::Refused("ECONNREFUSED".into())),
+            2 => Ok(status(429, "", Some("1"))),
+            _ => Ok(ok(
+                json!({"item": {"message_id": "m_9"}, "ret_code": "000000"}),
+            )),
+        }
+    });
+    let (r, rep) = run(c.call(&api::MESSENGER_SEND, &text_send(), CallOptions::default()));
+    assert_eq!(r.unwrap()["message_id"], "m_9");
+    assert_eq!(rep.attempts, 3);
+    assert_eq!(p.sends(), 3);
+    assert_eq!(clock.slept.borrow()[1], 1_000); // Retry-After honoured
+}
+
+#[test]
+fn retry_after_beyond_the_cap_ends_retries() {
+    let (c, p, _) = client_with(|_, _| Ok(status(429, "", Some("120"))));
+    let (r, _) = run(c.call(tasks(), &json!({}), CallOptions::default()));
+    let e = r.unwrap_err();
+    assert_eq!(
+        (e.kind, e.status, e.retryable),
+        (ErrorKind::Http, Some(429), true)
+    );
+    assert_eq!(p.calls_to("/query_task_list"), 1);
+}
+
+#[test]
+fn api_errors_carry_the_code_and_are_not_retried() {
+    let (c, p, _) = client_with(|_, _| {
+        Ok(ok(
+            json!({"ret_code": "210008", "ret_msg": "当前主页下订阅主题已存在"}),
+        ))
+    });
+    let req = json!({"appid": "1", "title": "t", "describe": "d", "image_ratio": "SQUARE", "button_type": "ALLOW"});
+    let (r, _) = run(c.call(
+        &api::MESSENGER_CREATE_OR_UPDATE_TITLE,
+        &req,
+        CallOptions::default(),
+    ));
+    let e = r.unwrap_err();
+    assert_eq!(
+        (e.kind, e.code.as_deref(), e.retryable),
+        (ErrorKind::Api, Some("210008"), false)
+    );
+    assert_eq!(e.message, "当前主页下订阅主题已存在");
+    assert_eq!(p.calls_to("/create_or_update_title"), 1);
+}
+
+#[test]
+fn clients_sharing_a_store_share_the_token() {
+    let platform = Rc::new(Platform::default());
+    let clock = VClock::default();
+    clock.now.set(1_700_000_000_000);
+    let store = Rc::new(MemoryStore::default());
+    let script: Rc<Script> = Rc::new(|_, _| Ok(ok(page())));
+    let a = SobotClient::new(
+        config(),
+        Fake {
+            platform: platform.clone(),
+            script: script.clone(),
+        },
+        clock.clone(),
+        store.clone(),
+    );
+    let b = SobotClient::new(
+        config(),
+        Fake {
+            platform: platform.clone(),
+            script,
+        },
+        clock.clone(),
+        store.clone(),
+    );
+    for _ in 0..3 {
+        run(a.call(tasks(), &json!({}), CallOptions::default()))
+            .0
+            .unwrap();
+        let (r, rep) = run(b.call(tasks(), &json!({}), CallOptions::default()));
+        r.unwrap();
+        assert!(!rep.token_refreshed);
+    }
+    assert_eq!(platform.calls_to("/api/get_token"), 1);
+}
+
+#[test]
+fn a_cancelled_leader_hands_the_refresh_over() {
+    let (c, p, _) = client_with(|_, _| Ok(ok(page())));
+    let c = Rc::new(c);
+    let mut pool = LocalPool::new();
+    // The leader starts a refresh and is dropped before it ends.
+    let empty = json!({});
+    {
+        let mut leader = Box::pin(c.call(tasks(), &empty, CallOptions::default()));
+        let waker = futures::task::noop_waker();
+        let mut cx = Context::from_waker(&waker);
+        assert!(leader.as_mut().poll(&mut cx).is_pending());
+        let c2 = c.clone();
+        pool.spawner()
+            .spawn_local(async move {
+                c2.call(tasks(), &json!({}), CallOptions::default())
+                    .await
+                    .0
+                    .unwrap();
+            })
+            .unwrap();
+        pool.run_until_stalled();
+    }
+    pool.run();
+    assert_eq!(p.calls_to("/query_task_list"), 1);
+    assert!(p.calls_to("/api/get_token") <= 2);
+}

@@ -1,0 +1,255 @@
+//! The one shared token of a client: read from the [`TokenStore`], refreshed
+//! ahead of expiry, one refresh at a time (single-flight within the process,
+//! and across processes through the store's lock).
+
+use crate::api::{RetrySafety, GET_TOKEN};
+use crate::client::exec::{with_retries, AttemptError};
+use crate::client::retry::{classify, RetryPolicy};
+use crate::client::store::{Lock, StoredToken, TokenStore};
+use crate::client::token::{decode_token_response, token_request, transport_error};
+use crate::client::{Clock, Credentials, Transport, TransportError};
+use crate::error::Error;
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+/// How long a refresher may hold the store's lock.
+pub const LOCK_TTL_MS: u64 = 10_000;
+/// How often a process that found the lock busy looks for the new token.
+pub const LOCK_POLL_MS: u64 = 50;
+
+#[derive(Default)]
+struct Flight {
+    /// `Some` once the refresh ended; `Some(None)` when its leader was dropped.
+    done: RefCell<Option<Option<Result<StoredToken, Error>>>>,
+    wakers: RefCell<Vec<Waker>>,
+}
+
+impl Flight {
+    fn finish(&self, r: Option<Result<StoredToken, Error>>) {
+        *self.done.borrow_mut() = Some(r);
+        for w in self.wakers.borrow_mut().drain(..) {
+            w.wake();
+        }
+    }
+}
+
+struct Wait(Rc<Flight>);
+
+impl Future for Wait {
+    type Output = Option<Result<StoredToken, Error>>;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if let Some(r) = self.0.done.borrow().as_ref() {
+            return Poll::Ready(r.clone());
+        }
+        self.0.wakers.borrow_mut().push(cx.waker().clone());
+        Poll::Pending
+    }
+}
+
+/// Ends a flight as "leader gone" if its leader is dropped mid-refresh
+/// (a cancelled call), so that waiters elect a new leader instead of hanging.
+struct Leader<'a> {
+    slot: &'a RefCell<Option<Rc<Flight>>>,
+    flight: Rc<Flight>,
+}
+
+impl Leader<'_> {
+    fn complete(self, r: Result<StoredToken, Error>) {
+        self.flight.finish(Some(r));
+        self.slot.borrow_mut().take();
+        std::mem::forget(self);
+    }
+}
+
+impl Drop for Leader<'_> {
+    fn drop(&mut self) {
+        self.flight.finish(None);
+        self.slot.borrow_mut().take();
+    }
+}
+
+/// Counters of what the manager did, for tests and diagnostics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TokenStats {
+    /// `get_token` requests sent.
+    pub requests: u64,
+    /// Refreshes completed.
+    pub refreshes: u64,
+}
+
+/// Keeps the client's token fresh and shared.
+pub struct TokenManager<S> {
+    store: S,
+    margin_ms: u64,
+    flight: RefCell<Option<Rc<Flight>>>,
+    requests: Cell<u64>,
+    refreshes: Cell<u64>,
+}
+
+impl<S: TokenStore> TokenManager<S> {
+    /// A manager over `store` that refreshes `margin_ms` before expiry.
+    pub fn new(store: S, margin_ms: u64) -> Self {
+        TokenManager {
+            store,
+            margin_ms,
+            flight: RefCell::new(None),
+            requests: Cell::new(0),
+            refreshes: Cell::new(0),
+        }
+    }
+
+    /// What the manager did so far.
+    pub fn stats(&self) -> TokenStats {
+        TokenStats {
+            requests: self.requests.get(),
+            refreshes: self.refreshes.get(),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    fn usable(&self, t: &StoredToken, now_ms: u64, stale: Option<&str>) -> bool {
+        t.expires_at_ms > now_ms.saturating_add(self.margin_ms) && stale != Some(t.token.as_str())
+    }
+
+    /// A valid token other than `stale` (the one the platform just refused).
+    /// Concurrent callers share one refresh.
+    pub async fn token<T: Transport, C: Clock>(
+        &self,
+        transport: &T,
+        clock: &C,
+        creds: &Credentials,
+        retry: &RetryPolicy,
+        stale: Option<&str>,
+    ) -> Result<StoredToken, Error> {
+        loop {
+            if let Some(t) = self.store.get().await? {
+                if self.usable(&t, clock.now_ms(), stale) {
+                    return Ok(t);
+                }
+            }
+            let running = self.flight.borrow().clone();
+            if let Some(f) = running {
+                match Wait(f).await {
+                    Some(Ok(t)) if self.usable(&t, clock.now_ms(), stale) => return Ok(t),
+                    Some(Err(e)) => return Err(e),
+                    // The leader was cancelled, or its token is already stale
+                    // for us: look again (and lead if nobody does).
+                    _ => continue,
+                }
+            }
+            let flight = Rc::new(Flight::default());
+            *self.flight.borrow_mut() = Some(flight.clone());
+            let leader = Leader {
+                slot: &self.flight,
+                flight,
+            };
+            let r = self.refresh(transport, clock, creds, retry, stale).await;
+            leader.complete(r.clone());
+            return r;
+        }
+    }
+
+    async fn refresh<T: Transport, C: Clock>(
+        &self,
+        transport: &T,
+        clock: &C,
+        creds: &Credentials,
+        retry: &RetryPolicy,
+        stale: Option<&str>,
+    ) -> Result<StoredToken, Error> {
+        if self.store.lock(LOCK_TTL_MS).await? == Lock::Busy {
+            // Another process refreshes: wait for its token to appear.
+            let deadline = clock.now_ms().saturating_add(LOCK_TTL_MS);
+            while clock.now_ms() < deadline {
+                clock.sleep(LOCK_POLL_MS).await?;
+                if let Some(t) = self.store.get().await? {
+                    if self.usable(&t, clock.now_ms(), stale) {
+                        return Ok(t);
+                    }
+                }
+            }
+            // The lock holder went away without a token: refresh ourselves.
+            if self.store.lock(LOCK_TTL_MS).await? == Lock::Busy {
+                return Err(Error::timeout(
+                    "another process holds the token lock and no new token appeared",
+                )
+                .at(GET_TOKEN.name));
+            }
+        }
+        let r = self
+            .refresh_locked(transport, clock, creds, retry, stale)
+            .await;
+        let unlocked = self.store.unlock().await;
+        let t = r?;
+        unlocked?;
+        Ok(t)
+    }
+
+    async fn refresh_locked<T: Transport, C: Clock>(
+        &self,
+        transport: &T,
+        clock: &C,
+        creds: &Credentials,
+        retry: &RetryPolicy,
+        stale: Option<&str>,
+    ) -> Result<StoredToken, Error> {
+        // Another process may have refreshed while we took the lock.
+        if let Some(t) = self.store.get().await? {
+            if self.usable(&t, clock.now_ms(), stale) {
+                return Ok(t);
+            }
+        }
+        let violations = creds.violations();
+        if !violations.is_empty() {
+            return Err(Error::validation(violations).at(GET_TOKEN.name));
+        }
+        let (r, _) = with_retries(clock, retry, RetrySafety::Safe, |_| async {
+            self.requests.set(self.requests.get() + 1);
+            let req = token_request(creds, clock.now_ms());
+            let resp = match transport.send(req).await {
+                Ok(resp) => resp,
+                Err(e) => {
+                    let refused = matches!(e, TransportError::Refused(_));
+                    let error = transport_error(e, GET_TOKEN.name);
+                    let failure = classify(&error, refused);
+                    return Err(AttemptError {
+                        error,
+                        failure,
+                        retry_after_ms: None,
+                    });
+                }
+            };
+            decode_token_response(&resp, clock.now_ms()).map_err(|error| {
+                let failure = if error.retryable {
+                    crate::client::retry::Failure::Ambiguous
+                } else {
+                    classify(&error, false)
+                };
+                AttemptError {
+                    retry_after_ms: resp
+                        .retry_after
+                        .as_deref()
+                        .and_then(|v| crate::client::retry::parse_retry_after(v, clock.now_ms())),
+                    error,
+                    failure,
+                }
+            })
+        })
+        .await;
+        let token = r?;
+        let stored = StoredToken {
+            token: token.token,
+            expires_at_ms: token.expires_at_ms,
+        };
+        self.store.set(&stored).await?;
+        self.refreshes.set(self.refreshes.get() + 1);
+        Ok(stored)
+    }
+}
