@@ -55,6 +55,19 @@ pub struct Error {
     pub endpoint: Option<&'static str>,
     /// Every broken rule, for [`ErrorKind::Validation`].
     pub violations: Vec<Violation>,
+    /// The details of a Graph API error object.
+    pub graph: Option<Box<GraphDetails>>,
+}
+
+/// What Graph's error object says besides its code and message.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GraphDetails {
+    /// `error.type`, e.g. `OAuthException`.
+    pub error_type: Option<String>,
+    /// `error.error_subcode`.
+    pub subcode: Option<i64>,
+    /// `error.fbtrace_id`, for Meta's support.
+    pub fbtrace_id: Option<String>,
 }
 
 impl Error {
@@ -67,6 +80,7 @@ impl Error {
             status: None,
             endpoint: None,
             violations: Vec::new(),
+            graph: None,
         }
     }
 

@@ -2,6 +2,7 @@
 //! saying how to call it, how it may be retried, and which rules its request
 //! must meet.
 
+use crate::model::{self, graph, line, messenger, Paged};
 use crate::validate::{self, Violation};
 
 /// HTTP method of an endpoint.
@@ -74,6 +75,24 @@ pub enum Answer {
 /// Checks a request before it is sent; returns every violation.
 pub type Validator = fn(&serde_json::Value) -> Vec<Violation>;
 
+/// Reads an answer through the endpoint's model type: lenient where the
+/// document is (numbers as strings and the reverse), so that what reaches the
+/// caller has exactly the documented types. Fails when the shape is wrong.
+pub type Shape = fn(serde_json::Value) -> Result<serde_json::Value, String>;
+
+/// Decodes `v` as `T` and encodes it back.
+pub fn shape_as<T: serde::de::DeserializeOwned + serde::Serialize>(
+    v: serde_json::Value,
+) -> Result<serde_json::Value, String> {
+    let t: T = serde_json::from_value(v).map_err(|e| e.to_string())?;
+    serde_json::to_value(&t).map_err(|e| e.to_string())
+}
+
+/// Keeps an answer the documents do not describe as it is.
+pub fn shape_any(v: serde_json::Value) -> Result<serde_json::Value, String> {
+    Ok(v)
+}
+
 /// One endpoint of the catalogue.
 #[derive(Clone, Copy)]
 pub struct Endpoint {
@@ -93,6 +112,9 @@ pub struct Endpoint {
     pub answer: Answer,
     /// The request's rules.
     pub validate: Validator,
+    /// The model type of what a success gives back (the item, the page or
+    /// the Graph object).
+    pub shape: Shape,
 }
 
 impl std::fmt::Debug for Endpoint {
@@ -110,7 +132,7 @@ fn no_request(_: &serde_json::Value) -> Vec<Violation> {
 }
 
 macro_rules! endpoints {
-    ($( $(#[$doc:meta])* $id:ident = $name:literal, $method:ident $path:literal, $auth:ident, $paging:ident, $retry:ident, $answer:expr, $validate:path; )*) => {
+    ($( $(#[$doc:meta])* $id:ident = $name:literal, $method:ident $path:literal, $auth:ident, $paging:ident, $retry:ident, $answer:expr, $validate:path, $shape:expr; )*) => {
         $(
             $(#[$doc])*
             pub const $id: Endpoint = Endpoint {
@@ -122,6 +144,7 @@ macro_rules! endpoints {
                 retry: RetrySafety::$retry,
                 answer: $answer,
                 validate: $validate,
+                shape: $shape,
             };
         )*
         /// Every endpoint the crate knows.
@@ -131,37 +154,37 @@ macro_rules! endpoints {
 
 endpoints! {
     /// `GET /api/get_token`: a new token, invalidating the previous one.
-    GET_TOKEN = "get_token", Get "/api/get_token", None, None, Safe, Answer::Item, no_request;
+    GET_TOKEN = "get_token", Get "/api/get_token", None, None, Safe, Answer::Item, no_request, shape_as::<model::TokenItem>;
     /// Messenger: send a message (text, media, templates).
-    MESSENGER_SEND = "messenger.send", Post "/chat-facebook/api/messenger/send", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::send_message;
+    MESSENGER_SEND = "messenger.send", Post "/chat-facebook/api/messenger/send", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::send_message, shape_any;
     /// Messenger: upload an attachment; the result arrives by webhook.
-    MESSENGER_UPLOAD_ASYNC = "messenger.upload_async", Post "/chat-facebook/api/messenger/upload_async", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::upload_async;
+    MESSENGER_UPLOAD_ASYNC = "messenger.upload_async", Post "/chat-facebook/api/messenger/upload_async", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::upload_async, shape_as::<String>;
     /// Messenger: the users subscribed to a topic.
-    MESSENGER_QUERY_SUB_USERS = "messenger.query_sub_users", Get "/chat-facebook/api/messenger/query_sub_users", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::messenger::query_sub_users;
+    MESSENGER_QUERY_SUB_USERS = "messenger.query_sub_users", Get "/chat-facebook/api/messenger/query_sub_users", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::messenger::query_sub_users, shape_as::<Paged<messenger::SubscribedUser>>;
     /// Messenger: create a subscription topic, or update one (`configid`).
-    MESSENGER_CREATE_OR_UPDATE_TITLE = "messenger.create_or_update_title", Post "/chat-facebook/api/messenger/create_or_update_title", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::topic;
+    MESSENGER_CREATE_OR_UPDATE_TITLE = "messenger.create_or_update_title", Post "/chat-facebook/api/messenger/create_or_update_title", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::topic, shape_as::<String>;
     /// Messenger: delete a subscription topic.
-    MESSENGER_DEL_TITLE = "messenger.del_title", Get "/chat-facebook/api/messenger/del_title", SobotToken, None, OnlyIfNotProcessed, Answer::Nothing, validate::messenger::delete_topic;
+    MESSENGER_DEL_TITLE = "messenger.del_title", Get "/chat-facebook/api/messenger/del_title", SobotToken, None, OnlyIfNotProcessed, Answer::Nothing, validate::messenger::delete_topic, shape_any;
     /// Messenger: list subscription topics (the list is in `item`).
-    MESSENGER_GET_TITLE_LIST = "messenger.get_title_list", Post "/chat-facebook/api/messenger/get_title_list", SobotToken, PageNo, Safe, Answer::Page { list: "item" }, validate::messenger::title_list;
+    MESSENGER_GET_TITLE_LIST = "messenger.get_title_list", Post "/chat-facebook/api/messenger/get_title_list", SobotToken, PageNo, Safe, Answer::Page { list: "item" }, validate::messenger::title_list, shape_as::<Paged<messenger::Topic>>;
     /// Messenger: send the opt-in (subscription) message to a user.
-    MESSENGER_SEND_OPT_IN_MESSAGE = "messenger.send_opt_in_message", Post "/chat-facebook/api/messenger/send_opt_in_message", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::opt_in;
+    MESSENGER_SEND_OPT_IN_MESSAGE = "messenger.send_opt_in_message", Post "/chat-facebook/api/messenger/send_opt_in_message", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::opt_in, shape_as::<messenger::OptInResult>;
     /// Messenger: mass-send tasks.
-    MESSENGER_QUERY_TASK_LIST = "messenger.query_task_list", Post "/chat-set/api/messenger/query_task_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::messenger::task_list;
+    MESSENGER_QUERY_TASK_LIST = "messenger.query_task_list", Post "/chat-set/api/messenger/query_task_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::messenger::task_list, shape_as::<Paged<messenger::MessengerTask>>;
     /// Messenger: send records.
-    MESSENGER_SEND_RECORD_LIST = "messenger.send_record_list", Post "/chat-set/api/messenger/send_record_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::messenger::send_record_list;
+    MESSENGER_SEND_RECORD_LIST = "messenger.send_record_list", Post "/chat-set/api/messenger/send_record_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::messenger::send_record_list, shape_as::<Paged<messenger::MessengerSendRecord>>;
     /// LINE: the URL of a media message's content.
-    LINE_GET_MEDIA_CONTENT = "line.get_media_content", Get "/chat-line/api/line/get_media_content", SobotToken, None, Safe, Answer::Item, validate::line::media_content;
+    LINE_GET_MEDIA_CONTENT = "line.get_media_content", Get "/chat-line/api/line/get_media_content", SobotToken, None, Safe, Answer::Item, validate::line::media_content, shape_as::<line::MediaContent>;
     /// LINE: mass-send tasks.
-    LINE_QUERY_TASK_LIST = "line.query_task_list", Post "/chat-set/api/line/query_task_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::line::task_list;
+    LINE_QUERY_TASK_LIST = "line.query_task_list", Post "/chat-set/api/line/query_task_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::line::task_list, shape_as::<Paged<line::LineTask>>;
     /// LINE: send records.
-    LINE_SEND_RECORD_LIST = "line.send_record_list", Post "/chat-set/api/line/send_record_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::line::send_record_list;
+    LINE_SEND_RECORD_LIST = "line.send_record_list", Post "/chat-set/api/line/send_record_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::line::send_record_list, shape_as::<Paged<line::LineSendRecord>>;
     /// Graph: the conversations of a Page or Instagram account.
-    GRAPH_CONVERSATIONS = "graph.conversations", Get "/{version}/{page_id}/conversations", GraphAccessToken, GraphCursor, Safe, Answer::Graph, validate::graph::conversations;
+    GRAPH_CONVERSATIONS = "graph.conversations", Get "/{version}/{page_id}/conversations", GraphAccessToken, GraphCursor, Safe, Answer::Graph, validate::graph::conversations, shape_as::<graph::GraphList<graph::Conversation>>;
     /// Graph: the messages (ids and times) of a conversation.
-    GRAPH_CONVERSATION_MESSAGES = "graph.conversation_messages", Get "/{version}/{conversation_id}", GraphAccessToken, GraphCursor, Safe, Answer::Graph, validate::graph::conversation_messages;
+    GRAPH_CONVERSATION_MESSAGES = "graph.conversation_messages", Get "/{version}/{conversation_id}", GraphAccessToken, GraphCursor, Safe, Answer::Graph, validate::graph::conversation_messages, shape_as::<graph::ConversationMessages>;
     /// Graph: one message's details (only the 20 most recent of a conversation).
-    GRAPH_MESSAGE = "graph.message", Get "/{version}/{message_id}", GraphAccessToken, None, Safe, Answer::Graph, validate::graph::message;
+    GRAPH_MESSAGE = "graph.message", Get "/{version}/{message_id}", GraphAccessToken, None, Safe, Answer::Graph, validate::graph::message, shape_as::<graph::MessageDetail>;
 }
 
 /// The endpoint named `name`.

@@ -4,6 +4,8 @@
 
 pub mod clock;
 pub mod exec;
+pub mod graph;
+pub mod paging;
 pub mod retry;
 pub mod sobot;
 pub mod store;

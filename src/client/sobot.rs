@@ -31,11 +31,10 @@ pub struct SobotConfig {
     pub refresh_margin_ms: u64,
 }
 
-/// A Sobot client over a transport, a clock and a token store.
-pub struct SobotClient<T, C, S> {
+/// A Sobot client over a token store. Each call brings its transport and
+/// clock, so that a call's own cancellation signal reaches both.
+pub struct SobotClient<S> {
     config: SobotConfig,
-    transport: T,
-    clock: C,
     tokens: TokenManager<S>,
 }
 
@@ -57,14 +56,12 @@ pub struct CallReport {
     pub token_refreshed: bool,
 }
 
-impl<T: Transport, C: Clock, S: TokenStore> SobotClient<T, C, S> {
+impl<S: TokenStore> SobotClient<S> {
     /// A client. Nothing is sent until the first call.
-    pub fn new(config: SobotConfig, transport: T, clock: C, store: S) -> Self {
+    pub fn new(config: SobotConfig, store: S) -> Self {
         let margin = config.refresh_margin_ms;
         SobotClient {
             config,
-            transport,
-            clock,
             tokens: TokenManager::new(store, margin),
         }
     }
@@ -80,11 +77,15 @@ impl<T: Transport, C: Clock, S: TokenStore> SobotClient<T, C, S> {
     }
 
     /// The current token, refreshed if needed.
-    pub async fn token(&self) -> Result<crate::client::store::StoredToken, Error> {
+    pub async fn token<T: Transport, C: Clock>(
+        &self,
+        transport: &T,
+        clock: &C,
+    ) -> Result<crate::client::store::StoredToken, Error> {
         self.tokens
             .token(
-                &self.transport,
-                &self.clock,
+                transport,
+                clock,
                 &self.config.credentials,
                 &self.config.retry,
                 None,
@@ -94,8 +95,10 @@ impl<T: Transport, C: Clock, S: TokenStore> SobotClient<T, C, S> {
 
     /// Calls `endpoint` with `request` (the document's JSON). Returns what
     /// the endpoint's [`Answer`] says, and a report of the attempts.
-    pub async fn call(
+    pub async fn call<T: Transport, C: Clock>(
         &self,
+        transport: &T,
+        clock: &C,
         endpoint: &Endpoint,
         request: &Value,
         opts: CallOptions,
@@ -110,8 +113,8 @@ impl<T: Transport, C: Clock, S: TokenStore> SobotClient<T, C, S> {
             let token = match self
                 .tokens
                 .token(
-                    &self.transport,
-                    &self.clock,
+                    transport,
+                    clock,
                     &self.config.credentials,
                     &self.config.retry,
                     stale.as_deref(),
@@ -123,8 +126,16 @@ impl<T: Transport, C: Clock, S: TokenStore> SobotClient<T, C, S> {
             };
             let timeout_ms = opts.timeout_ms.or(self.config.timeout_ms);
             let (r, Attempts { made, waited_ms }) =
-                with_retries(&self.clock, &self.config.retry, endpoint.retry, |_| {
-                    self.attempt(endpoint, request, &token.token, timeout_ms)
+                with_retries(clock, &self.config.retry, endpoint.retry, |_| {
+                    attempt(
+                        transport,
+                        clock,
+                        &self.config.credentials.base_url,
+                        endpoint,
+                        request,
+                        &token.token,
+                        timeout_ms,
+                    )
                 })
                 .await;
             report.attempts += made;
@@ -138,29 +149,25 @@ impl<T: Transport, C: Clock, S: TokenStore> SobotClient<T, C, S> {
                     stale = Some(token.token);
                 }
                 Err(e) => return (Err(e), report),
-                Ok(v) => return (Ok(answer(endpoint, v)), report),
+                Ok(v) => return (answer(endpoint, v), report),
             }
         }
     }
+}
 
-    async fn attempt(
-        &self,
-        endpoint: &Endpoint,
-        request: &Value,
-        token: &str,
-        timeout_ms: Option<u64>,
-    ) -> Result<Value, AttemptError> {
-        let req = build_request(
-            &self.config.credentials.base_url,
-            endpoint,
-            request,
-            token,
-            timeout_ms,
-        );
-        match self.transport.send(req).await {
-            Ok(resp) => decode(endpoint, &resp, self.clock.now_ms()),
-            Err(e) => Err(transport_failure(e, endpoint.name)),
-        }
+async fn attempt<T: Transport, C: Clock>(
+    transport: &T,
+    clock: &C,
+    base_url: &str,
+    endpoint: &Endpoint,
+    request: &Value,
+    token: &str,
+    timeout_ms: Option<u64>,
+) -> Result<Value, AttemptError> {
+    let req = build_request(base_url, endpoint, request, token, timeout_ms);
+    match transport.send(req).await {
+        Ok(resp) => decode(endpoint, &resp, clock.now_ms()),
+        Err(e) => Err(transport_failure(e, endpoint.name)),
     }
 }
 
@@ -320,11 +327,21 @@ pub fn api_failure(code: &str, status: u16) -> Failure {
     }
 }
 
-/// What a successful call gives back.
-pub fn answer(endpoint: &Endpoint, env: Value) -> Value {
-    match (endpoint.answer, env) {
+/// What a successful call gives back, read through the endpoint's model type.
+pub fn answer(endpoint: &Endpoint, env: Value) -> Result<Value, Error> {
+    let v = match (endpoint.answer, env) {
         (Answer::Item, Value::Object(mut m)) => m.remove("item").unwrap_or(Value::Null),
-        (Answer::Nothing, _) => Value::Null,
+        (Answer::Nothing, _) => return Ok(Value::Null),
         (_, v) => v,
-    }
+    };
+    (endpoint.shape)(v).map_err(|e| {
+        Error::decode(
+            format!(
+                "the {} answer is not the documented shape: {e}",
+                endpoint.name
+            ),
+            Some(200),
+        )
+        .at(endpoint.name)
+    })
 }

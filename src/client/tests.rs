@@ -150,7 +150,7 @@ fn config() -> SobotConfig {
 
 fn client_with(
     script: impl Fn(&HttpRequest, &Platform) -> Result<HttpResponse, TransportError> + 'static,
-) -> (SobotClient<Fake, VClock, MemoryStore>, Rc<Platform>, VClock) {
+) -> (Harness, Rc<Platform>, VClock) {
     let platform = Rc::new(Platform::default());
     let clock = VClock::default();
     clock.now.set(1_700_000_000_000);
@@ -158,11 +158,33 @@ fn client_with(
         platform: platform.clone(),
         script: Rc::new(script),
     };
-    (
-        SobotClient::new(config(), fake, clock.clone(), MemoryStore::default()),
-        platform,
-        clock,
-    )
+    let h = Harness {
+        client: SobotClient::new(config(), MemoryStore::default()),
+        fake,
+        clock: clock.clone(),
+    };
+    (h, platform, clock)
+}
+
+/// A client with the transport and clock its calls use.
+struct Harness<S = MemoryStore> {
+    client: SobotClient<S>,
+    fake: Fake,
+    clock: VClock,
+}
+
+impl<S: TokenStore> Harness<S> {
+    async fn call(
+        &self,
+        e: &Endpoint,
+        req: &Value,
+        o: CallOptions,
+    ) -> (Result<Value, Error>, sobot::CallReport) {
+        self.client.call(&self.fake, &self.clock, e, req, o).await
+    }
+    fn tokens(&self) -> &tokens::TokenManager<S> {
+        self.client.tokens()
+    }
 }
 
 fn page() -> Value {
@@ -220,7 +242,7 @@ fn get_parameters_go_in_the_query() {
         &json!({"appid": "a b", "messageid": "1501597916"}),
         CallOptions::default(),
     ));
-    assert_eq!(r.unwrap(), json!("https://x/y.png"));
+    assert_eq!(r.unwrap(), json!({"url": "https://x/y.png"}));
     let req = p.seen.borrow().last().cloned().unwrap();
     assert_eq!(
         req.url,
@@ -272,10 +294,12 @@ fn refreshes_ahead_of_expiry() {
 
 #[test]
 fn a_replaced_token_is_refreshed_once_and_the_call_repeated_once() {
-    let (c, p, _) = client_with(|_, _| {
-        Ok(ok(
-            json!({"item": {"message_id": "m_1"}, "ret_code": "000000"}),
-        ))
+    let (c, p, _) = client_with(|req, _| {
+        Ok(ok(if req.url.ends_with("/send") {
+            json!({"item": {"message_id": "m_1"}, "ret_code": "000000"})
+        } else {
+            page()
+        }))
     });
     run(c.call(tasks(), &json!({}), CallOptions::default()))
         .0
@@ -417,24 +441,16 @@ fn clients_sharing_a_store_share_the_token() {
     clock.now.set(1_700_000_000_000);
     let store = Rc::new(MemoryStore::default());
     let script: Rc<Script> = Rc::new(|_, _| Ok(ok(page())));
-    let a = SobotClient::new(
-        config(),
-        Fake {
-            platform: platform.clone(),
-            script: script.clone(),
-        },
-        clock.clone(),
-        store.clone(),
-    );
-    let b = SobotClient::new(
-        config(),
-        Fake {
+    let harness = |script: Rc<Script>| Harness {
+        client: SobotClient::new(config(), store.clone()),
+        fake: Fake {
             platform: platform.clone(),
             script,
         },
-        clock.clone(),
-        store.clone(),
-    );
+        clock: clock.clone(),
+    };
+    let a = harness(script.clone());
+    let b = harness(script);
     for _ in 0..3 {
         run(a.call(tasks(), &json!({}), CallOptions::default()))
             .0

@@ -14,6 +14,9 @@ export class SobotError extends Error {
     this.status = details.status ?? null;
     this.endpoint = details.endpoint ?? null;
     this.violations = details.violations ?? [];
+    if (details.type !== undefined) this.type = details.type;
+    if (details.subcode !== undefined) this.subcode = details.subcode;
+    if (details.fbtraceId !== undefined) this.fbtraceId = details.fbtraceId;
   }
 
   toJSON() {
@@ -26,6 +29,7 @@ export class SobotError extends Error {
       status: this.status,
       endpoint: this.endpoint,
       violations: this.violations,
+      ...(this.type !== undefined && { type: this.type, subcode: this.subcode, fbtraceId: this.fbtraceId }),
     };
   }
 }

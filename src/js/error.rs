@@ -11,6 +11,7 @@ extern "C" {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Details<'a> {
     kind: &'static str,
     code: Option<&'a str>,
@@ -18,10 +19,17 @@ struct Details<'a> {
     status: Option<u16>,
     endpoint: Option<&'static str>,
     violations: &'a [crate::validate::Violation],
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    error_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subcode: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fbtrace_id: Option<&'a str>,
 }
 
 /// Converts a crate error into a `SobotError` instance.
 pub(crate) fn to_js(e: &Error) -> JsValue {
+    let graph = e.graph.as_deref();
     let details = Details {
         kind: e.kind.as_str(),
         code: e.code.as_deref(),
@@ -29,10 +37,32 @@ pub(crate) fn to_js(e: &Error) -> JsValue {
         status: e.status,
         endpoint: e.endpoint,
         violations: &e.violations,
+        error_type: graph.and_then(|g| g.error_type.as_deref()),
+        subcode: graph.and_then(|g| g.subcode),
+        fbtrace_id: graph.and_then(|g| g.fbtrace_id.as_deref()),
     };
     let ser = serde_wasm_bindgen::Serializer::json_compatible();
     let details = details.serialize(&ser).unwrap_or(JsValue::NULL);
     make_sobot_error(&e.message, details)
+}
+
+/// The rejection value of a failed call: the caller's own abort reason when
+/// the call was cancelled (as `fetch` does), else a `SobotError` whose message
+/// has every secret replaced.
+pub(crate) fn reject(mut e: Error, signal: &JsValue, secrets: &[&str]) -> JsValue {
+    if e.is_cancelled() && !signal.is_undefined() {
+        if let Ok(reason) = js_sys::Reflect::get(signal, &JsValue::from_str("reason")) {
+            if !reason.is_undefined() {
+                return reason;
+            }
+        }
+    }
+    for s in secrets {
+        if s.len() >= 4 && e.message.contains(s) {
+            e.message = e.message.replace(s, "<redacted>");
+        }
+    }
+    to_js(&e)
 }
 
 impl From<Error> for JsValue {

@@ -2,12 +2,15 @@
 //! JS functions, the `SobotError` objects and type conversions; no logic that
 //! the layers above could hold.
 
+mod client;
 mod error;
-mod fetch;
+mod io;
 mod options;
 mod validate;
 
-use crate::client::{self, clock::SystemClock, Credentials};
+pub use client::{GraphClient, LineClient, MessengerClient, Pager, SobotClient};
+
+use crate::client::{self as core, Credentials};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -15,7 +18,7 @@ use wasm_bindgen::prelude::*;
 /// `sign` parameter of `get_token`.
 #[wasm_bindgen(js_name = sign)]
 pub fn sign(appid: &str, create_time: &str, app_key: &str) -> String {
-    client::sign(appid, create_time, app_key)
+    core::sign(appid, create_time, app_key)
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -53,7 +56,7 @@ struct TokenOut<'a> {
 /// `SobotError`; invalid options reject with kind `validation` and send nothing.
 #[wasm_bindgen(
     js_name = getToken,
-    unchecked_return_type = "Promise<Token>"
+    unchecked_return_type = "Token"
 )]
 pub async fn get_token(
     #[wasm_bindgen(unchecked_param_type = "GetTokenOptions")] options: JsValue,
@@ -61,11 +64,11 @@ pub async fn get_token(
     let mut opts = options::Reader::new(&options, "options");
     let app_id = opts.string("appId");
     let app_key = opts.string("appKey");
-    let base_url = opts.opt_string("baseUrl");
+    let base_url = opts.string("baseUrl");
     let creds = Credentials {
         app_id: app_id.unwrap_or_default(),
         app_key: app_key.unwrap_or_default(),
-        base_url: base_url.unwrap_or_else(|| client::DEFAULT_BASE_URL.to_owned()),
+        base_url: base_url.unwrap_or_else(|| core::DEFAULT_BASE_URL.to_owned()),
     };
     let mut violations = opts.finish();
     for v in creds.violations() {
@@ -78,7 +81,16 @@ pub async fn get_token(
             .at(crate::api::GET_TOKEN.name)
             .into());
     }
-    let token = client::fetch_token(&fetch::FetchTransport, &SystemClock, &creds).await?;
+    let transport = io::JsTransport {
+        fetch: &JsValue::UNDEFINED,
+        signal: &JsValue::UNDEFINED,
+    };
+    let clock = io::JsClock {
+        signal: &JsValue::UNDEFINED,
+    };
+    let token = core::fetch_token(&transport, &clock, &creds)
+        .await
+        .map_err(|e| error::reject(e, &JsValue::UNDEFINED, &[&creds.app_key]))?;
     let out = TokenOut {
         token: &token.token,
         expires_in: token.expires_in,

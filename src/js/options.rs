@@ -4,15 +4,17 @@
 use crate::validate::Violation;
 use js_sys::Reflect;
 use serde::Serialize;
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 /// Reads the fields of one options object, collecting violations.
-pub(crate) struct Reader<'a> {
-    obj: Option<&'a JsValue>,
+pub(crate) struct Reader {
+    obj: Option<JsValue>,
+    prefix: String,
     violations: Vec<Violation>,
 }
 
-fn type_name(v: &JsValue) -> &'static str {
+pub(crate) fn type_name(v: &JsValue) -> &'static str {
     if v.is_null() {
         "null"
     } else if v.is_undefined() {
@@ -32,24 +34,51 @@ fn type_name(v: &JsValue) -> &'static str {
     }
 }
 
-impl<'a> Reader<'a> {
+fn is_plain_object(v: &JsValue) -> bool {
+    v.is_object() && !js_sys::Array::is_array(v) && !v.is_function()
+}
+
+impl Reader {
     /// A reader over `value`, which must be an object (`name` is its path).
-    pub(crate) fn new(value: &'a JsValue, name: &str) -> Self {
-        if value.is_object() && !js_sys::Array::is_array(value) {
+    pub(crate) fn new(value: &JsValue, name: &str) -> Self {
+        Self::at(value, name, "")
+    }
+
+    /// A reader over `value` where absence is allowed (`undefined`/`null`).
+    pub(crate) fn optional(value: &JsValue, name: &str) -> Self {
+        if value.is_undefined() || value.is_null() {
             Reader {
-                obj: Some(value),
+                obj: None,
+                prefix: String::new(),
+                violations: Vec::new(),
+            }
+        } else {
+            Self::new(value, name)
+        }
+    }
+
+    fn at(value: &JsValue, name: &str, prefix: &str) -> Self {
+        if is_plain_object(value) {
+            Reader {
+                obj: Some(value.clone()),
+                prefix: prefix.to_owned(),
                 violations: Vec::new(),
             }
         } else {
             Reader {
                 obj: None,
+                prefix: prefix.to_owned(),
                 violations: vec![Violation::wrong_type(name, "an object", type_name(value))],
             }
         }
     }
 
+    fn path(&self, key: &str) -> String {
+        format!("{}{key}", self.prefix)
+    }
+
     fn get(&self, key: &str) -> Option<JsValue> {
-        let obj = self.obj?;
+        let obj = self.obj.as_ref()?;
         let v = Reflect::get(obj, &JsValue::from_str(key)).ok()?;
         if v.is_undefined() || v.is_null() {
             None
@@ -58,22 +87,106 @@ impl<'a> Reader<'a> {
         }
     }
 
+    fn wrong(&mut self, key: &str, expected: &'static str, v: &JsValue) {
+        let p = self.path(key);
+        self.violations
+            .push(Violation::wrong_type(&p, expected, type_name(v)));
+    }
+
     /// A string field; absent gives `None` (the caller decides if required).
     pub(crate) fn string(&mut self, key: &str) -> Option<String> {
         let v = self.get(key)?;
         match v.as_string() {
             Some(s) => Some(s),
             None => {
-                self.violations
-                    .push(Violation::wrong_type(key, "a string", type_name(&v)));
+                self.wrong(key, "a string", &v);
                 None
             }
         }
     }
 
-    /// An optional string field.
-    pub(crate) fn opt_string(&mut self, key: &str) -> Option<String> {
-        self.string(key)
+    /// A string field that must be present and not blank.
+    pub(crate) fn required_string(&mut self, key: &str) -> Option<String> {
+        match self.string(key) {
+            Some(s) if !s.trim().is_empty() => Some(s),
+            Some(_) | None if self.obj.is_some() && !self.has_violation(key) => {
+                let p = self.path(key);
+                self.violations.push(Violation::required(&p));
+                None
+            }
+            _ => None,
+        }
+    }
+
+    fn has_violation(&self, key: &str) -> bool {
+        let p = self.path(key);
+        self.violations.iter().any(|v| v.path == p)
+    }
+
+    /// A whole number field within `min..=max`.
+    pub(crate) fn integer(&mut self, key: &str, min: u64, max: u64) -> Option<u64> {
+        let v = self.get(key)?;
+        let Some(n) = v.as_f64() else {
+            self.wrong(key, "a number", &v);
+            return None;
+        };
+        if n.fract() != 0.0 || n < min as f64 || n > max as f64 {
+            let p = self.path(key);
+            self.violations.push(Violation {
+                path: p.clone(),
+                rule: if n < min as f64 { "min" } else { "max" },
+                limit: Some(Value::from(if n < min as f64 { min } else { max })),
+                actual: serde_json::Number::from_f64(n).map(Value::Number),
+                message: format!("{p} must be a whole number from {min} to {max}"),
+                code: None,
+            });
+            return None;
+        }
+        Some(n as u64)
+    }
+
+    /// An object field (not an array), as a JS value.
+    pub(crate) fn object(&mut self, key: &str) -> Option<JsValue> {
+        let v = self.get(key)?;
+        if is_plain_object(&v) {
+            Some(v)
+        } else {
+            self.wrong(key, "an object", &v);
+            None
+        }
+    }
+
+    /// A function field.
+    pub(crate) fn function(&mut self, key: &str) -> Option<JsValue> {
+        let v = self.get(key)?;
+        if v.is_function() {
+            Some(v)
+        } else {
+            self.wrong(key, "a function", &v);
+            None
+        }
+    }
+
+    /// Any field, as it is.
+    pub(crate) fn raw(&self, key: &str) -> Option<JsValue> {
+        self.get(key)
+    }
+
+    /// A reader over the object field `key` (its paths are `key.field`).
+    pub(crate) fn nested(&mut self, key: &str) -> Option<Reader> {
+        let v = self.object(key)?;
+        let p = self.path(key);
+        Some(Reader::at(&v, &p, &format!("{p}.")))
+    }
+
+    /// Adds the violations of a nested reader.
+    pub(crate) fn absorb(&mut self, other: Reader) {
+        self.violations.extend(other.violations);
+    }
+
+    /// Adds a violation found by the caller.
+    pub(crate) fn push(&mut self, v: Violation) {
+        self.violations.push(v);
     }
 
     /// The violations found while reading.
@@ -87,4 +200,19 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| crate::Error::decode(e.to_string(), None).into())
+}
+
+/// A request given by a caller, as JSON; a value JSON cannot hold (a function,
+/// a symbol, a BigInt) is a violation of `name`.
+pub(crate) fn request_json(value: &JsValue, name: &str) -> Result<Value, Violation> {
+    if value.is_undefined() {
+        return Ok(Value::Object(Default::default()));
+    }
+    serde_wasm_bindgen::from_value::<Value>(value.clone()).map_err(|e| {
+        Violation::format(
+            name,
+            "plain JSON data (objects, arrays, strings, numbers, booleans, null)",
+            Some(Value::from(e.to_string())),
+        )
+    })
 }

@@ -1,0 +1,348 @@
+//! Calls to the Graph API Conversations API: conversations of a Page or
+//! Instagram account, the messages of a conversation, and message details.
+
+use crate::api::{self, Endpoint};
+use crate::client::exec::{with_retries, AttemptError};
+use crate::client::retry::{classify, parse_retry_after, Failure, RetryPolicy};
+use crate::client::sobot::transport_failure;
+use crate::client::{Clock, HttpRequest, HttpResponse, Transport};
+use crate::error::{Error, GraphDetails};
+use crate::validate::{is_http_url, Violation};
+use serde_json::{json, Value};
+
+/// Graph's host.
+pub const DEFAULT_GRAPH_URL: &str = "https://graph.facebook.com";
+/// The Graph API version used when none is given.
+pub const DEFAULT_GRAPH_VERSION: &str = "v23.0";
+/// The fields of a message detail the document asks for.
+pub const DEFAULT_MESSAGE_FIELDS: &str = "id,created_time,from,to,message";
+/// Only the most recent messages of a conversation have details (the document:
+/// "您只能获取该对话中最近 20 条消息的详情").
+pub const MESSAGE_DETAIL_LIMIT: usize = 20;
+
+/// Settings of a Graph client.
+#[derive(Clone)]
+pub struct GraphConfig {
+    /// The Page access token. Never appears in an error.
+    pub access_token: String,
+    /// API version, e.g. `v23.0`.
+    pub version: String,
+    /// Base URL, e.g. [`DEFAULT_GRAPH_URL`].
+    pub base_url: String,
+    /// Per-call timeout, in milliseconds.
+    pub timeout_ms: Option<u64>,
+    /// Retry policy (every Graph call here is a read).
+    pub retry: RetryPolicy,
+}
+
+impl std::fmt::Debug for GraphConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GraphConfig")
+            .field("access_token", &"<redacted>")
+            .field("version", &self.version)
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GraphConfig {
+    /// Every problem with the settings, named by their JS option names.
+    pub fn violations(&self) -> Vec<Violation> {
+        let mut v = Vec::new();
+        if self.access_token.trim().is_empty() {
+            v.push(Violation::required("accessToken"));
+        }
+        let ver = self.version.strip_prefix('v').unwrap_or("");
+        let mut parts = ver.split('.');
+        let ok = matches!((parts.next(), parts.next(), parts.next()), (Some(a), Some(b), None)
+            if !a.is_empty() && !b.is_empty() && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit()));
+        if !ok {
+            v.push(Violation::format(
+                "version",
+                "a Graph API version such as v23.0",
+                Some(self.version.clone().into()),
+            ));
+        }
+        if !is_http_url(&self.base_url) {
+            v.push(Violation::format(
+                "baseUrl",
+                "an http(s) URL",
+                Some(self.base_url.clone().into()),
+            ));
+        }
+        v
+    }
+}
+
+/// Graph error codes that mean "slow down" (the request was not processed).
+fn graph_rate_limited(code: i64) -> bool {
+    matches!(code, 4 | 17 | 32 | 613) || (80_001..=80_014).contains(&code)
+}
+
+/// Graph error codes of passing failures.
+fn graph_transient(code: i64) -> bool {
+    matches!(code, 1 | 2)
+}
+
+/// Decodes a Graph answer: the object, or Graph's error object as an error.
+pub fn decode(
+    endpoint: &Endpoint,
+    resp: &HttpResponse,
+    now_ms: u64,
+) -> Result<Value, AttemptError> {
+    let retry_after_ms = resp
+        .retry_after
+        .as_deref()
+        .and_then(|v| parse_retry_after(v, now_ms));
+    let ok_status = (200..300).contains(&resp.status);
+    let parsed: Result<Value, _> = serde_json::from_slice(&resp.body);
+    match parsed {
+        Ok(Value::Object(mut m)) => {
+            if let Some(Value::Object(err)) = m.remove("error") {
+                return Err(graph_error(endpoint, &err, resp.status, retry_after_ms));
+            }
+            if ok_status {
+                (endpoint.shape)(Value::Object(m)).map_err(|e| {
+                    AttemptError::fatal(
+                        Error::decode(
+                            format!(
+                                "the {} answer is not the documented shape: {e}",
+                                endpoint.name
+                            ),
+                            Some(resp.status),
+                        )
+                        .at(endpoint.name),
+                    )
+                })
+            } else {
+                let error = Error::http(resp.status).at(endpoint.name);
+                Err(AttemptError {
+                    failure: classify(&error, false),
+                    error,
+                    retry_after_ms,
+                })
+            }
+        }
+        Ok(_) if ok_status => Err(AttemptError::fatal(
+            Error::decode(
+                format!("the {} answer is not a JSON object", endpoint.name),
+                Some(resp.status),
+            )
+            .at(endpoint.name),
+        )),
+        Err(e) if ok_status => {
+            let error = Error::decode(
+                format!(
+                    "the {} answer (HTTP {}) is not JSON: {e}",
+                    endpoint.name, resp.status
+                ),
+                Some(resp.status),
+            )
+            .at(endpoint.name);
+            Err(AttemptError {
+                failure: classify(&error, false),
+                error,
+                retry_after_ms,
+            })
+        }
+        _ => {
+            let error = Error::http(resp.status).at(endpoint.name);
+            Err(AttemptError {
+                failure: classify(&error, false),
+                error,
+                retry_after_ms,
+            })
+        }
+    }
+}
+
+fn graph_error(
+    endpoint: &Endpoint,
+    err: &serde_json::Map<String, Value>,
+    status: u16,
+    retry_after_ms: Option<u64>,
+) -> AttemptError {
+    let code = err.get("code").and_then(Value::as_i64).unwrap_or(0);
+    let message = err
+        .get("message")
+        .and_then(Value::as_str)
+        .unwrap_or("Graph API error")
+        .to_owned();
+    let failure = if graph_rate_limited(code) || status == 429 {
+        Failure::NotProcessed
+    } else if graph_transient(code) || err.get("is_transient") == Some(&Value::Bool(true)) {
+        Failure::Ambiguous
+    } else {
+        Failure::Final
+    };
+    let mut error =
+        Error::api(code.to_string(), message, failure != Failure::Final).at(endpoint.name);
+    error.status = Some(status);
+    error.graph = Some(Box::new(GraphDetails {
+        error_type: err.get("type").and_then(Value::as_str).map(str::to_owned),
+        subcode: err.get("error_subcode").and_then(Value::as_i64),
+        fbtrace_id: err
+            .get("fbtrace_id")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+    }));
+    AttemptError {
+        error,
+        failure,
+        retry_after_ms,
+    }
+}
+
+/// A Graph client. Each call brings its transport and clock.
+pub struct GraphClient {
+    config: GraphConfig,
+}
+
+impl GraphClient {
+    /// A client; `config` is checked by [`GraphConfig::violations`] first.
+    pub fn new(config: GraphConfig) -> Result<Self, Error> {
+        let v = config.violations();
+        if v.is_empty() {
+            Ok(GraphClient { config })
+        } else {
+            Err(Error::validation(v))
+        }
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &GraphConfig {
+        &self.config
+    }
+
+    async fn get<T: Transport, C: Clock>(
+        &self,
+        transport: &T,
+        clock: &C,
+        endpoint: &Endpoint,
+        node: &str,
+        query: &[(&str, &str)],
+        timeout_ms: Option<u64>,
+    ) -> Result<Value, Error> {
+        let mut q: Vec<(&str, &str)> = query.to_vec();
+        q.push(("access_token", &self.config.access_token));
+        let path = format!("/{}/{}", self.config.version, node);
+        let url = api::url(&self.config.base_url, &path, &q);
+        let timeout_ms = timeout_ms.or(self.config.timeout_ms);
+        let (r, _) = with_retries(clock, &self.config.retry, endpoint.retry, |_| {
+            let req = HttpRequest {
+                method: "GET",
+                url: url.clone(),
+                headers: Vec::new(),
+                body: None,
+                timeout_ms,
+            };
+            async move {
+                match transport.send(req).await {
+                    Ok(resp) => decode(endpoint, &resp, clock.now_ms()),
+                    Err(e) => Err(transport_failure(e, endpoint.name)),
+                }
+            }
+        })
+        .await;
+        r
+    }
+
+    fn check(endpoint: &Endpoint, request: &Value) -> Result<(), Error> {
+        let v = (endpoint.validate)(request);
+        if v.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::validation(v).at(endpoint.name))
+        }
+    }
+
+    /// `GET /{page_id}/conversations?platform=…[&user_id=…][&after=…]`.
+    pub async fn conversations<T: Transport, C: Clock>(
+        &self,
+        transport: &T,
+        clock: &C,
+        request: &Value,
+        limit: Option<u32>,
+        timeout_ms: Option<u64>,
+    ) -> Result<Value, Error> {
+        let ep = &api::GRAPH_CONVERSATIONS;
+        Self::check(ep, request)?;
+        let s = |k: &str| request.get(k).and_then(Value::as_str);
+        let page_id = s("page_id").unwrap_or_default();
+        let mut q = vec![("platform", s("platform").unwrap_or_default())];
+        if let Some(u) = s("user_id") {
+            q.push(("user_id", u));
+        }
+        if let Some(a) = s("after") {
+            q.push(("after", a));
+        }
+        let limit = limit.map(|l| l.to_string());
+        if let Some(l) = &limit {
+            q.push(("limit", l));
+        }
+        let node = format!("{page_id}/conversations");
+        self.get(transport, clock, ep, &node, &q, timeout_ms).await
+    }
+
+    /// `GET /{conversation_id}?fields=messages`: the conversation's message
+    /// ids and times, newest first; `after` reads further pages.
+    pub async fn conversation_messages<T: Transport, C: Clock>(
+        &self,
+        transport: &T,
+        clock: &C,
+        conversation_id: &str,
+        after: Option<&str>,
+        timeout_ms: Option<u64>,
+    ) -> Result<Value, Error> {
+        let ep = &api::GRAPH_CONVERSATION_MESSAGES;
+        Self::check(ep, &json!({ "conversation_id": conversation_id }))?;
+        match after {
+            None => {
+                self.get(
+                    transport,
+                    clock,
+                    ep,
+                    conversation_id,
+                    &[("fields", "messages")],
+                    timeout_ms,
+                )
+                .await
+            }
+            // Later pages are read from the messages edge itself.
+            Some(a) => {
+                let node = format!("{conversation_id}/messages");
+                let page = self
+                    .get(transport, clock, ep, &node, &[("after", a)], timeout_ms)
+                    .await?;
+                Ok(json!({ "messages": page, "id": conversation_id }))
+            }
+        }
+    }
+
+    /// `GET /{message_id}?fields=…` (default `id,created_time,from,to,message`).
+    pub async fn message<T: Transport, C: Clock>(
+        &self,
+        transport: &T,
+        clock: &C,
+        message_id: &str,
+        fields: Option<&str>,
+        timeout_ms: Option<u64>,
+    ) -> Result<Value, Error> {
+        let ep = &api::GRAPH_MESSAGE;
+        let mut req = json!({ "message_id": message_id });
+        if let Some(f) = fields {
+            req["fields"] = Value::from(f);
+        }
+        Self::check(ep, &req)?;
+        let fields = fields.unwrap_or(DEFAULT_MESSAGE_FIELDS);
+        self.get(
+            transport,
+            clock,
+            ep,
+            message_id,
+            &[("fields", fields)],
+            timeout_ms,
+        )
+        .await
+    }
+}

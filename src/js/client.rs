@@ -1,0 +1,887 @@
+//! The JS API clients: `SobotClient` (with its `messenger` and `line`
+//! sub-clients) and `GraphClient`. Each method is one line over the endpoint
+//! catalogue (`crate::api`); the behaviour lives in `crate::client`.
+
+use super::error::reject;
+use super::io::{iterate, JsClock, JsTransport, Store};
+use super::options::{request_json, Reader};
+use crate::api::{self, Endpoint};
+use crate::client::graph::{
+    GraphClient as GraphCore, GraphConfig, DEFAULT_GRAPH_URL, DEFAULT_GRAPH_VERSION,
+    MESSAGE_DETAIL_LIMIT,
+};
+use crate::client::paging::{CursorWalker, PageWalker};
+use crate::client::sobot::{CallOptions, SobotClient as SobotCore, SobotConfig};
+use crate::client::store::MemoryStore;
+use crate::client::{Credentials, RetryPolicy, DEFAULT_BASE_URL};
+use crate::error::Error;
+use crate::validate::Violation;
+use js_sys::Promise;
+use serde_json::{json, Value};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+#[wasm_bindgen(typescript_custom_section)]
+const CLIENT_TS: &'static str = r#"
+/** Retry settings: exponential backoff with full jitter. */
+export interface RetryOptions {
+  /** Attempts in all, the first included (1–10; default 3; 1 disables retries). */
+  maxAttempts?: number;
+  /** Backoff unit in ms (default 200). */
+  baseDelayMs?: number;
+  /** Longest single wait in ms (default 10000); a longer `Retry-After` ends the retries. */
+  maxDelayMs?: number;
+}
+
+/**
+ * Where the shared Sobot token lives. Every `get_token` call invalidates the
+ * previous token, so clients in several processes or isolates must share one
+ * store. Methods may return values or promises.
+ */
+export interface TokenStore {
+  /** The current token, or null. Expired tokens may be returned: the client checks. */
+  get(): { token: string; expiresAt: number } | null | undefined | Promise<{ token: string; expiresAt: number } | null | undefined>;
+  /** Replaces the current token (`expiresAt` in ms since the epoch). */
+  set(token: string, expiresAt: number): void | Promise<void>;
+  /** Optional: try to become the one refresher for `ttlMs`; answer true when acquired. */
+  lock?(ttlMs: number): boolean | Promise<boolean>;
+  /** Optional: release the lock taken with `lock`. */
+  unlock?(): void | Promise<void>;
+}
+
+/** Options of `new SobotClient()`. */
+export interface SobotClientOptions {
+  /** The app id (`appid`) given by Sobot. */
+  appId: string;
+  /** The app key; it leaves the process only inside the md5 `sign`. */
+  appKey: string;
+  /** Base URL of the regional Sobot host; default `https://sg.sobot.com`. */
+  baseUrl?: string;
+  /** Per-call timeout in ms (default 30000). */
+  timeoutMs?: number;
+  /** Retry settings. */
+  retry?: RetryOptions;
+  /** Refresh the token this many ms before it expires (default 300000). */
+  refreshMarginMs?: number;
+  /** Where the token is kept; default: this client's memory. */
+  tokenStore?: TokenStore;
+  /** The `fetch` to use (for instrumentation or a proxy); default: the global one. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+}
+
+/** Options of one call. */
+export interface CallOptions {
+  /** This call's timeout in ms, per attempt. */
+  timeoutMs?: number;
+  /** Cancels the call and its retries; the call then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** The `item` of a `send` answer (the document shows none; Sobot answers the message id). */
+export interface SendMessageResult {
+  message_id?: string;
+  recipient_id?: string;
+  [field: string]: unknown;
+}
+
+/** Options of `new GraphClient()`. */
+export interface GraphClientOptions {
+  /** The Page access token. */
+  accessToken: string;
+  /** Graph API version; default `v23.0`. */
+  version?: string;
+  /** Default `https://graph.facebook.com`. */
+  baseUrl?: string;
+  /** Per-call timeout in ms (default 30000). */
+  timeoutMs?: number;
+  /** Retry settings (every Graph call here is a read). */
+  retry?: RetryOptions;
+  /** The `fetch` to use; default: the global one. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+}
+
+/** Which conversations to list. */
+export interface ListConversationsOptions {
+  /** The Page id. */
+  pageId: string;
+  /** `messenger` or `instagram`. */
+  platform: 'messenger' | 'instagram';
+  /** Only the conversation with this Page- or Instagram-scoped user id. */
+  userId?: string;
+  /** Start after this cursor (`paging.cursors.after`). */
+  after?: string;
+  /** Conversations per page (1–100). */
+  limit?: number;
+}
+"#;
+
+const DEFAULT_TIMEOUT_MS: u64 = 30_000;
+const DEFAULT_REFRESH_MARGIN_MS: u64 = 300_000;
+
+fn retry_policy(r: &mut Reader) -> RetryPolicy {
+    let mut policy = RetryPolicy::default();
+    if let Some(mut n) = r.nested("retry") {
+        if let Some(v) = n.integer("maxAttempts", 1, 10) {
+            policy.max_attempts = v as u32;
+        }
+        if let Some(v) = n.integer("baseDelayMs", 0, 60_000) {
+            policy.base_delay_ms = v;
+        }
+        if let Some(v) = n.integer("maxDelayMs", 0, 600_000) {
+            policy.max_delay_ms = v;
+        }
+        r.absorb(n);
+    }
+    policy
+}
+
+/// A call's options: its timeout and its `AbortSignal` (or `undefined`).
+fn call_options(options: &JsValue) -> Result<(CallOptions, JsValue), Vec<Violation>> {
+    let mut r = Reader::optional(options, "options");
+    let timeout_ms = r.integer("timeoutMs", 1, 3_600_000);
+    let signal = match r.raw("signal") {
+        Some(s) if js_sys::Reflect::has(&s, &JsValue::from_str("aborted")).unwrap_or(false) => s,
+        Some(s) => {
+            r.push(Violation::wrong_type(
+                "options.signal",
+                "an AbortSignal",
+                super::options::type_name(&s),
+            ));
+            JsValue::UNDEFINED
+        }
+        None => JsValue::UNDEFINED,
+    };
+    let v = r.finish();
+    if v.is_empty() {
+        Ok((CallOptions { timeout_ms }, signal))
+    } else {
+        Err(v)
+    }
+}
+
+fn to_js_value(v: &Value) -> Result<JsValue, JsValue> {
+    super::options::to_js(v)
+}
+
+struct SobotShared {
+    core: SobotCore<Store>,
+    fetch: JsValue,
+    app_key: String,
+}
+
+impl SobotShared {
+    fn call(self: &Rc<Self>, ep: &'static Endpoint, request: JsValue, options: JsValue) -> Promise {
+        let me = self.clone();
+        future_to_promise(async move {
+            let (opts, signal) = call_options(&options)
+                .map_err(|v| JsValue::from(Error::validation(v).at(ep.name)))?;
+            let req = request_json(&request, "request")
+                .map_err(|v| JsValue::from(Error::validation(vec![v]).at(ep.name)))?;
+            match me.run(ep, &req, opts, &signal).await {
+                Ok(v) => to_js_value(&v),
+                Err(e) => Err(reject(e, &signal, &[&me.app_key])),
+            }
+        })
+    }
+
+    async fn run(
+        &self,
+        ep: &'static Endpoint,
+        req: &Value,
+        opts: CallOptions,
+        signal: &JsValue,
+    ) -> Result<Value, Error> {
+        let transport = JsTransport {
+            fetch: &self.fetch,
+            signal,
+        };
+        let clock = JsClock { signal };
+        self.core.call(&transport, &clock, ep, req, opts).await.0
+    }
+
+    fn pages(self: &Rc<Self>, ep: &'static Endpoint, filter: JsValue, options: JsValue) -> JsValue {
+        let list = match ep.answer {
+            api::Answer::Page { .. } => "items",
+            _ => "data",
+        };
+        let walker = match request_json(&filter, "filter") {
+            Ok(f) => Ok(PageWalker::new(&f, list)),
+            Err(v) => Err(v),
+        };
+        iterate(
+            Pager {
+                kind: PagerKind::Sobot {
+                    shared: self.clone(),
+                    ep,
+                    walker: Rc::new(RefCell::new(walker)),
+                },
+                options,
+            }
+            .into(),
+        )
+    }
+}
+
+/// The Sobot open platform client: one shared token for all its calls,
+/// validation before sending, retries, timeouts and pagination.
+#[wasm_bindgen]
+pub struct SobotClient {
+    shared: Rc<SobotShared>,
+}
+
+#[wasm_bindgen]
+impl SobotClient {
+    /// A client. Throws a `SobotError` (kind `validation`) for invalid
+    /// options; nothing is sent until the first call.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "SobotClientOptions")] options: JsValue,
+    ) -> Result<SobotClient, JsValue> {
+        let mut r = Reader::new(&options, "options");
+        let app_id = r.required_string("appId");
+        let app_key = r.required_string("appKey");
+        let base_url = r.string("baseUrl");
+        let timeout_ms = r.integer("timeoutMs", 1, 3_600_000);
+        let margin = r.integer("refreshMarginMs", 0, 86_400_000);
+        let retry = retry_policy(&mut r);
+        let store = match r.object("tokenStore") {
+            Some(s) => {
+                let has = |m: &str| {
+                    js_sys::Reflect::get(&s, &JsValue::from_str(m))
+                        .map(|f| f.is_function())
+                        .unwrap_or(false)
+                };
+                if !has("get") || !has("set") {
+                    r.push(Violation::format(
+                        "tokenStore",
+                        "an object with get() and set(token, expiresAt) methods",
+                        None,
+                    ));
+                }
+                Store::Js(s)
+            }
+            None => Store::Memory(MemoryStore::default()),
+        };
+        let fetch = r.function("fetch").unwrap_or(JsValue::UNDEFINED);
+        let credentials = Credentials {
+            app_id: app_id.unwrap_or_default(),
+            app_key: app_key.unwrap_or_default(),
+            base_url: base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
+        };
+        let mut violations = r.finish();
+        for v in credentials.violations() {
+            if !violations.iter().any(|w| w.path == v.path) {
+                violations.push(v);
+            }
+        }
+        if !violations.is_empty() {
+            return Err(Error::validation(violations).into());
+        }
+        let app_key = credentials.app_key.clone();
+        let config = SobotConfig {
+            credentials,
+            timeout_ms: Some(timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS)),
+            retry,
+            refresh_margin_ms: margin.unwrap_or(DEFAULT_REFRESH_MARGIN_MS),
+        };
+        Ok(SobotClient {
+            shared: Rc::new(SobotShared {
+                core: SobotCore::new(config, store),
+                fetch,
+                app_key,
+            }),
+        })
+    }
+
+    /// The Messenger channel's endpoints.
+    #[wasm_bindgen(getter)]
+    pub fn messenger(&self) -> MessengerClient {
+        MessengerClient(self.shared.clone())
+    }
+
+    /// The LINE channel's endpoints.
+    #[wasm_bindgen(getter)]
+    pub fn line(&self) -> LineClient {
+        LineClient(self.shared.clone())
+    }
+
+    /// The current token (refreshed if needed), for calls the client does
+    /// not cover. Resolves to `{ token, expiresAt }`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<{ token: string; expiresAt: number }>")]
+    pub fn token(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<js_sys::Object>,
+    ) -> Promise {
+        let me = self.shared.clone();
+        let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+        future_to_promise(async move {
+            let (_, signal) = call_options(&options)
+                .map_err(|v| JsValue::from(Error::validation(v).at(api::GET_TOKEN.name)))?;
+            let transport = JsTransport {
+                fetch: &me.fetch,
+                signal: &signal,
+            };
+            let clock = JsClock { signal: &signal };
+            match me.core.token(&transport, &clock).await {
+                Ok(t) => to_js_value(&json!({ "token": t.token, "expiresAt": t.expires_at_ms })),
+                Err(e) => Err(reject(e, &signal, &[&me.app_key])),
+            }
+        })
+    }
+
+    /// What the client did: `get_token` requests sent and refreshes completed.
+    #[wasm_bindgen(unchecked_return_type = "{ tokenRequests: number; tokenRefreshes: number }")]
+    pub fn stats(&self) -> JsValue {
+        let s = self.shared.core.tokens().stats();
+        to_js_value(&json!({ "tokenRequests": s.requests, "tokenRefreshes": s.refreshes }))
+            .unwrap_or(JsValue::NULL)
+    }
+
+    /// `{ appId, baseUrl }`: what `JSON.stringify(client)` shows (never a secret).
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "{ appId: string; baseUrl: string }")]
+    pub fn to_json(&self) -> JsValue {
+        let c = &self.shared.core.config().credentials;
+        to_js_value(&json!({ "appId": c.app_id, "baseUrl": c.base_url })).unwrap_or(JsValue::NULL)
+    }
+
+    /// `SobotClient(appId @ baseUrl)` (never a secret).
+    #[wasm_bindgen(js_name = toString)]
+    pub fn to_string_js(&self) -> String {
+        let c = &self.shared.core.config().credentials;
+        format!("SobotClient({} @ {})", c.app_id, c.base_url)
+    }
+}
+
+macro_rules! endpoint_methods {
+    ($client:ident { $( $(#[$doc:meta])* $js:literal $fn:ident => $ep:path : $req:literal -> $res:literal ; )* }
+     pages { $( $(#[$pdoc:meta])* $pjs:literal $pfn:ident => $pep:path : $preq:literal -> $item:literal ; )* }) => {
+        #[wasm_bindgen]
+        impl $client {
+            $(
+                $(#[$doc])*
+                #[wasm_bindgen(js_name = $js, unchecked_return_type = $res)]
+                pub fn $fn(
+                    &self,
+                    #[wasm_bindgen(unchecked_param_type = $req)] request: JsValue,
+                    #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<js_sys::Object>,
+                ) -> Promise {
+                    self.0.call(&$ep, request, options.map_or(JsValue::UNDEFINED, Into::into))
+                }
+            )*
+            $(
+                $(#[$pdoc])*
+                ///
+                /// An async iterable over the items of every page, from the
+                /// filter's `page_no` (default 1) with its `page_size` (default 100).
+                #[wasm_bindgen(js_name = $pjs, unchecked_return_type = $item)]
+                pub fn $pfn(
+                    &self,
+                    #[wasm_bindgen(unchecked_param_type = $preq)] filter: JsValue,
+                    #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<js_sys::Object>,
+                ) -> JsValue {
+                    self.0.pages(&$pep, filter, options.map_or(JsValue::UNDEFINED, Into::into))
+                }
+            )*
+        }
+    };
+}
+
+/// The Messenger channel of a `SobotClient`.
+#[wasm_bindgen]
+pub struct MessengerClient(Rc<SobotShared>);
+
+endpoint_methods! {
+    MessengerClient {
+        /// `send`: a text, media or template message. Never sent twice: after
+        /// an ambiguous failure it rejects with `retryable: false`.
+        "send" send => api::MESSENGER_SEND: "SendMessageRequest" -> "Promise<SendMessageResult>";
+        /// `upload_async`: resolves to the `track_id`; the `attachment_id`
+        /// arrives by webhook (`parseUploadResult`).
+        "uploadAsync" upload_async => api::MESSENGER_UPLOAD_ASYNC: "UploadAsyncRequest" -> "Promise<string>";
+        /// `query_sub_users`: one page of a topic's subscribers.
+        "querySubUsers" query_sub_users => api::MESSENGER_QUERY_SUB_USERS: "QuerySubUsersRequest" -> "Promise<Paged<SubscribedUser>>";
+        /// `create_or_update_title`: resolves to the topic's `configid`.
+        "createOrUpdateTitle" create_or_update_title => api::MESSENGER_CREATE_OR_UPDATE_TITLE: "TopicRequest" -> "Promise<string>";
+        /// `del_title`: deletes a topic.
+        "deleteTitle" delete_title => api::MESSENGER_DEL_TITLE: "DeleteTopicRequest" -> "Promise<null>";
+        /// `get_title_list`: one page of topics.
+        "getTitleList" get_title_list => api::MESSENGER_GET_TITLE_LIST: "TitleListRequest" -> "Promise<Paged<Topic>>";
+        /// `send_opt_in_message`: asks a user to subscribe to a topic.
+        "sendOptInMessage" send_opt_in_message => api::MESSENGER_SEND_OPT_IN_MESSAGE: "OptInRequest" -> "Promise<OptInResult>";
+        /// `query_task_list`: one page of mass-send tasks.
+        "queryTaskList" query_task_list => api::MESSENGER_QUERY_TASK_LIST: "MessengerTaskListRequest" -> "Promise<Paged<MessengerTask>>";
+        /// `send_record_list`: one page of send records.
+        "sendRecordList" send_record_list => api::MESSENGER_SEND_RECORD_LIST: "MessengerSendRecordListRequest" -> "Promise<Paged<MessengerSendRecord>>";
+    }
+    pages {
+        /// Every subscriber of a topic (`query_sub_users`).
+        "subUsers" sub_users => api::MESSENGER_QUERY_SUB_USERS: "QuerySubUsersRequest" -> "AsyncIterable<SubscribedUser>";
+        /// Every topic (`get_title_list`).
+        "titles" titles => api::MESSENGER_GET_TITLE_LIST: "TitleListRequest" -> "AsyncIterable<Topic>";
+        /// Every mass-send task (`query_task_list`).
+        "tasks" tasks => api::MESSENGER_QUERY_TASK_LIST: "MessengerTaskListRequest" -> "AsyncIterable<MessengerTask>";
+        /// Every send record (`send_record_list`).
+        "sendRecords" send_records => api::MESSENGER_SEND_RECORD_LIST: "MessengerSendRecordListRequest" -> "AsyncIterable<MessengerSendRecord>";
+    }
+}
+
+/// The LINE channel of a `SobotClient`.
+#[wasm_bindgen]
+pub struct LineClient(Rc<SobotShared>);
+
+endpoint_methods! {
+    LineClient {
+        /// `get_media_content`: where a media message's content can be downloaded.
+        "getMediaContent" get_media_content => api::LINE_GET_MEDIA_CONTENT: "MediaContentRequest" -> "Promise<MediaContent>";
+        /// `query_task_list`: one page of mass-send tasks.
+        "queryTaskList" query_task_list => api::LINE_QUERY_TASK_LIST: "LineTaskListRequest" -> "Promise<Paged<LineTask>>";
+        /// `send_record_list`: one page of send records.
+        "sendRecordList" send_record_list => api::LINE_SEND_RECORD_LIST: "LineSendRecordListRequest" -> "Promise<Paged<LineSendRecord>>";
+    }
+    pages {
+        /// Every mass-send task (`query_task_list`).
+        "tasks" tasks => api::LINE_QUERY_TASK_LIST: "LineTaskListRequest" -> "AsyncIterable<LineTask>";
+        /// Every send record (`send_record_list`).
+        "sendRecords" send_records => api::LINE_SEND_RECORD_LIST: "LineSendRecordListRequest" -> "AsyncIterable<LineSendRecord>";
+    }
+}
+
+struct GraphShared {
+    core: GraphCore,
+    fetch: JsValue,
+}
+
+impl GraphShared {
+    fn secrets(&self) -> [&str; 1] {
+        [self.core.config().access_token.as_str()]
+    }
+}
+
+/// Meta's Graph API Conversations API: conversations of a Page or Instagram
+/// account, their messages, and message details.
+#[wasm_bindgen]
+pub struct GraphClient {
+    shared: Rc<GraphShared>,
+}
+
+fn conversations_request(options: &JsValue) -> Result<(Value, Option<u32>), Vec<Violation>> {
+    let mut r = Reader::new(options, "options");
+    let page_id = r.string("pageId");
+    let platform = r.string("platform");
+    let user_id = r.string("userId");
+    let after = r.string("after");
+    let limit = r.integer("limit", 1, 100).map(|l| l as u32);
+    let v = r.finish();
+    if !v.is_empty() {
+        return Err(v);
+    }
+    let mut req = json!({ "page_id": page_id, "platform": platform });
+    if let Some(u) = user_id {
+        req["user_id"] = Value::from(u);
+    }
+    if let Some(a) = after {
+        req["after"] = Value::from(a);
+    }
+    Ok((req, limit))
+}
+
+/// Renames the Graph validator's paths to the JS option names.
+fn js_paths(mut v: Vec<Violation>) -> Vec<Violation> {
+    for x in &mut v {
+        let renamed = match x.path.as_str() {
+            "page_id" => "pageId",
+            "user_id" => "userId",
+            _ => continue,
+        };
+        x.message = x.message.replace(&x.path, renamed);
+        x.path = renamed.to_owned();
+    }
+    v
+}
+
+fn fix_paths(e: Error) -> Error {
+    let mut e = e;
+    if !e.violations.is_empty() {
+        e.violations = js_paths(std::mem::take(&mut e.violations));
+    }
+    e
+}
+
+impl GraphShared {
+    async fn conversations(&self, req: &Value, limit: Option<u32>, opts: CallOptions, signal: &JsValue) -> Result<Value, Error> {
+        let transport = JsTransport { fetch: &self.fetch, signal };
+        let clock = JsClock { signal };
+        self.core
+            .conversations(&transport, &clock, req, limit, opts.timeout_ms)
+            .await
+            .map_err(fix_paths)
+    }
+
+    async fn messages(&self, id: &str, after: Option<&str>, opts: CallOptions, signal: &JsValue) -> Result<Value, Error> {
+        let transport = JsTransport { fetch: &self.fetch, signal };
+        let clock = JsClock { signal };
+        self.core
+            .conversation_messages(&transport, &clock, id, after, opts.timeout_ms)
+            .await
+    }
+
+    async fn message(&self, id: &str, fields: Option<&str>, opts: CallOptions, signal: &JsValue) -> Result<Value, Error> {
+        let transport = JsTransport { fetch: &self.fetch, signal };
+        let clock = JsClock { signal };
+        self.core
+            .message(&transport, &clock, id, fields, opts.timeout_ms)
+            .await
+    }
+}
+
+fn graph_call<F, Fut>(shared: &Rc<GraphShared>, options: JsValue, endpoint: &'static str, f: F) -> Promise
+where
+    F: FnOnce(Rc<GraphShared>, CallOptions, JsValue) -> Fut + 'static,
+    Fut: std::future::Future<Output = Result<Value, Error>> + 'static,
+{
+    let me = shared.clone();
+    future_to_promise(async move {
+        let (opts, signal) = call_options(&options)
+            .map_err(|v| JsValue::from(Error::validation(v).at(endpoint)))?;
+        let r = f(me.clone(), opts, signal.clone()).await;
+        match r {
+            Ok(v) => to_js_value(&v),
+            Err(e) => Err(reject(e, &signal, &me.secrets())),
+        }
+    })
+}
+
+#[wasm_bindgen]
+impl GraphClient {
+    /// A client. Throws a `SobotError` (kind `validation`) for invalid options.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "GraphClientOptions")] options: JsValue,
+    ) -> Result<GraphClient, JsValue> {
+        let mut r = Reader::new(&options, "options");
+        let access_token = r.required_string("accessToken");
+        let version = r.string("version");
+        let base_url = r.string("baseUrl");
+        let timeout_ms = r.integer("timeoutMs", 1, 3_600_000);
+        let retry = retry_policy(&mut r);
+        let fetch = r.function("fetch").unwrap_or(JsValue::UNDEFINED);
+        let config = GraphConfig {
+            access_token: access_token.unwrap_or_default(),
+            version: version.unwrap_or_else(|| DEFAULT_GRAPH_VERSION.to_owned()),
+            base_url: base_url.unwrap_or_else(|| DEFAULT_GRAPH_URL.to_owned()),
+            timeout_ms: Some(timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS)),
+            retry,
+        };
+        let mut violations = r.finish();
+        for v in config.violations() {
+            if !violations.iter().any(|w| w.path == v.path) {
+                violations.push(v);
+            }
+        }
+        if !violations.is_empty() {
+            return Err(Error::validation(violations).into());
+        }
+        let core = GraphCore::new(config)?;
+        Ok(GraphClient {
+            shared: Rc::new(GraphShared { core, fetch }),
+        })
+    }
+
+    /// One page of conversations (`GET /{page-id}/conversations`), with
+    /// Graph's `data` and `paging`.
+    #[wasm_bindgen(js_name = listConversations, unchecked_return_type = "Promise<GraphList<Conversation>>")]
+    pub fn list_conversations(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ListConversationsOptions")] request: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<js_sys::Object>,
+    ) -> Promise {
+        let options = options.map_or(JsValue::UNDEFINED, Into::into);
+        let parsed = conversations_request(&request);
+        graph_call(&self.shared, options, api::GRAPH_CONVERSATIONS.name, move |me, opts, signal| async move {
+            let (req, limit) = parsed.map_err(|v| Error::validation(v).at(api::GRAPH_CONVERSATIONS.name))?;
+            me.conversations(&req, limit, opts, &signal).await
+        })
+    }
+
+    /// Every conversation, page after page.
+    #[wasm_bindgen(unchecked_return_type = "AsyncIterable<Conversation>")]
+    pub fn conversations(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ListConversationsOptions")] request: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<js_sys::Object>,
+    ) -> JsValue {
+        let parsed = conversations_request(&request);
+        let after = parsed
+            .as_ref()
+            .ok()
+            .and_then(|(r, _)| r.get("after").and_then(Value::as_str).map(str::to_owned));
+        iterate(
+            Pager {
+                kind: PagerKind::Conversations {
+                    shared: self.shared.clone(),
+                    request: parsed,
+                    walker: Rc::new(RefCell::new(CursorWalker::new(after))),
+                },
+                options: options.map_or(JsValue::UNDEFINED, Into::into),
+            }
+            .into(),
+        )
+    }
+
+    /// The messages of a conversation (`GET /{conversation-id}?fields=messages`):
+    /// ids and creation times, newest first, with `paging`.
+    #[wasm_bindgen(js_name = conversationMessages, unchecked_return_type = "Promise<ConversationMessages>")]
+    pub fn conversation_messages(
+        &self,
+        conversation_id: String,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions & { after?: string }")] options: Option<js_sys::Object>,
+    ) -> Promise {
+        let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+        let after = js_sys::Reflect::get(&options, &JsValue::from_str("after"))
+            .ok()
+            .and_then(|a| a.as_string());
+        let call_opts = strip_after(&options);
+        graph_call(&self.shared, call_opts, api::GRAPH_CONVERSATION_MESSAGES.name, move |me, opts, signal| async move {
+            me.messages(&conversation_id, after.as_deref(), opts, &signal).await
+        })
+    }
+
+    /// Every message (id and creation time) of a conversation, newest first.
+    #[wasm_bindgen(unchecked_return_type = "AsyncIterable<MessageRef>")]
+    pub fn messages(
+        &self,
+        conversation_id: String,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<js_sys::Object>,
+    ) -> JsValue {
+        iterate(
+            Pager {
+                kind: PagerKind::Messages {
+                    shared: self.shared.clone(),
+                    id: conversation_id,
+                    walker: Rc::new(RefCell::new(CursorWalker::new(None))),
+                    details: None,
+                },
+                options: options.map_or(JsValue::UNDEFINED, Into::into),
+            }
+            .into(),
+        )
+    }
+
+    /// The details of the conversation's most recent messages. Graph gives
+    /// details for the 20 most recent messages only (older ones answer an
+    /// error saying the message was deleted), so the iteration ends after
+    /// the 20th: it never yields a failure for an older message.
+    #[wasm_bindgen(js_name = messageDetails, unchecked_return_type = "AsyncIterable<MessageDetail>")]
+    pub fn message_details(
+        &self,
+        conversation_id: String,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions & { fields?: string }")] options: Option<js_sys::Object>,
+    ) -> JsValue {
+        let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+        let fields = js_sys::Reflect::get(&options, &JsValue::from_str("fields"))
+            .ok()
+            .and_then(|a| a.as_string());
+        iterate(
+            Pager {
+                kind: PagerKind::Messages {
+                    shared: self.shared.clone(),
+                    id: conversation_id,
+                    walker: Rc::new(RefCell::new(CursorWalker::new(None))),
+                    details: Some(Rc::new(RefCell::new(DetailState { fields, yielded: 0 }))),
+                },
+                options: strip_key(&options, "fields"),
+            }
+            .into(),
+        )
+    }
+
+    /// One message's details (`GET /{message-id}?fields=…`; default fields
+    /// `id,created_time,from,to,message`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<MessageDetail>")]
+    pub fn message(
+        &self,
+        message_id: String,
+        fields: Option<String>,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<js_sys::Object>,
+    ) -> Promise {
+        let options = options.map_or(JsValue::UNDEFINED, Into::into);
+        graph_call(&self.shared, options, api::GRAPH_MESSAGE.name, move |me, opts, signal| async move {
+            me.message(&message_id, fields.as_deref(), opts, &signal).await
+        })
+    }
+
+    /// `{ version, baseUrl }`: what `JSON.stringify(client)` shows (never the token).
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "{ version: string; baseUrl: string }")]
+    pub fn to_json(&self) -> JsValue {
+        let c = self.shared.core.config();
+        to_js_value(&json!({ "version": c.version, "baseUrl": c.base_url })).unwrap_or(JsValue::NULL)
+    }
+
+    /// `GraphClient(version @ baseUrl)` (never the token).
+    #[wasm_bindgen(js_name = toString)]
+    pub fn to_string_js(&self) -> String {
+        let c = self.shared.core.config();
+        format!("GraphClient({} @ {})", c.version, c.base_url)
+    }
+}
+
+fn strip_key(options: &JsValue, key: &str) -> JsValue {
+    if !options.is_object() {
+        return options.clone();
+    }
+    let copy = js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
+    let _ = js_sys::Reflect::delete_property(&copy, &JsValue::from_str(key));
+    copy.into()
+}
+
+fn strip_after(options: &JsValue) -> JsValue {
+    strip_key(options, "after")
+}
+
+struct DetailState {
+    fields: Option<String>,
+    yielded: usize,
+}
+
+enum PagerKind {
+    Sobot {
+        shared: Rc<SobotShared>,
+        ep: &'static Endpoint,
+        walker: Rc<RefCell<Result<PageWalker, Violation>>>,
+    },
+    Conversations {
+        shared: Rc<GraphShared>,
+        request: Result<(Value, Option<u32>), Vec<Violation>>,
+        walker: Rc<RefCell<CursorWalker>>,
+    },
+    Messages {
+        shared: Rc<GraphShared>,
+        id: String,
+        walker: Rc<RefCell<CursorWalker>>,
+        details: Option<Rc<RefCell<DetailState>>>,
+    },
+}
+
+/// One walk over a paged endpoint; `next()` resolves to the next page's
+/// items, or `undefined` at the end. Used through the async iterables the
+/// clients return.
+#[wasm_bindgen]
+pub struct Pager {
+    kind: PagerKind,
+    options: JsValue,
+}
+
+fn items_js(items: Vec<Value>) -> Result<JsValue, JsValue> {
+    to_js_value(&Value::Array(items))
+}
+
+#[wasm_bindgen]
+impl Pager {
+    /// The next page's items, or `undefined` when the walk is over.
+    #[wasm_bindgen(unchecked_return_type = "Promise<unknown[] | undefined>")]
+    pub fn next(&self) -> Promise {
+        let options = self.options.clone();
+        match &self.kind {
+            PagerKind::Sobot { shared, ep, walker } => {
+                let (shared, ep, walker) = (shared.clone(), *ep, walker.clone());
+                future_to_promise(async move {
+                    let (opts, signal) = call_options(&options)
+                        .map_err(|v| JsValue::from(Error::validation(v).at(ep.name)))?;
+                    let next = match &*walker.borrow() {
+                        Ok(w) => w.next_request(),
+                        Err(v) => return Err(Error::validation(vec![v.clone()]).at(ep.name).into()),
+                    };
+                    let Some(req) = next else {
+                        return Ok(JsValue::UNDEFINED);
+                    };
+                    let page = shared
+                        .run(ep, &req, opts, &signal)
+                        .await
+                        .map_err(|e| reject(e, &signal, &[&shared.app_key]))?;
+                    let items = match &mut *walker.borrow_mut() {
+                        Ok(w) => w.advance(page),
+                        Err(_) => Vec::new(),
+                    };
+                    items_js(items)
+                })
+            }
+            PagerKind::Conversations { shared, request, walker } => {
+                let (shared, walker) = (shared.clone(), walker.clone());
+                let request = request.clone();
+                future_to_promise(async move {
+                    let name = api::GRAPH_CONVERSATIONS.name;
+                    let (opts, signal) = call_options(&options)
+                        .map_err(|v| JsValue::from(Error::validation(v).at(name)))?;
+                    let (mut req, limit) = request.map_err(|v| JsValue::from(Error::validation(v).at(name)))?;
+                    let after = match walker.borrow().next_after() {
+                        None => return Ok(JsValue::UNDEFINED),
+                        Some(a) => a.map(str::to_owned),
+                    };
+                    match after {
+                        Some(a) => req["after"] = Value::from(a),
+                        None => {
+                            if let Some(m) = req.as_object_mut() {
+                                m.remove("after");
+                            }
+                        }
+                    }
+                    let page = shared
+                        .conversations(&req, limit, opts, &signal)
+                        .await
+                        .map_err(|e| reject(e, &signal, &shared.secrets()))?;
+                    let items = walker.borrow_mut().advance(page);
+                    items_js(items)
+                })
+            }
+            PagerKind::Messages { shared, id, walker, details } => {
+                let (shared, id, walker, details) =
+                    (shared.clone(), id.clone(), walker.clone(), details.clone());
+                future_to_promise(async move {
+                    let name = api::GRAPH_CONVERSATION_MESSAGES.name;
+                    let (opts, signal) = call_options(&options)
+                        .map_err(|v| JsValue::from(Error::validation(v).at(name)))?;
+                    if let Some(d) = &details {
+                        if d.borrow().yielded >= MESSAGE_DETAIL_LIMIT {
+                            return Ok(JsValue::UNDEFINED);
+                        }
+                    }
+                    let after = match walker.borrow().next_after() {
+                        None => return Ok(JsValue::UNDEFINED),
+                        Some(a) => a.map(str::to_owned),
+                    };
+                    let answer = shared
+                        .messages(&id, after.as_deref(), opts, &signal)
+                        .await
+                        .map_err(|e| reject(e, &signal, &shared.secrets()))?;
+                    let page = answer.get("messages").cloned().unwrap_or(Value::Null);
+                    let refs = walker.borrow_mut().advance(page);
+                    let Some(d) = details else {
+                        return items_js(refs);
+                    };
+                    let mut out = Vec::new();
+                    for r in refs {
+                        let fields = {
+                            let st = d.borrow();
+                            if st.yielded >= MESSAGE_DETAIL_LIMIT {
+                                break;
+                            }
+                            st.fields.clone()
+                        };
+                        let Some(mid) = r.get("id").and_then(Value::as_str) else {
+                            continue;
+                        };
+                        let detail = shared
+                            .message(mid, fields.as_deref(), opts, &signal)
+                            .await
+                            .map_err(|e| reject(e, &signal, &shared.secrets()))?;
+                        out.push(detail);
+                        d.borrow_mut().yielded += 1;
+                    }
+                    items_js(out)
+                })
+            }
+        }
+    }
+}

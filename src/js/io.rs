@@ -1,0 +1,209 @@
+//! The client's traits over the JS runtime: `fetch` (the caller's or the
+//! global one), `setTimeout`, `Date.now`, `Math.random`, and a caller's
+//! token store object.
+
+use crate::client::store::{Lock, MemoryStore, StoredToken, TokenStore};
+use crate::client::{Clock, HttpRequest, HttpResponse, Transport, TransportError};
+use crate::error::Error;
+use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen(module = "/src/js/runtime.js")]
+extern "C" {
+    fn exchange(
+        fetch: &JsValue,
+        method: &str,
+        url: &str,
+        headers: &JsValue,
+        body: &JsValue,
+        timeout_ms: f64,
+        signal: &JsValue,
+    ) -> Promise;
+
+    fn sleep(ms: f64, signal: &JsValue) -> Promise;
+
+    /// Wraps a pager (an object with `next()` and `free()`) as an async iterable.
+    pub(crate) fn iterate(pager: JsValue) -> JsValue;
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `fetch` with the call's cancellation signal.
+pub(crate) struct JsTransport<'a> {
+    /// The caller's `fetch`, or `undefined` for the global one.
+    pub fetch: &'a JsValue,
+    /// The call's `AbortSignal`, or `undefined`.
+    pub signal: &'a JsValue,
+}
+
+impl Transport for JsTransport<'_> {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let headers = js_sys::Object::new();
+        for (k, v) in &request.headers {
+            let _ = Reflect::set(&headers, &JsValue::from_str(k), &JsValue::from_str(v));
+        }
+        let body = match &request.body {
+            Some(b) => {
+                let _ = Reflect::set(
+                    &headers,
+                    &JsValue::from_str("content-type"),
+                    &JsValue::from_str("application/json"),
+                );
+                JsValue::from_str(b)
+            }
+            None => JsValue::UNDEFINED,
+        };
+        let timeout = request.timeout_ms.map_or(0.0, |t| t as f64);
+        let promise = exchange(
+            self.fetch,
+            request.method,
+            &request.url,
+            &headers,
+            &body,
+            timeout,
+            self.signal,
+        );
+        let out = JsFuture::from(promise)
+            .await
+            .map_err(|_| TransportError::Network("fetch failed".into()))?;
+        if let Some(kind) = get(&out, "error").as_string() {
+            let message = get(&out, "message")
+                .as_string()
+                .unwrap_or_else(|| "fetch failed".into());
+            return Err(match kind.as_str() {
+                "refused" => TransportError::Refused(message),
+                "timeout" => TransportError::Timeout,
+                "aborted" => TransportError::Aborted,
+                _ => TransportError::Network(message),
+            });
+        }
+        let status = get(&out, "status").as_f64().unwrap_or(0.0) as u16;
+        let retry_after = get(&out, "retryAfter").as_string();
+        let body = js_sys::Uint8Array::new(&get(&out, "body")).to_vec();
+        Ok(HttpResponse {
+            status,
+            retry_after,
+            body,
+        })
+    }
+}
+
+/// Time from `Date.now()`, waits from `setTimeout`, cancelled by the call's signal.
+pub(crate) struct JsClock<'a> {
+    /// The call's `AbortSignal`, or `undefined`.
+    pub signal: &'a JsValue,
+}
+
+impl Clock for JsClock<'_> {
+    fn now_ms(&self) -> u64 {
+        js_sys::Date::now() as u64
+    }
+
+    async fn sleep(&self, ms: u64) -> Result<(), Error> {
+        let slept = JsFuture::from(sleep(ms as f64, self.signal))
+            .await
+            .unwrap_or(JsValue::FALSE);
+        if slept.is_truthy() {
+            Ok(())
+        } else {
+            Err(Error::cancelled())
+        }
+    }
+
+    fn random(&self) -> f64 {
+        js_sys::Math::random()
+    }
+}
+
+/// The store a client uses: its own memory, or the caller's object.
+pub(crate) enum Store {
+    Memory(MemoryStore),
+    Js(JsValue),
+}
+
+fn store_error(method: &str, e: &JsValue) -> Error {
+    let detail = e
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_default();
+    let mut err = Error::network(format!("the token store's {method}() failed: {detail}"));
+    err.code = Some("token_store".into());
+    err
+}
+
+impl Store {
+    async fn call(&self, method: &str, args: &[JsValue]) -> Result<Option<JsValue>, Error> {
+        let Store::Js(obj) = self else {
+            return Ok(None);
+        };
+        let f = get(obj, method);
+        let Some(f) = f.dyn_ref::<Function>() else {
+            return Ok(None);
+        };
+        let arr: js_sys::Array = args.iter().collect();
+        let r = f.apply(obj, &arr).map_err(|e| store_error(method, &e))?;
+        let r = JsFuture::from(Promise::resolve(&r))
+            .await
+            .map_err(|e| store_error(method, &e))?;
+        Ok(Some(r))
+    }
+}
+
+impl TokenStore for Store {
+    async fn get(&self) -> Result<Option<StoredToken>, Error> {
+        if let Store::Memory(m) = self {
+            return m.get().await;
+        }
+        let Some(v) = self.call("get", &[]).await? else {
+            return Ok(None);
+        };
+        if v.is_null() || v.is_undefined() {
+            return Ok(None);
+        }
+        let token = get(&v, "token").as_string();
+        let expires = get(&v, "expiresAt").as_f64();
+        match (token, expires) {
+            (Some(token), Some(at)) if !token.is_empty() && at.is_finite() && at > 0.0 => {
+                Ok(Some(StoredToken {
+                    token,
+                    expires_at_ms: at as u64,
+                }))
+            }
+            _ => Err(store_error(
+                "get",
+                &JsValue::from_str("it must answer null or { token: string, expiresAt: number }"),
+            )),
+        }
+    }
+
+    async fn set(&self, token: &StoredToken) -> Result<(), Error> {
+        if let Store::Memory(m) = self {
+            return m.set(token).await;
+        }
+        self.call(
+            "set",
+            &[
+                JsValue::from_str(&token.token),
+                JsValue::from_f64(token.expires_at_ms as f64),
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn lock(&self, ttl_ms: u64) -> Result<Lock, Error> {
+        match self.call("lock", &[JsValue::from_f64(ttl_ms as f64)]).await? {
+            Some(v) if !v.is_truthy() => Ok(Lock::Busy),
+            _ => Ok(Lock::Acquired),
+        }
+    }
+
+    async fn unlock(&self) -> Result<(), Error> {
+        self.call("unlock", &[]).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,120 @@
+// The runtime side of the client: one HTTP exchange over fetch (the caller's
+// or the global one) with a timeout and the caller's AbortSignal, a
+// cancellable sleep, and async iteration over pages. No API logic lives here.
+
+// Node (undici) reports why a fetch failed in `cause.code`. These codes mean
+// the request never reached a server, so repeating it cannot duplicate it.
+const NOT_SENT = new Set([
+  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH',
+  'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+function causeCode(e) {
+  let c = e;
+  for (let i = 0; i < 5 && c; i++) {
+    if (typeof c.code === 'string') return c.code;
+    c = Array.isArray(c.errors) && c.errors.length ? c.errors[0] : c.cause;
+  }
+  return undefined;
+}
+
+/**
+ * Sends one request. Resolves to `{ status, retryAfter, body }` or to
+ * `{ error: 'refused' | 'network' | 'timeout' | 'aborted', message }`; never rejects.
+ */
+export async function exchange(fetchFn, method, url, headers, body, timeoutMs, signal) {
+  if (signal && signal.aborted) return { error: 'aborted', message: 'cancelled' };
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer =
+    timeoutMs > 0
+      ? setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, timeoutMs)
+      : undefined;
+  const onAbort = () => controller.abort();
+  if (signal) signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const init = { method, headers, signal: controller.signal };
+    if (body !== undefined) init.body = body;
+    const res = fetchFn ? await fetchFn(url, init) : await fetch(url, init);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    return { status: res.status, retryAfter: res.headers.get('retry-after'), body: bytes };
+  } catch (e) {
+    if (signal && signal.aborted) return { error: 'aborted', message: 'cancelled' };
+    if (timedOut) return { error: 'timeout', message: `no answer within ${timeoutMs} ms` };
+    const code = causeCode(e);
+    const name = (e && e.name) || 'Error';
+    const message = `${name}: ${(e && e.message) || 'fetch failed'}${code ? ` (${code})` : ''}`;
+    return { error: code && NOT_SENT.has(code) ? 'refused' : 'network', message };
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    if (signal) signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Waits `ms`; resolves `true`, or `false` as soon as `signal` aborts. */
+export function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    if (signal && signal.aborted) return resolve(false);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      if (signal) signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    if (signal) signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * An async iterable over the items of the pages `pager.next()` resolves to
+ * (an array per page, `undefined` at the end). It can be iterated once;
+ * breaking out of the loop releases the pager.
+ */
+export function iterate(pager) {
+  let used = false;
+  return {
+    [Symbol.asyncIterator]() {
+      if (used) throw new TypeError('this page iterator has already been iterated; call the method again');
+      used = true;
+      let page = [];
+      let i = 0;
+      let finished = false;
+      const finish = () => {
+        if (!finished) {
+          finished = true;
+          pager.free();
+        }
+      };
+      return {
+        async next() {
+          while (i >= page.length) {
+            if (finished) return { done: true, value: undefined };
+            let next;
+            try {
+              next = await pager.next();
+            } catch (e) {
+              finish();
+              throw e;
+            }
+            if (next === undefined) {
+              finish();
+              return { done: true, value: undefined };
+            }
+            page = next;
+            i = 0;
+          }
+          return { done: false, value: page[i++] };
+        },
+        async return(value) {
+          finish();
+          return { done: true, value };
+        },
+      };
+    },
+  };
+}
