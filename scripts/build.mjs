@@ -27,6 +27,7 @@ log(`wasm-bindgen --target web (${cli})`);
 rmSync(bindgenOut, { recursive: true, force: true });
 run('wasm-bindgen', [
   '--target', 'web',
+  '--weak-refs',
   '--out-name', NAME,
   '--out-dir', bindgenOut,
   join(target, 'wasm32-unknown-unknown', 'release', `${NAME}.wasm`),

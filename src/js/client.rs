@@ -510,8 +510,17 @@ fn fix_paths(e: Error) -> Error {
 }
 
 impl GraphShared {
-    async fn conversations(&self, req: &Value, limit: Option<u32>, opts: CallOptions, signal: &JsValue) -> Result<Value, Error> {
-        let transport = JsTransport { fetch: &self.fetch, signal };
+    async fn conversations(
+        &self,
+        req: &Value,
+        limit: Option<u32>,
+        opts: CallOptions,
+        signal: &JsValue,
+    ) -> Result<Value, Error> {
+        let transport = JsTransport {
+            fetch: &self.fetch,
+            signal,
+        };
         let clock = JsClock { signal };
         self.core
             .conversations(&transport, &clock, req, limit, opts.timeout_ms)
@@ -519,16 +528,34 @@ impl GraphShared {
             .map_err(fix_paths)
     }
 
-    async fn messages(&self, id: &str, after: Option<&str>, opts: CallOptions, signal: &JsValue) -> Result<Value, Error> {
-        let transport = JsTransport { fetch: &self.fetch, signal };
+    async fn messages(
+        &self,
+        id: &str,
+        after: Option<&str>,
+        opts: CallOptions,
+        signal: &JsValue,
+    ) -> Result<Value, Error> {
+        let transport = JsTransport {
+            fetch: &self.fetch,
+            signal,
+        };
         let clock = JsClock { signal };
         self.core
             .conversation_messages(&transport, &clock, id, after, opts.timeout_ms)
             .await
     }
 
-    async fn message(&self, id: &str, fields: Option<&str>, opts: CallOptions, signal: &JsValue) -> Result<Value, Error> {
-        let transport = JsTransport { fetch: &self.fetch, signal };
+    async fn message(
+        &self,
+        id: &str,
+        fields: Option<&str>,
+        opts: CallOptions,
+        signal: &JsValue,
+    ) -> Result<Value, Error> {
+        let transport = JsTransport {
+            fetch: &self.fetch,
+            signal,
+        };
         let clock = JsClock { signal };
         self.core
             .message(&transport, &clock, id, fields, opts.timeout_ms)
@@ -536,15 +563,20 @@ impl GraphShared {
     }
 }
 
-fn graph_call<F, Fut>(shared: &Rc<GraphShared>, options: JsValue, endpoint: &'static str, f: F) -> Promise
+fn graph_call<F, Fut>(
+    shared: &Rc<GraphShared>,
+    options: JsValue,
+    endpoint: &'static str,
+    f: F,
+) -> Promise
 where
     F: FnOnce(Rc<GraphShared>, CallOptions, JsValue) -> Fut + 'static,
     Fut: std::future::Future<Output = Result<Value, Error>> + 'static,
 {
     let me = shared.clone();
     future_to_promise(async move {
-        let (opts, signal) = call_options(&options)
-            .map_err(|v| JsValue::from(Error::validation(v).at(endpoint)))?;
+        let (opts, signal) =
+            call_options(&options).map_err(|v| JsValue::from(Error::validation(v).at(endpoint)))?;
         let r = f(me.clone(), opts, signal.clone()).await;
         match r {
             Ok(v) => to_js_value(&v),
@@ -599,10 +631,16 @@ impl GraphClient {
     ) -> Promise {
         let options = options.map_or(JsValue::UNDEFINED, Into::into);
         let parsed = conversations_request(&request);
-        graph_call(&self.shared, options, api::GRAPH_CONVERSATIONS.name, move |me, opts, signal| async move {
-            let (req, limit) = parsed.map_err(|v| Error::validation(v).at(api::GRAPH_CONVERSATIONS.name))?;
-            me.conversations(&req, limit, opts, &signal).await
-        })
+        graph_call(
+            &self.shared,
+            options,
+            api::GRAPH_CONVERSATIONS.name,
+            move |me, opts, signal| async move {
+                let (req, limit) =
+                    parsed.map_err(|v| Error::validation(v).at(api::GRAPH_CONVERSATIONS.name))?;
+                me.conversations(&req, limit, opts, &signal).await
+            },
+        )
     }
 
     /// Every conversation, page after page.
@@ -636,16 +674,24 @@ impl GraphClient {
     pub fn conversation_messages(
         &self,
         conversation_id: String,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions & { after?: string }")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions & { after?: string }")] options: Option<
+            js_sys::Object,
+        >,
     ) -> Promise {
         let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
         let after = js_sys::Reflect::get(&options, &JsValue::from_str("after"))
             .ok()
             .and_then(|a| a.as_string());
         let call_opts = strip_after(&options);
-        graph_call(&self.shared, call_opts, api::GRAPH_CONVERSATION_MESSAGES.name, move |me, opts, signal| async move {
-            me.messages(&conversation_id, after.as_deref(), opts, &signal).await
-        })
+        graph_call(
+            &self.shared,
+            call_opts,
+            api::GRAPH_CONVERSATION_MESSAGES.name,
+            move |me, opts, signal| async move {
+                me.messages(&conversation_id, after.as_deref(), opts, &signal)
+                    .await
+            },
+        )
     }
 
     /// Every message (id and creation time) of a conversation, newest first.
@@ -677,7 +723,9 @@ impl GraphClient {
     pub fn message_details(
         &self,
         conversation_id: String,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions & { fields?: string }")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions & { fields?: string }")] options: Option<
+            js_sys::Object,
+        >,
     ) -> JsValue {
         let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
         let fields = js_sys::Reflect::get(&options, &JsValue::from_str("fields"))
@@ -707,16 +755,23 @@ impl GraphClient {
         #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<js_sys::Object>,
     ) -> Promise {
         let options = options.map_or(JsValue::UNDEFINED, Into::into);
-        graph_call(&self.shared, options, api::GRAPH_MESSAGE.name, move |me, opts, signal| async move {
-            me.message(&message_id, fields.as_deref(), opts, &signal).await
-        })
+        graph_call(
+            &self.shared,
+            options,
+            api::GRAPH_MESSAGE.name,
+            move |me, opts, signal| async move {
+                me.message(&message_id, fields.as_deref(), opts, &signal)
+                    .await
+            },
+        )
     }
 
     /// `{ version, baseUrl }`: what `JSON.stringify(client)` shows (never the token).
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "{ version: string; baseUrl: string }")]
     pub fn to_json(&self) -> JsValue {
         let c = self.shared.core.config();
-        to_js_value(&json!({ "version": c.version, "baseUrl": c.base_url })).unwrap_or(JsValue::NULL)
+        to_js_value(&json!({ "version": c.version, "baseUrl": c.base_url }))
+            .unwrap_or(JsValue::NULL)
     }
 
     /// `GraphClient(version @ baseUrl)` (never the token).
@@ -791,7 +846,9 @@ impl Pager {
                         .map_err(|v| JsValue::from(Error::validation(v).at(ep.name)))?;
                     let next = match &*walker.borrow() {
                         Ok(w) => w.next_request(),
-                        Err(v) => return Err(Error::validation(vec![v.clone()]).at(ep.name).into()),
+                        Err(v) => {
+                            return Err(Error::validation(vec![v.clone()]).at(ep.name).into())
+                        }
                     };
                     let Some(req) = next else {
                         return Ok(JsValue::UNDEFINED);
@@ -807,14 +864,19 @@ impl Pager {
                     items_js(items)
                 })
             }
-            PagerKind::Conversations { shared, request, walker } => {
+            PagerKind::Conversations {
+                shared,
+                request,
+                walker,
+            } => {
                 let (shared, walker) = (shared.clone(), walker.clone());
                 let request = request.clone();
                 future_to_promise(async move {
                     let name = api::GRAPH_CONVERSATIONS.name;
                     let (opts, signal) = call_options(&options)
                         .map_err(|v| JsValue::from(Error::validation(v).at(name)))?;
-                    let (mut req, limit) = request.map_err(|v| JsValue::from(Error::validation(v).at(name)))?;
+                    let (mut req, limit) =
+                        request.map_err(|v| JsValue::from(Error::validation(v).at(name)))?;
                     let after = match walker.borrow().next_after() {
                         None => return Ok(JsValue::UNDEFINED),
                         Some(a) => a.map(str::to_owned),
@@ -835,7 +897,12 @@ impl Pager {
                     items_js(items)
                 })
             }
-            PagerKind::Messages { shared, id, walker, details } => {
+            PagerKind::Messages {
+                shared,
+                id,
+                walker,
+                details,
+            } => {
                 let (shared, id, walker, details) =
                     (shared.clone(), id.clone(), walker.clone(), details.clone());
                 future_to_promise(async move {

@@ -196,7 +196,10 @@ impl TokenStore for Store {
     }
 
     async fn lock(&self, ttl_ms: u64) -> Result<Lock, Error> {
-        match self.call("lock", &[JsValue::from_f64(ttl_ms as f64)]).await? {
+        match self
+            .call("lock", &[JsValue::from_f64(ttl_ms as f64)])
+            .await?
+        {
             Some(v) if !v.is_truthy() => Ok(Lock::Busy),
             _ => Ok(Lock::Acquired),
         }

@@ -7,6 +7,7 @@ mod error;
 mod io;
 mod options;
 mod validate;
+mod webhook;
 
 pub use client::{GraphClient, LineClient, MessengerClient, Pager, SobotClient};
 

@@ -12,6 +12,7 @@ pub mod lenient;
 pub mod line;
 pub mod messenger;
 pub mod token;
+pub mod webhook;
 
 pub use envelope::{Envelope, Paged, SUCCESS_CODE};
 pub use token::TokenItem;

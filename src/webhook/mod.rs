@@ -1,2 +1,20 @@
 //! Incoming webhooks as pure functions: verify a signature over raw bytes,
 //! parse a payload, and normalise the events of both channels into one shape.
+//!
+//! Nothing here does I/O; every function takes bytes and returns values or
+//! an [`crate::Error`], and none of them panics on any input.
+
+pub mod challenge;
+pub mod dedupe;
+pub mod normalize;
+pub mod parse;
+pub mod signature;
+
+pub use challenge::{query_param, verify_challenge, Refusal};
+pub use dedupe::Deduper;
+pub use normalize::{normalize, normalize_line, normalize_messenger, Event, Kind};
+pub use parse::{
+    parse, parse_line, parse_messenger, parse_upload_result, Channel, ParseOptions, Payload,
+    DEFAULT_MAX_BYTES,
+};
+pub use signature::{sign_line, sign_messenger, verify_line, verify_messenger};

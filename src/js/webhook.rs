@@ -1,0 +1,415 @@
+//! Webhook functions for JavaScript: bodies in (string, `Uint8Array`,
+//! `ArrayBuffer`), typed payloads and normalised events out.
+//!
+//! Typed payloads cross the boundary through serde-wasm-bindgen (measured
+//! faster than a JSON string and `JSON.parse` for them); normalised events
+//! cross as one JSON string read by `JSON.parse`, which carries each event's
+//! `raw` JSON through verbatim.
+
+use crate::error::Error;
+use crate::validate::Violation;
+use crate::webhook::{self, Channel, ParseOptions, Payload};
+use js_sys::{Reflect, Uint8Array, JSON};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen(typescript_custom_section)]
+const WEBHOOK_TS: &'static str = include_str!("webhook.d.ts");
+
+/// A request body: the bytes of a string, a `Uint8Array` (or any typed array
+/// or `DataView`), or an `ArrayBuffer`.
+enum Body {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl Body {
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Body::Text(s) => s.as_bytes(),
+            Body::Bytes(b) => b,
+        }
+    }
+}
+
+fn kind_of(v: &JsValue) -> &'static str {
+    if v.is_null() {
+        "null"
+    } else if v.is_undefined() {
+        "undefined"
+    } else if v.as_f64().is_some() {
+        "a number"
+    } else if v.as_bool().is_some() {
+        "a boolean"
+    } else {
+        "an object"
+    }
+}
+
+fn body(v: &JsValue, name: &str) -> Result<Body, JsValue> {
+    if let Some(s) = v.as_string() {
+        return Ok(Body::Text(s));
+    }
+    if let Some(a) = v.dyn_ref::<Uint8Array>() {
+        return Ok(Body::Bytes(a.to_vec()));
+    }
+    if v.is_instance_of::<js_sys::ArrayBuffer>() {
+        return Ok(Body::Bytes(Uint8Array::new(v).to_vec()));
+    }
+    if js_sys::ArrayBuffer::is_view(v) {
+        let get = |k: &str| Reflect::get(v, &JsValue::from_str(k)).ok();
+        if let (Some(buf), Some(off), Some(len)) =
+            (get("buffer"), get("byteOffset"), get("byteLength"))
+        {
+            if let (Some(off), Some(len)) = (off.as_f64(), len.as_f64()) {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let view =
+                    Uint8Array::new_with_byte_offset_and_length(&buf, off as u32, len as u32);
+                return Ok(Body::Bytes(view.to_vec()));
+            }
+        }
+    }
+    Err(Error::validation(vec![Violation::wrong_type(
+        name,
+        "a string, a Uint8Array or an ArrayBuffer",
+        kind_of(v),
+    )])
+    .into())
+}
+
+/// A secret or token argument: a non-empty string or bytes.
+fn secret(v: &JsValue, name: &str) -> Result<Body, JsValue> {
+    match body(v, name) {
+        Ok(b) => Ok(b),
+        Err(_) => Err(Error::validation(vec![Violation::required(name)]).into()),
+    }
+}
+
+/// A header value: a string, or nothing (`null`, `undefined`, anything else).
+fn header(v: &JsValue) -> Option<String> {
+    v.as_string()
+}
+
+fn options(v: &JsValue) -> Result<ParseOptions, JsValue> {
+    let mut o = ParseOptions::default();
+    if v.is_undefined() || v.is_null() {
+        return Ok(o);
+    }
+    if !v.is_object() {
+        return Err(Error::validation(vec![Violation::wrong_type(
+            "options",
+            "an object",
+            kind_of(v),
+        )])
+        .into());
+    }
+    let m = Reflect::get(v, &JsValue::from_str("maxBytes")).unwrap_or(JsValue::UNDEFINED);
+    if m.is_undefined() || m.is_null() {
+        return Ok(o);
+    }
+    match m.as_f64() {
+        Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 => {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            {
+                o.max_bytes = if n >= usize::MAX as f64 {
+                    usize::MAX
+                } else {
+                    n as usize
+                };
+            }
+            Ok(o)
+        }
+        _ => Err(Error::validation(vec![Violation::format(
+            "options.maxBytes",
+            "a non-negative integer",
+            m.as_f64().map(serde_json::Value::from),
+        )])
+        .into()),
+    }
+}
+
+/// Builds the JS objects field by field (typed payloads).
+fn to_js_objects<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsValue::from(Error::decode(e.to_string(), None)))
+}
+
+/// Serialises to JSON in Rust and lets the engine's `JSON.parse` build the
+/// objects (normalised events, whose `raw` is verbatim JSON).
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    let s = serde_json::to_string(value)
+        .map_err(|e| JsValue::from(Error::decode(e.to_string(), None)))?;
+    JSON::parse(&s)
+}
+
+/// Parses a Messenger webhook body (`object` `page`, `entry[]`) with the
+/// platform's field names. Throws a `SobotError` of kind `decode`.
+#[wasm_bindgen(js_name = parseMessengerWebhook, unchecked_return_type = "MessengerWebhook")]
+pub fn parse_messenger_webhook(
+    #[wasm_bindgen(unchecked_param_type = "WebhookBody")] body: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ParseOptions | undefined")] opts: JsValue,
+) -> Result<JsValue, JsValue> {
+    let o = options(&opts)?;
+    let b = self::body(&body, "body")?;
+    to_js_objects(&webhook::parse_messenger(b.as_slice(), o)?)
+}
+
+/// Parses a LINE webhook body (`destination`, `events[]`) with the platform's
+/// field names. Throws a `SobotError` of kind `decode`.
+#[wasm_bindgen(js_name = parseLineWebhook, unchecked_return_type = "LineWebhook")]
+pub fn parse_line_webhook(
+    #[wasm_bindgen(unchecked_param_type = "WebhookBody")] body: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ParseOptions | undefined")] opts: JsValue,
+) -> Result<JsValue, JsValue> {
+    let o = options(&opts)?;
+    let b = self::body(&body, "body")?;
+    to_js_objects(&webhook::parse_line(b.as_slice(), o)?)
+}
+
+/// Parses the `{track_id, attachment_id}` that Sobot forwards after `upload_async`.
+#[wasm_bindgen(js_name = parseUploadResult, unchecked_return_type = "UploadResult")]
+pub fn parse_upload_result(
+    #[wasm_bindgen(unchecked_param_type = "WebhookBody")] body: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ParseOptions | undefined")] opts: JsValue,
+) -> Result<JsValue, JsValue> {
+    let o = options(&opts)?;
+    let b = self::body(&body, "body")?;
+    to_js_objects(&webhook::parse_upload_result(b.as_slice(), o)?)
+}
+
+/// Parses a body of `channel` (`messenger` or `line`) and returns its events
+/// normalised; on `messenger`, an upload result gives one `upload` event.
+#[wasm_bindgen(js_name = parseEvents, unchecked_return_type = "WebhookEvent[]")]
+pub fn parse_events(
+    #[wasm_bindgen(unchecked_param_type = "'messenger' | 'line'")] channel: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "WebhookBody")] body: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ParseOptions | undefined")] opts: JsValue,
+) -> Result<JsValue, JsValue> {
+    let ch = Channel::from_name(&channel.as_string().unwrap_or_default())?;
+    let o = options(&opts)?;
+    let b = self::body(&body, "body")?;
+    let p = webhook::parse(ch, b.as_slice(), o)?;
+    to_js(&webhook::normalize(&p))
+}
+
+/// Normalises a payload returned by `parseMessengerWebhook`,
+/// `parseLineWebhook` or `parseUploadResult` (the channel is told by its shape).
+#[wasm_bindgen(js_name = normalizeEvents, unchecked_return_type = "WebhookEvent[]")]
+pub fn normalize_events(
+    #[wasm_bindgen(unchecked_param_type = "MessengerWebhook | LineWebhook | UploadResult")] parsed: JsValue,
+) -> Result<JsValue, JsValue> {
+    if !parsed.is_object() {
+        return Err(Error::validation(vec![Violation::wrong_type(
+            "parsed",
+            "an object",
+            kind_of(&parsed),
+        )])
+        .into());
+    }
+    let has = |k: &str| Reflect::has(&parsed, &JsValue::from_str(k)).unwrap_or(false);
+    let ch = if has("events") {
+        Channel::Line
+    } else {
+        Channel::Messenger
+    };
+    let json: String = JSON::stringify(&parsed)?.into();
+    let p: Payload = webhook::parse(
+        ch,
+        json.as_bytes(),
+        ParseOptions {
+            max_bytes: usize::MAX,
+        },
+    )?;
+    to_js(&webhook::normalize(&p))
+}
+
+/// Whether `signatureHeader` (`X-Line-Signature`) signs `body` with the
+/// channel secret. A missing or malformed header is `false`; an empty secret throws.
+#[wasm_bindgen(js_name = verifyLineSignature)]
+pub fn verify_line_signature(
+    #[wasm_bindgen(unchecked_param_type = "WebhookBody")] body: JsValue,
+    #[wasm_bindgen(js_name = channelSecret, unchecked_param_type = "string | Uint8Array")]
+    channel_secret: JsValue,
+    #[wasm_bindgen(js_name = signatureHeader, unchecked_param_type = "string | null | undefined")]
+    signature_header: JsValue,
+) -> Result<bool, JsValue> {
+    let s = secret(&channel_secret, "channelSecret")?;
+    let b = self::body(&body, "body")?;
+    Ok(webhook::verify_line(
+        b.as_slice(),
+        s.as_slice(),
+        header(&signature_header).as_deref(),
+    )?)
+}
+
+/// Whether `signatureHeader` (`X-Hub-Signature-256: sha256=…`, or the legacy
+/// `X-Hub-Signature: sha1=…`) signs `body` with the app secret. A missing or
+/// malformed header is `false`; an empty secret throws.
+#[wasm_bindgen(js_name = verifyMessengerSignature)]
+pub fn verify_messenger_signature(
+    #[wasm_bindgen(unchecked_param_type = "WebhookBody")] body: JsValue,
+    #[wasm_bindgen(js_name = appSecret, unchecked_param_type = "string | Uint8Array")]
+    app_secret: JsValue,
+    #[wasm_bindgen(js_name = signatureHeader, unchecked_param_type = "string | null | undefined")]
+    signature_header: JsValue,
+) -> Result<bool, JsValue> {
+    let s = secret(&app_secret, "appSecret")?;
+    let b = self::body(&body, "body")?;
+    Ok(webhook::verify_messenger(
+        b.as_slice(),
+        s.as_slice(),
+        header(&signature_header).as_deref(),
+    )?)
+}
+
+/// Reads one query parameter from a query string / URL string, a
+/// `URLSearchParams`-like object (with `get`), a `URL` (with `searchParams`)
+/// or a plain object of parameters.
+fn query_get(query: &JsValue, key: &str) -> Option<String> {
+    if let Some(s) = query.as_string() {
+        return webhook::query_param(&s, key);
+    }
+    if !query.is_object() {
+        return None;
+    }
+    let k = JsValue::from_str(key);
+    if let Ok(sp) = Reflect::get(query, &JsValue::from_str("searchParams")) {
+        if sp.is_object() {
+            return query_get(&sp, key);
+        }
+    }
+    if let Ok(get) = Reflect::get(query, &JsValue::from_str("get")) {
+        if let Some(f) = get.dyn_ref::<js_sys::Function>() {
+            return f.call1(query, &k).ok().and_then(|v| v.as_string());
+        }
+    }
+    let v = Reflect::get(query, &k).ok()?;
+    if let Some(s) = v.as_string() {
+        return Some(s);
+    }
+    // Frameworks give repeated parameters as arrays: take the first.
+    if js_sys::Array::is_array(&v) {
+        return js_sys::Array::from(&v).get(0).as_string();
+    }
+    v.as_f64().map(|n| n.to_string())
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ChallengeOut<'a> {
+    Ok {
+        ok: bool,
+        challenge: &'a str,
+    },
+    Refused {
+        ok: bool,
+        reason: &'static str,
+        message: &'static str,
+    },
+}
+
+/// Answers Meta's `GET` handshake: `{ ok: true, challenge }` to echo with
+/// status 200, or `{ ok: false, reason, message }` to answer 403.
+#[wasm_bindgen(js_name = messengerVerifyChallenge, unchecked_return_type = "ChallengeResult")]
+pub fn messenger_verify_challenge(
+    #[wasm_bindgen(unchecked_param_type = "ChallengeQuery")] query: JsValue,
+    #[wasm_bindgen(js_name = verifyToken)] verify_token: JsValue,
+) -> Result<JsValue, JsValue> {
+    let token = verify_token.as_string().unwrap_or_default();
+    let mode = query_get(&query, "hub.mode");
+    let given = query_get(&query, "hub.verify_token");
+    let challenge = query_get(&query, "hub.challenge");
+    let out = match webhook::verify_challenge(
+        mode.as_deref(),
+        given.as_deref(),
+        challenge.as_deref(),
+        &token,
+    )? {
+        Ok(c) => ChallengeOut::Ok {
+            ok: true,
+            challenge: c,
+        },
+        Err(r) => ChallengeOut::Refused {
+            ok: false,
+            reason: r.as_str(),
+            message: r.message(),
+        },
+    };
+    to_js(&out)
+}
+
+/// Remembers the last `capacity` event ids so a handler can skip redeliveries.
+#[wasm_bindgen(js_name = EventDeduper)]
+pub struct EventDeduper {
+    inner: webhook::Deduper,
+}
+
+fn id_of(v: &JsValue) -> Option<String> {
+    if let Some(s) = v.as_string() {
+        return Some(s);
+    }
+    if v.is_object() {
+        return Reflect::get(v, &JsValue::from_str("eventId"))
+            .ok()?
+            .as_string();
+    }
+    None
+}
+
+#[wasm_bindgen(js_class = EventDeduper)]
+impl EventDeduper {
+    /// A memory of the last `capacity` ids (default 10000, at most 1000000).
+    #[wasm_bindgen(constructor)]
+    pub fn new(capacity: Option<f64>) -> Result<EventDeduper, JsValue> {
+        let c = match capacity {
+            None => webhook::dedupe::DEFAULT_CAPACITY,
+            Some(n) if n.is_finite() && n.fract() == 0.0 && n >= 0.0 => {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let c = n.min(usize::MAX as f64) as usize;
+                c
+            }
+            Some(_) => 0,
+        };
+        Ok(EventDeduper {
+            inner: webhook::Deduper::new(c)?,
+        })
+    }
+
+    /// `true` if this id (or event's `eventId`) was seen among the last
+    /// `capacity`; otherwise remembers it and returns `false`. An event
+    /// without an id is never a duplicate.
+    #[wasm_bindgen(js_name = isDuplicate)]
+    pub fn is_duplicate(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string | { eventId: string | null }")] id: JsValue,
+    ) -> bool {
+        id_of(&id).is_some_and(|i| self.inner.check(&i))
+    }
+
+    /// Whether this id (or event's `eventId`) is remembered, without remembering it.
+    pub fn has(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | { eventId: string | null }")] id: JsValue,
+    ) -> bool {
+        id_of(&id).is_some_and(|i| self.inner.contains(&i))
+    }
+
+    /// How many ids are remembered.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// The most ids remembered at once.
+    #[wasm_bindgen(getter)]
+    pub fn capacity(&self) -> usize {
+        self.inner.capacity()
+    }
+
+    /// Forgets every id.
+    pub fn clear(&mut self) {
+        self.inner.clear();
+    }
+}

@@ -1,0 +1,269 @@
+// Webhook verify / parse / normalise through the built package, as ESM
+// (`import`) and CommonJS (`require`), against node:crypto and the fixtures.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac, randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { readFileSync, readdirSync } from 'node:fs';
+import {
+  parseMessengerWebhook,
+  parseLineWebhook,
+  parseUploadResult,
+  parseEvents,
+  normalizeEvents,
+  verifyLineSignature,
+  verifyMessengerSignature,
+  messengerVerifyChallenge,
+  EventDeduper,
+  SobotError,
+} from 'sobot-channels';
+
+const require = createRequire(import.meta.url);
+const fixturesDir = new URL('../fixtures/', import.meta.url);
+const fixtures = (channel) =>
+  readdirSync(new URL(`${channel}/`, fixturesDir))
+    .filter((n) => n.startsWith('webhook_') && n.endsWith('.json'))
+    .sort()
+    .map((name) => ({
+      name,
+      bytes: readFileSync(new URL(`${channel}/${name}`, fixturesDir)),
+      expected: JSON.parse(readFileSync(new URL(`${channel}/normalized/${name}`, fixturesDir), 'utf8')),
+    }));
+
+const lineSig = (body, secret) => createHmac('sha256', secret).update(body).digest('base64');
+const hubSig = (body, secret) => 'sha256=' + createHmac('sha256', secret).update(body).digest('hex');
+const hubSig1 = (body, secret) => 'sha1=' + createHmac('sha1', secret).update(body).digest('hex');
+
+/** A small seeded generator, so a failure reproduces. */
+function rng(seed) {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13; s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5; s >>>= 0;
+    return s / 2 ** 32;
+  };
+}
+
+test('every fixture parses from a string, a Uint8Array and an ArrayBuffer, and normalises as expected', () => {
+  let n = 0;
+  for (const { name, bytes, expected } of fixtures('messenger')) {
+    const text = bytes.toString('utf8');
+    const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    if (name.includes('upload_result')) {
+      assert.deepEqual(parseUploadResult(text), JSON.parse(text));
+      assert.deepEqual(normalizeEvents(parseUploadResult(ab)), expected, name);
+    } else {
+      const parsed = parseMessengerWebhook(text);
+      assert.equal(parsed.object, 'page');
+      assert.deepEqual(parseMessengerWebhook(new Uint8Array(bytes)), parsed);
+      assert.deepEqual(parseMessengerWebhook(ab), parsed);
+      // normalizeEvents on the parsed form equals parseEvents up to `raw`
+      // (the parsed form keeps known fields only).
+      const strip = (evs) => evs.map(({ raw, ...e }) => e);
+      assert.deepEqual(strip(normalizeEvents(parsed)), strip(expected), name);
+    }
+    assert.deepEqual(parseEvents('messenger', bytes), expected, name);
+    n++;
+  }
+  for (const { name, bytes, expected } of fixtures('line')) {
+    const parsed = parseLineWebhook(bytes);
+    assert.equal(typeof parsed.destination, 'string');
+    assert.deepEqual(parseEvents('line', bytes.toString('utf8')), expected, name);
+    const strip = (evs) => evs.map(({ raw, ...e }) => e);
+    assert.deepEqual(strip(normalizeEvents(parsed)), strip(expected), name);
+    n++;
+  }
+  assert.ok(n >= 39, `${n} fixtures`);
+});
+
+test('the document text message, typed and normalised', () => {
+  const body = readFileSync(new URL('messenger/webhook_doc_text.json', fixturesDir));
+  const p = parseMessengerWebhook(body);
+  assert.equal(p.entry[0].messaging[0].message.text, '11');
+  assert.equal(p.entry[0].time, 1714120447751);
+  const [e] = parseEvents('messenger', body);
+  assert.equal(e.kind, 'message');
+  assert.equal(e.text, '11');
+  assert.equal(e.eventId, 'm_hAxxtkOsBG8UEtO0RQNcwPgfxWKYaLWowT0Z7iLv');
+  assert.deepEqual(e.raw, JSON.parse(body).entry[0].messaging[0]);
+});
+
+test('unknown kinds come back raw and leave the rest of the batch alone', () => {
+  const body = readFileSync(new URL('line/webhook_ref_unknown_kinds.json', fixturesDir));
+  const p = parseLineWebhook(body);
+  assert.equal(p.events[0].kind, 'unknown');
+  assert.equal(p.events[0].type, 'membership');
+  assert.equal(p.events[0].raw.membership.membershipId, 3189);
+  assert.equal(p.events[1].message.kind, 'unknown');
+  assert.equal(p.events[2].message.text, 'still here');
+  assert.deepEqual(parseEvents('line', body).map((e) => e.kind), ['unknown', 'unknown', 'message', 'follow']);
+});
+
+test('signatures: known vectors, one changed byte, bad headers', () => {
+  const key = 'Jefe';
+  const data = 'what do ya want for nothing?';
+  const hex = '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843';
+  assert.equal(verifyMessengerSignature(data, key, `sha256=${hex}`), true);
+  assert.equal(verifyMessengerSignature(data, key, 'sha1=effcdf6ae5eb2fa2d27416d5f184df9c259a7c79'), true);
+  assert.equal(verifyLineSignature(data, key, 'W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM='), true);
+
+  const body = readFileSync(new URL('line/webhook_doc_sticker.json', fixturesDir));
+  const secret = 'line-channel-secret';
+  const sig = lineSig(body, secret);
+  const hub = hubSig(body, secret);
+  assert.equal(verifyLineSignature(body, secret, sig), true);
+  assert.equal(verifyMessengerSignature(body, secret, hub), true);
+  for (let i = 0; i < body.length; i += 13) {
+    const changed = Buffer.from(body);
+    changed[i] ^= 0x20;
+    assert.equal(verifyLineSignature(changed, secret, sig), false);
+    assert.equal(verifyMessengerSignature(changed, secret, hub), false);
+  }
+  for (const bad of [undefined, null, '', 'sha256=', hub.replace('sha256=', 'sha512='), hub.replace('sha256=', ''),
+    hub.slice(0, -2), hub + '00', hub.slice(0, -1) + 'g', 'sha1=' + hub.slice(7), 42]) {
+    assert.equal(verifyMessengerSignature(body, secret, bad), false, String(bad));
+  }
+  for (const bad of [undefined, null, '', sig.slice(0, -1), sig + '=', sig + 'AAAA', sig.replace(/[+/]/g, '-').replace(/^./, '*'),
+    Buffer.from('x'.repeat(32)).toString('hex'), '!!!!', {}]) {
+    assert.equal(verifyLineSignature(body, secret, bad), false, String(bad));
+  }
+  assert.throws(() => verifyLineSignature(body, '', sig), (e) => e instanceof SobotError && e.kind === 'validation'
+    && e.violations[0].path === 'channelSecret');
+  assert.throws(() => verifyMessengerSignature(body, undefined, hub), (e) => e.kind === 'validation');
+});
+
+test('signatures agree with node:crypto for random bodies and secrets', () => {
+  const r = rng(20240426);
+  for (let i = 0; i < 600; i++) {
+    const body = randomBytes(Math.floor(r() * 2048));
+    const secret = randomBytes(1 + Math.floor(r() * 100)).toString('base64');
+    const form = [body, new Uint8Array(body), body.buffer.slice(body.byteOffset, body.byteOffset + body.length)][i % 3];
+    assert.equal(verifyLineSignature(form, secret, lineSig(body, secret)), true);
+    assert.equal(verifyMessengerSignature(form, secret, hubSig(body, secret)), true);
+    assert.equal(verifyMessengerSignature(form, secret, hubSig1(body, secret)), true);
+    // A different secret or one flipped bit fails.
+    assert.equal(verifyLineSignature(form, secret + 'x', lineSig(body, secret)), false);
+    if (body.length > 0) {
+      const flipped = Buffer.from(body);
+      flipped[Math.floor(r() * body.length)] ^= 1 << Math.floor(r() * 8);
+      assert.equal(verifyMessengerSignature(flipped, secret, hubSig(body, secret)), false);
+    }
+  }
+  // Text bodies are signed as their UTF-8 bytes.
+  const text = '{"text":"你好 👋"}';
+  assert.equal(verifyLineSignature(text, 's', lineSig(Buffer.from(text, 'utf8'), 's')), true);
+});
+
+test('bad input: JSON errors with line and column, shape errors naming the field, size limit', () => {
+  const err = (fn) => {
+    try { fn(); } catch (e) { return e; }
+    assert.fail('no error');
+  };
+  let e = err(() => parseLineWebhook('{\n  "destination": "U1",\n  "events": [tru]\n}'));
+  assert.ok(e instanceof SobotError);
+  assert.equal(e.kind, 'decode');
+  assert.match(e.message, /line 3, column \d+/);
+  assert.deepEqual(e.violations[0].rule, 'json');
+  assert.equal(e.violations[0].actual.line, 3);
+
+  e = err(() => parseMessengerWebhook('{"object":"instagram","entry":[]}'));
+  assert.equal(e.violations[0].path, 'object');
+  e = err(() => parseMessengerWebhook('{"object":"page"}'));
+  assert.deepEqual([e.violations[0].path, e.violations[0].rule], ['entry', 'required']);
+  e = err(() => parseLineWebhook('{"destination":"U1"}'));
+  assert.deepEqual([e.violations[0].path, e.violations[0].rule], ['events', 'required']);
+  e = err(() => parseLineWebhook('[]'));
+  assert.equal(e.message, 'body must be a JSON object');
+
+  const body = readFileSync(new URL('line/webhook_doc_text.json', fixturesDir));
+  e = err(() => parseLineWebhook(body, { maxBytes: body.length - 1 }));
+  assert.equal(e.kind, 'decode');
+  assert.deepEqual([e.violations[0].rule, e.violations[0].limit, e.violations[0].actual], ['max_bytes', body.length - 1, body.length]);
+  assert.equal(parseLineWebhook(body, { maxBytes: body.length }).events.length, 1);
+  e = err(() => parseEvents('line', '{'.repeat(1024 * 1024 + 1)));
+  assert.equal(e.violations[0].rule, 'max_bytes');
+  e = err(() => parseLineWebhook(body, { maxBytes: -1 }));
+  assert.equal(e.kind, 'validation');
+  e = err(() => parseLineWebhook(12));
+  assert.deepEqual([e.kind, e.violations[0].path], ['validation', 'body']);
+  e = err(() => parseEvents('whatsapp', body));
+  assert.equal(e.violations[0].path, 'channel');
+});
+
+test('the same instance survives thousands of random and truncated bodies', () => {
+  const r = rng(7);
+  const all = [...fixtures('messenger'), ...fixtures('line')].map((f) => f.bytes);
+  let errors = 0;
+  for (let i = 0; i < 4000; i++) {
+    const src = all[i % all.length];
+    let b;
+    switch (i % 4) {
+      case 0: b = src.subarray(0, Math.floor(r() * src.length)); break;
+      case 1: b = Buffer.from(src); for (let k = 0; k < 3; k++) b[Math.floor(r() * b.length)] = Math.floor(r() * 256); break;
+      case 2: b = randomBytes(Math.floor(r() * 300)); break;
+      default: b = Buffer.from(JSON.stringify({ object: 'page', entry: [{ messaging: [r() < 0.5 ? 1 : { message: [] }] }], events: 'x' }));
+    }
+    for (const fn of [() => parseMessengerWebhook(b), () => parseLineWebhook(b), () => parseUploadResult(b),
+      () => parseEvents('messenger', b), () => parseEvents('line', b), () => verifyLineSignature(b, 's', 'AAAA')]) {
+      try { fn(); } catch (e) {
+        assert.ok(e instanceof SobotError, String(e));
+        errors++;
+      }
+    }
+  }
+  assert.ok(errors > 4000);
+  const ok = readFileSync(new URL('messenger/webhook_doc_text.json', fixturesDir));
+  assert.equal(parseEvents('messenger', ok)[0].text, '11');
+  assert.equal(verifyMessengerSignature(ok, 'k', hubSig(ok, 'k')), true);
+});
+
+test('messengerVerifyChallenge takes a query string, URLSearchParams, a URL or an object', () => {
+  const q = 'hub.mode=subscribe&hub.verify_token=tok%20en&hub.challenge=1158201444';
+  const want = { ok: true, challenge: '1158201444' };
+  assert.deepEqual(messengerVerifyChallenge(q, 'tok en'), want);
+  assert.deepEqual(messengerVerifyChallenge('?' + q, 'tok en'), want);
+  assert.deepEqual(messengerVerifyChallenge(new URLSearchParams(q), 'tok en'), want);
+  assert.deepEqual(messengerVerifyChallenge(new URL('https://x.test/webhook?' + q), 'tok en'), want);
+  assert.deepEqual(messengerVerifyChallenge(Object.fromEntries(new URLSearchParams(q)), 'tok en'), want);
+  assert.deepEqual(messengerVerifyChallenge(q, 'token'), {
+    ok: false, reason: 'token', message: 'hub.verify_token does not match the verify token',
+  });
+  assert.equal(messengerVerifyChallenge('hub.mode=unsubscribe&hub.verify_token=t&hub.challenge=1', 't').reason, 'mode');
+  assert.equal(messengerVerifyChallenge('hub.mode=subscribe&hub.verify_token=t', 't').reason, 'challenge');
+  assert.equal(messengerVerifyChallenge({}, 't').reason, 'mode');
+  assert.throws(() => messengerVerifyChallenge(q, ''), (e) => e.kind === 'validation');
+});
+
+test('EventDeduper remembers the last N ids', () => {
+  const d = new EventDeduper(2);
+  assert.equal(d.capacity, 2);
+  assert.equal(d.isDuplicate('a'), false);
+  assert.equal(d.isDuplicate('a'), true);
+  assert.equal(d.isDuplicate({ eventId: 'b' }), false);
+  assert.equal(d.isDuplicate('c'), false);
+  assert.equal(d.has('a'), false);
+  assert.equal(d.has('b'), true);
+  assert.equal(d.size, 2);
+  assert.equal(d.isDuplicate({ eventId: null }), false);
+  assert.equal(d.isDuplicate({ eventId: null }), false);
+  d.clear();
+  assert.equal(d.size, 0);
+  assert.equal(new EventDeduper().capacity, 10000);
+  assert.throws(() => new EventDeduper(0), (e) => e instanceof SobotError && e.violations[0].path === 'capacity');
+  // A redelivered LINE event is caught by its webhookEventId.
+  const body = readFileSync(new URL('line/webhook_doc_follow.json', fixturesDir));
+  const seen = new EventDeduper(100);
+  assert.deepEqual(parseEvents('line', body).map((e) => seen.isDuplicate(e)), [false]);
+  assert.deepEqual(parseEvents('line', body).map((e) => seen.isDuplicate(e)), [true]);
+  seen.free();
+});
+
+test('require() gives the same webhook functions', () => {
+  const m = require('sobot-channels');
+  const body = readFileSync(new URL('line/webhook_doc_location.json', fixturesDir));
+  const [e] = m.parseEvents('line', body);
+  assert.deepEqual(e.location, { title: 'my location', address: '1-3 Kioicho, Chiyoda-ku, Tokyo, 102-8282 Japan', latitude: 35.67966, longitude: 139.73669 });
+  assert.equal(m.verifyLineSignature(body, 'sec', lineSig(body, 'sec')), true);
+  assert.equal(typeof m.EventDeduper, 'function');
+});
