@@ -1,0 +1,369 @@
+#!/usr/bin/env node
+// The benchmark suite: each SDK operation side by side with the fastest thing a
+// user would write by hand, interleaved in one process after a warm-up.
+//   npm run bench                 all sections; writes bench/RESULTS.md
+//   npm run bench -- --check      the same, then fails if a budget (bench/budgets.json) is exceeded
+//   npm run bench -- --only parse,verify   a subset (parse, verify, path, cold, client, size, workerd)
+// Needs a built package (`npm run build`).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, gzipSync, constants as zc } from 'node:zlib';
+import { validateSignature } from '@line/bot-sdk';
+import * as sdk from 'sobot-channels';
+import { interleaved, interleavedAsync, median } from './harness.mjs';
+import * as P from './payloads.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+const check = args.includes('--check');
+const onlyArg = args.indexOf('--only');
+const only = onlyArg >= 0 ? new Set(args[onlyArg + 1].split(',')) : null;
+const want = (s) => !only || only.has(s);
+
+const figures = {}; // id → value, the figures budgets refer to
+const sections = []; // markdown
+const us = (x) => (x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0));
+const ratio = (a, b) => a / b;
+const fmtRatio = (r) => `${r.toFixed(2)}×`;
+function table(head, rows) {
+  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+function say(md) {
+  sections.push(md);
+  console.log(md + '\n');
+}
+
+const decoder = new TextDecoder();
+
+// --- parse + normalise vs JSON.parse ---------------------------------------
+if (want('parse')) {
+  const rows = [];
+  for (const [id, name, bytes, channel, typed] of [
+    ['messenger-single', 'Messenger single text (doc 000)', P.messengerText, 'messenger', sdk.parseMessengerWebhook],
+    ['line-single', 'LINE single text (doc 001)', P.lineText, 'line', sdk.parseLineWebhook],
+    ['line-batch-100', 'LINE, 100 events', P.lineBatch, 'line', sdk.parseLineWebhook],
+  ]) {
+    const text = decoder.decode(bytes);
+    const u8 = new Uint8Array(bytes);
+    const ab = u8.slice().buffer;
+    const big = bytes.length > 10000;
+    const t = interleaved(
+      {
+        jsonString: () => JSON.parse(text),
+        jsonBytes: () => JSON.parse(decoder.decode(u8)),
+        eventsString: () => sdk.parseEvents(channel, text),
+        eventsBytes: () => sdk.parseEvents(channel, u8),
+        eventsArrayBuffer: () => sdk.parseEvents(channel, ab),
+        typedString: () => typed(text),
+        typedBytes: () => typed(u8),
+      },
+      { rounds: big ? 15 : 31 },
+    );
+    figures[`parse.${id}.json.string.us`] = t.jsonString;
+    figures[`parse.${id}.json.bytes.us`] = t.jsonBytes;
+    figures[`parse.${id}.string.us`] = t.eventsString;
+    figures[`parse.${id}.bytes.us`] = t.eventsBytes;
+    figures[`parse.${id}.typed.bytes.us`] = t.typedBytes;
+    figures[`parse.${id}.string.ratio`] = ratio(t.eventsString, t.jsonString);
+    figures[`parse.${id}.bytes.ratio`] = ratio(t.eventsBytes, t.jsonBytes);
+    figures[`parse.${id}.typed.bytes.ratio`] = ratio(t.typedBytes, t.jsonBytes);
+    rows.push([`${name}, ${bytes.length} B`, 'string', us(t.jsonString), us(t.eventsString), fmtRatio(ratio(t.eventsString, t.jsonString)), us(t.typedString), fmtRatio(ratio(t.typedString, t.jsonString))]);
+    rows.push(['', 'Uint8Array', us(t.jsonBytes), us(t.eventsBytes), fmtRatio(ratio(t.eventsBytes, t.jsonBytes)), us(t.typedBytes), fmtRatio(ratio(t.typedBytes, t.jsonBytes))]);
+    rows.push(['', 'ArrayBuffer', us(t.jsonBytes), us(t.eventsArrayBuffer), fmtRatio(ratio(t.eventsArrayBuffer, t.jsonBytes)), '', '']);
+  }
+  say(
+    '## Parse + normalise vs JSON.parse (µs per body, median)\n\n' +
+      'Baseline: `JSON.parse(string)` for a string body, `JSON.parse(new TextDecoder().decode(bytes))` for bytes. ' +
+      '`parseEvents` parses, checks the shape and normalises; `parse…Webhook` returns the typed payload.\n\n' +
+      table(['payload', 'input', 'JSON.parse', 'parseEvents', 'ratio', 'parse…Webhook', 'ratio'], rows),
+  );
+}
+
+// --- signature verification -----------------------------------------------
+if (want('verify')) {
+  const rows = [];
+  for (const [id, size] of [['2k', 2048], ['64k', 65536]]) {
+    const body = P.lineBodyOfSize(size);
+    const u8 = new Uint8Array(body);
+    const sig = P.lineSignature(body);
+    const secret = P.channelSecret;
+    const sigBytes = Buffer.from(sig, 'base64');
+    const t = interleaved({
+      sdk: () => sdk.verifyLineSignature(u8, secret, sig),
+      nodeCrypto: () => {
+        const mac = createHmac('sha256', secret).update(u8).digest();
+        return mac.length === sigBytes.length && timingSafeEqual(mac, sigBytes);
+      },
+      lineBotSdk: () => validateSignature(body, secret, sig),
+    });
+    if (!sdk.verifyLineSignature(u8, secret, sig) || !validateSignature(body, secret, sig)) throw new Error('signature check failed');
+    figures[`verify.${id}.sdk.us`] = t.sdk;
+    figures[`verify.${id}.node.us`] = t.nodeCrypto;
+    figures[`verify.${id}.ratio`] = ratio(t.sdk, t.nodeCrypto);
+    figures[`verify.${id}.lineBotSdk.ratio`] = ratio(t.sdk, t.lineBotSdk);
+    rows.push([`${body.length} B`, us(t.nodeCrypto), us(t.lineBotSdk), us(t.sdk), fmtRatio(ratio(t.sdk, t.nodeCrypto)), fmtRatio(ratio(t.sdk, t.lineBotSdk))]);
+  }
+  say(
+    '## LINE signature verification (µs per body, median)\n\n' +
+      table(['body', 'createHmac + timingSafeEqual', '@line/bot-sdk validateSignature', 'verifyLineSignature', 'vs node:crypto', 'vs @line/bot-sdk'], rows),
+  );
+}
+
+// --- whole webhook path ------------------------------------------------------
+if (want('path')) {
+  const rows = [];
+  for (const [id, name, bytes, channel] of [
+    ['line-single', 'LINE single text', P.lineText, 'line'],
+    ['line-batch-100', 'LINE, 100 events', P.lineBatch, 'line'],
+  ]) {
+    const u8 = new Uint8Array(bytes);
+    const sig = P.lineSignature(bytes);
+    const sigBytes = Buffer.from(sig, 'base64');
+    const secret = P.channelSecret;
+    const t = interleaved(
+      {
+        plain: () => {
+          const mac = createHmac('sha256', secret).update(u8).digest();
+          if (!(mac.length === sigBytes.length && timingSafeEqual(mac, sigBytes))) throw new Error('bad');
+          return JSON.parse(decoder.decode(u8));
+        },
+        sdk: () => {
+          if (!sdk.verifyLineSignature(u8, secret, sig)) throw new Error('bad');
+          return sdk.parseEvents(channel, u8);
+        },
+      },
+      { rounds: bytes.length > 10000 ? 15 : 31 },
+    );
+    figures[`path.${id}.ratio`] = ratio(t.sdk, t.plain);
+    rows.push([`${name}, ${bytes.length} B`, us(t.plain), us(t.sdk), fmtRatio(ratio(t.sdk, t.plain))]);
+  }
+  say(
+    '## Whole webhook path: verify + parse + normalise (µs per body, median)\n\n' +
+      table(['payload', 'createHmac + timingSafeEqual + JSON.parse', 'verifyLineSignature + parseEvents', 'ratio'], rows),
+  );
+}
+
+// --- cold start ----------------------------------------------------------------
+if (want('cold')) {
+  const dir = mkdtempSync(join(tmpdir(), 'sobot-bench-'));
+  const file = join(dir, 'body.json');
+  writeFileSync(file, P.lineText);
+  const sig = P.lineSignature(P.lineText);
+  const runs = { sdk: [], 'line-bot-sdk': [] };
+  const wall = { sdk: [], 'line-bot-sdk': [] };
+  const script = fileURLToPath(new URL('./cold.mjs', import.meta.url));
+  for (let i = 0; i < 21; i++) {
+    for (const which of Object.keys(runs)) {
+      const t = performance.now();
+      const out = execFileSync(process.execPath, [script, which, file, sig], {
+        cwd: root,
+        env: { ...process.env, BENCH_SECRET: P.channelSecret },
+      }).toString();
+      const w = performance.now() - t;
+      const r = JSON.parse(out);
+      if (!r.ok) throw new Error(`cold start ${which} did not verify and parse`);
+      if (i === 0) continue; // the first run warms the file cache
+      runs[which].push(r.importAndParseMs);
+      wall[which].push(w);
+    }
+  }
+  const m = (xs) => median(xs);
+  figures['cold.sdk.importAndParse.ms'] = m(runs.sdk);
+  figures['cold.lineBotSdk.importAndParse.ms'] = m(runs['line-bot-sdk']);
+  figures['cold.sdk.process.ms'] = m(wall.sdk);
+  figures['cold.lineBotSdk.process.ms'] = m(wall['line-bot-sdk']);
+  say(
+    '## Cold start in a fresh Node process (ms, median of 20)\n\n' +
+      'Import the package, verify the signature and parse one LINE webhook (the SDK: `verifyLineSignature` + `parseEvents`; ' +
+      '`@line/bot-sdk`: `validateSignature` + `JSON.parse`).\n\n' +
+      table(
+        ['', 'import + verify + parse', 'whole process (spawn to exit)'],
+        [
+          ['sobot-channels', m(runs.sdk).toFixed(2), m(wall.sdk).toFixed(1)],
+          ['@line/bot-sdk', m(runs['line-bot-sdk']).toFixed(2), m(wall['line-bot-sdk']).toFixed(1)],
+        ],
+      ),
+  );
+}
+
+// --- client vs plain fetch ---------------------------------------------------------
+if (want('client')) {
+  const { startEmulator } = await import('../tests/emulator/index.mjs');
+  const { createHash } = await import('node:crypto');
+  const emu = await startEmulator({ seed: 1 });
+  const CALLS = 2000;
+  const CONC = 50;
+  const request = { page_no: 1, page_size: 15, task_start_time: 1714295033250, task_end_time: 1914295033250 };
+  const client = new sdk.SobotClient({ appId: 'demo-app', appKey: 'demo-key', baseUrl: emu.url });
+  await client.line.queryTaskList(request);
+  const ct = String(Math.floor(Date.now() / 1000));
+  const sign = createHash('md5').update(`demo-app${ct}demo-key`).digest('hex');
+  let token;
+  const getToken = async () => {
+    const r = await fetch(`${emu.url}/api/get_token?appid=demo-app&create_time=${ct}&sign=${sign}`);
+    token = (await r.json()).item.token;
+  };
+  const url = `${emu.url}/chat-set/api/line/query_task_list`;
+  const body = JSON.stringify(request);
+  const pool = async (op) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONC }, async () => {
+        while (next < CALLS) {
+          next++;
+          await op();
+        }
+      }),
+    );
+  };
+  const plainCall = async () => {
+    const r = await fetch(url, { method: 'POST', headers: { token, 'content-type': 'application/json' }, body });
+    const j = await r.json();
+    if (j.ret_code !== '000000') throw new Error(`plain fetch: ${j.ret_code}`);
+  };
+  const t = await interleavedAsync(
+    {
+      sdk: () => pool(() => client.line.queryTaskList(request)),
+      // The same requests; the token is fetched once per run (the SDK shares one too).
+      plainFetch: async () => {
+        await getToken();
+        await pool(plainCall);
+      },
+    },
+    { rounds: 5, warmup: 1 },
+  );
+  await emu.close();
+  figures['client.queryTaskList.sdk.ms'] = t.sdk;
+  figures['client.queryTaskList.fetch.ms'] = t.plainFetch;
+  figures['client.queryTaskList.ratio'] = ratio(t.sdk, t.plainFetch);
+  say(
+    `## Client: ${CALLS} LINE queryTaskList calls at concurrency ${CONC} against the emulator (ms per run, median of 5)\n\n` +
+      table(
+        ['plain fetch', 'SobotClient', 'ratio'],
+        [[t.plainFetch.toFixed(0), t.sdk.toFixed(0), fmtRatio(ratio(t.sdk, t.plainFetch))]],
+      ),
+  );
+}
+
+// --- size ------------------------------------------------------------------------------
+if (want('size')) {
+  const wasm = readFileSync(join(root, 'pkg', 'sobot_channels_bg.wasm'));
+  const glue = readFileSync(join(root, 'pkg', 'sobot_channels.js'));
+  const gz = (b) => gzipSync(b, { level: 9 }).length;
+  const br = (b) => brotliCompressSync(b, { params: { [zc.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  const both = Buffer.concat([wasm, glue]);
+  figures['size.wasm.raw'] = wasm.length;
+  figures['size.wasm.gzip'] = gz(wasm);
+  figures['size.glue.gzip'] = gz(glue);
+  figures['size.wasm+glue.gzip'] = gz(wasm) + gz(glue);
+  figures['size.wasm+glue.brotli'] = br(wasm) + br(glue);
+  const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
+  let md =
+    '## Size (1 KB = 1000 B)\n\n' +
+    table(
+      ['file', 'raw', 'gzip -9', 'brotli 11'],
+      [
+        ['pkg/sobot_channels_bg.wasm', kb(wasm.length), kb(gz(wasm)), kb(br(wasm))],
+        ['pkg/sobot_channels.js (glue)', kb(glue.length), kb(gz(glue)), kb(br(glue))],
+        ['wasm + glue', kb(both.length), kb(gz(wasm) + gz(glue)), kb(br(wasm) + br(glue))],
+      ],
+    );
+  const named = join(root, 'target', 'wasm-bindgen', 'sobot_channels_bg.wasm');
+  const twiggy = spawnSync('twiggy', ['top', '-n', '20', named], { encoding: 'utf8' });
+  if (twiggy.status === 0 && existsSync(named)) {
+    md += '\n\n`twiggy top -n 20` of the wasm before wasm-opt (it keeps the names section):\n\n```\n' + twiggy.stdout.trimEnd() + '\n```';
+  } else {
+    md += '\n\n(twiggy not found: `cargo install twiggy` for the size profile)';
+  }
+  say(md);
+}
+
+// --- workerd -----------------------------------------------------------------------------
+if (want('workerd')) {
+  const { Miniflare } = await import('miniflare');
+  const { bundleWorker } = await import('../tests/workers/bundle.mjs');
+  const bundle = await bundleWorker(fileURLToPath(new URL('./workerd-worker.js', import.meta.url)));
+  const mf = new Miniflare({ ...bundle.miniflare, bindings: { SECRET: P.channelSecret } });
+  await mf.ready;
+  const N = 400;
+  const call = async (op, bytes, channel, n) => {
+    const res = await mf.dispatchFetch(`http://bench/?op=${op}&n=${n}&channel=${channel}`, {
+      method: 'POST',
+      body: bytes,
+      headers: { 'x-line-signature': P.lineSignature(bytes) },
+    });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`workerd ${op}: ${res.status} ${text}`);
+  };
+  const rows = [];
+  for (const [id, name, bytes, channel] of [
+    ['messenger-single', 'Messenger single text', P.messengerText, 'messenger'],
+    ['line-single', 'LINE single text', P.lineText, 'line'],
+    ['line-batch-100', 'LINE, 100 events', P.lineBatch, 'line'],
+  ]) {
+    const n = bytes.length > 10000 ? 40 : N;
+    const ops = ['noop', 'json-parse', 'parse', 'subtle', 'verify', 'webhook-plain', 'webhook'];
+    const t = await interleavedAsync(Object.fromEntries(ops.map((op) => [op, () => call(op, bytes, channel, n)])), { rounds: 7, warmup: 2 });
+    const per = (op) => (t[op] - t.noop) / n; // ms per operation, the request's own cost removed
+    figures[`workerd.webhook.${id}.ms`] = per('webhook');
+    figures[`workerd.parse.${id}.ratio`] = per('parse') / per('json-parse');
+    figures[`workerd.verify.${id}.ratio`] = per('verify') / per('subtle');
+    rows.push([
+      `${name}, ${bytes.length} B`,
+      (per('json-parse') * 1000).toFixed(1),
+      (per('parse') * 1000).toFixed(1),
+      (per('subtle') * 1000).toFixed(1),
+      (per('verify') * 1000).toFixed(1),
+      (per('webhook-plain') * 1000).toFixed(1),
+      (per('webhook') * 1000).toFixed(1),
+    ]);
+  }
+  await mf.dispose();
+  say(
+    '## Inside workerd (Miniflare), µs per operation\n\n' +
+      `Each request runs one operation n times on the posted body (n = ${N}, 40 for the batch); the time of a request that does nothing n times is subtracted ` +
+      '(workerd does not advance its clocks while a request computes, so the driver times requests from outside). "webhook" = verify + parseEvents; ' +
+      '"plain" = `crypto.subtle.verify` + `JSON.parse`.\n\n' +
+      table(['payload', 'JSON.parse', 'parseEvents', 'crypto.subtle.verify', 'verifyLineSignature', 'plain webhook', 'SDK webhook'], rows),
+  );
+}
+
+// --- budgets and RESULTS.md ------------------------------------------------------------------
+const budgets = JSON.parse(readFileSync(new URL('./budgets.json', import.meta.url), 'utf8')).budgets;
+const checked = budgets
+  .filter((b) => b.id in figures)
+  .map((b) => ({ ...b, value: figures[b.id], pass: figures[b.id] <= b.max }));
+const fmt = (v) => (Math.abs(v) >= 1000 ? v.toFixed(0) : v.toFixed(3));
+say(
+  '## Budgets (bench/budgets.json)\n\n' +
+    table(['figure', 'what', 'budget', 'measured', ''], checked.map((c) => [`\`${c.id}\``, c.what, `≤ ${c.max}`, fmt(c.value), c.pass ? 'pass' : '**over**'])),
+);
+
+if (!only) {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const head =
+    '# Benchmark results\n\n' +
+    `Written by \`npm run bench\` on ${new Date().toISOString()}: Node ${process.version}, ${process.platform}/${process.arch}, ` +
+    `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB. Medians of interleaved runs after warm-up; ` +
+    'a ratio is SDK time / baseline time (lower is better).\n\n';
+  const raw = '## Every figure\n\n```json\n' + JSON.stringify(figures, (k, v) => (typeof v === 'number' ? Number(v.toPrecision(5)) : v), 2) + '\n```\n';
+  const notesFile = new URL('./NOTES.md', import.meta.url);
+  const notes = existsSync(notesFile) ? '\n' + readFileSync(notesFile, 'utf8') : '';
+  writeFileSync(new URL('./RESULTS.md', import.meta.url), head + sections.join('\n\n') + '\n\n' + raw + notes);
+  console.log('wrote bench/RESULTS.md');
+}
+
+if (check) {
+  const over = checked.filter((c) => !c.pass);
+  const missing = budgets.filter((b) => !(b.id in figures)).map((b) => b.id);
+  if (missing.length && !only) console.log(`not measured: ${missing.join(', ')}`);
+  if (over.length) {
+    console.error(`over budget: ${over.map((c) => `${c.id} = ${fmt(c.value)} (≤ ${c.max})`).join('; ')}`);
+    process.exit(1);
+  }
+  console.log('every budget met');
+}
