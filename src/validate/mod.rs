@@ -298,3 +298,6 @@ mod tests {
         assert!(!is_http_url("https://a b"));
     }
 }
+
+#[cfg(test)]
+mod rule_tests;
