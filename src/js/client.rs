@@ -382,9 +382,9 @@ macro_rules! endpoint_methods {
             )*
             $(
                 $(#[$pdoc])*
-                ///
-                /// An async iterable over the items of every page, from the
-                /// filter's `page_no` (default 1) with its `page_size` (default 100).
+                #[doc = ""]
+                #[doc = " An async iterable over the items of every page, from the"]
+                #[doc = " filter's `page_no` (default 1) with its `page_size` (default 100)."]
                 #[wasm_bindgen(js_name = $pjs, unchecked_return_type = $item)]
                 pub fn $pfn(
                     &self,
@@ -404,35 +404,35 @@ pub struct MessengerClient(Rc<SobotShared>);
 
 endpoint_methods! {
     MessengerClient {
-        /// `send`: a text, media or template message. Never sent twice: after
-        /// an ambiguous failure it rejects with `retryable: false`.
+        #[doc = " `send`: a text, media or template message. Never sent twice: after"]
+        #[doc = " an ambiguous failure it rejects with `retryable: false`."]
         "send" send => api::MESSENGER_SEND: "SendMessageRequest" -> "Promise<SendMessageResult>";
-        /// `upload_async`: resolves to the `track_id`; the `attachment_id`
-        /// arrives by webhook (`parseUploadResult`).
+        #[doc = " `upload_async`: resolves to the `track_id`; the `attachment_id`"]
+        #[doc = " arrives by webhook (`parseUploadResult`)."]
         "uploadAsync" upload_async => api::MESSENGER_UPLOAD_ASYNC: "UploadAsyncRequest" -> "Promise<string>";
-        /// `query_sub_users`: one page of a topic's subscribers.
+        #[doc = " `query_sub_users`: one page of a topic's subscribers."]
         "querySubUsers" query_sub_users => api::MESSENGER_QUERY_SUB_USERS: "QuerySubUsersRequest" -> "Promise<Paged<SubscribedUser>>";
-        /// `create_or_update_title`: resolves to the topic's `configid`.
+        #[doc = " `create_or_update_title`: resolves to the topic's `configid`."]
         "createOrUpdateTitle" create_or_update_title => api::MESSENGER_CREATE_OR_UPDATE_TITLE: "TopicRequest" -> "Promise<string>";
-        /// `del_title`: deletes a topic.
+        #[doc = " `del_title`: deletes a topic."]
         "deleteTitle" delete_title => api::MESSENGER_DEL_TITLE: "DeleteTopicRequest" -> "Promise<null>";
-        /// `get_title_list`: one page of topics.
+        #[doc = " `get_title_list`: one page of topics."]
         "getTitleList" get_title_list => api::MESSENGER_GET_TITLE_LIST: "TitleListRequest" -> "Promise<Paged<Topic>>";
-        /// `send_opt_in_message`: asks a user to subscribe to a topic.
+        #[doc = " `send_opt_in_message`: asks a user to subscribe to a topic."]
         "sendOptInMessage" send_opt_in_message => api::MESSENGER_SEND_OPT_IN_MESSAGE: "OptInRequest" -> "Promise<OptInResult>";
-        /// `query_task_list`: one page of mass-send tasks.
+        #[doc = " `query_task_list`: one page of mass-send tasks."]
         "queryTaskList" query_task_list => api::MESSENGER_QUERY_TASK_LIST: "MessengerTaskListRequest" -> "Promise<Paged<MessengerTask>>";
-        /// `send_record_list`: one page of send records.
+        #[doc = " `send_record_list`: one page of send records."]
         "sendRecordList" send_record_list => api::MESSENGER_SEND_RECORD_LIST: "MessengerSendRecordListRequest" -> "Promise<Paged<MessengerSendRecord>>";
     }
     pages {
-        /// Every subscriber of a topic (`query_sub_users`).
+        #[doc = " Every subscriber of a topic (`query_sub_users`)."]
         "subUsers" sub_users => api::MESSENGER_QUERY_SUB_USERS: "QuerySubUsersRequest" -> "AsyncIterable<SubscribedUser>";
-        /// Every topic (`get_title_list`).
+        #[doc = " Every topic (`get_title_list`)."]
         "titles" titles => api::MESSENGER_GET_TITLE_LIST: "TitleListRequest" -> "AsyncIterable<Topic>";
-        /// Every mass-send task (`query_task_list`).
+        #[doc = " Every mass-send task (`query_task_list`)."]
         "tasks" tasks => api::MESSENGER_QUERY_TASK_LIST: "MessengerTaskListRequest" -> "AsyncIterable<MessengerTask>";
-        /// Every send record (`send_record_list`).
+        #[doc = " Every send record (`send_record_list`)."]
         "sendRecords" send_records => api::MESSENGER_SEND_RECORD_LIST: "MessengerSendRecordListRequest" -> "AsyncIterable<MessengerSendRecord>";
     }
 }
@@ -443,17 +443,17 @@ pub struct LineClient(Rc<SobotShared>);
 
 endpoint_methods! {
     LineClient {
-        /// `get_media_content`: where a media message's content can be downloaded.
+        #[doc = " `get_media_content`: where a media message's content can be downloaded."]
         "getMediaContent" get_media_content => api::LINE_GET_MEDIA_CONTENT: "MediaContentRequest" -> "Promise<MediaContent>";
-        /// `query_task_list`: one page of mass-send tasks.
+        #[doc = " `query_task_list`: one page of mass-send tasks."]
         "queryTaskList" query_task_list => api::LINE_QUERY_TASK_LIST: "LineTaskListRequest" -> "Promise<Paged<LineTask>>";
-        /// `send_record_list`: one page of send records.
+        #[doc = " `send_record_list`: one page of send records."]
         "sendRecordList" send_record_list => api::LINE_SEND_RECORD_LIST: "LineSendRecordListRequest" -> "Promise<Paged<LineSendRecord>>";
     }
     pages {
-        /// Every mass-send task (`query_task_list`).
+        #[doc = " Every mass-send task (`query_task_list`)."]
         "tasks" tasks => api::LINE_QUERY_TASK_LIST: "LineTaskListRequest" -> "AsyncIterable<LineTask>";
-        /// Every send record (`send_record_list`).
+        #[doc = " Every send record (`send_record_list`)."]
         "sendRecords" send_records => api::LINE_SEND_RECORD_LIST: "LineSendRecordListRequest" -> "AsyncIterable<LineSendRecord>";
     }
 }

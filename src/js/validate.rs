@@ -39,9 +39,9 @@ macro_rules! validators {
     ($( $(#[$doc:meta])* $js:ident => $rust:ident ( $ts:tt ) = $f:path; )+) => {
         $(
             $(#[$doc])*
-            ///
-            /// Takes the request exactly as the document's JSON shows it and
-            /// returns every violation (an empty array when it is valid). Never throws.
+            #[doc = ""]
+            #[doc = " Takes the request exactly as the document's JSON shows it and"]
+            #[doc = " returns every violation (an empty array when it is valid). Never throws."]
             #[wasm_bindgen(js_name = $js, unchecked_return_type = "Violation[]")]
             pub fn $rust(#[wasm_bindgen(unchecked_param_type = $ts)] request: JsValue) -> JsValue {
                 run(&request, $f)
@@ -51,33 +51,33 @@ macro_rules! validators {
 }
 
 validators! {
-    /// Messenger `send`: recipient, messaging type and tag, and the payload of `type`.
+    #[doc = " Messenger `send`: recipient, messaging type and tag, and the payload of `type`."]
     validateSendMessage => validate_send_message("SendMessageRequest") = validate::messenger::send_message;
-    /// Messenger `upload_async`.
+    #[doc = " Messenger `upload_async`."]
     validateUploadAsync => validate_upload_async("UploadAsyncRequest") = validate::messenger::upload_async;
-    /// Messenger `query_sub_users` (the query parameters as an object).
+    #[doc = " Messenger `query_sub_users` (the query parameters as an object)."]
     validateQuerySubUsers => validate_query_sub_users("QuerySubUsersRequest") = validate::messenger::query_sub_users;
-    /// Messenger `del_title` (the query parameters as an object).
+    #[doc = " Messenger `del_title` (the query parameters as an object)."]
     validateDeleteTopic => validate_delete_topic("DeleteTopicRequest") = validate::messenger::delete_topic;
-    /// Messenger `get_title_list`.
+    #[doc = " Messenger `get_title_list`."]
     validateTitleList => validate_title_list("TitleListRequest") = validate::messenger::title_list;
-    /// Messenger `send_opt_in_message`.
+    #[doc = " Messenger `send_opt_in_message`."]
     validateOptIn => validate_opt_in("OptInRequest") = validate::messenger::opt_in;
-    /// Messenger `query_task_list`.
+    #[doc = " Messenger `query_task_list`."]
     validateMessengerTaskList => validate_messenger_task_list("MessengerTaskListRequest") = validate::messenger::task_list;
-    /// Messenger `send_record_list`.
+    #[doc = " Messenger `send_record_list`."]
     validateMessengerSendRecordList => validate_messenger_send_record_list("MessengerSendRecordListRequest") = validate::messenger::send_record_list;
-    /// LINE `get_media_content` (the query parameters as an object).
+    #[doc = " LINE `get_media_content` (the query parameters as an object)."]
     validateLineMediaContent => validate_line_media_content("MediaContentRequest") = validate::line::media_content;
-    /// LINE `query_task_list`.
+    #[doc = " LINE `query_task_list`."]
     validateLineTaskList => validate_line_task_list("LineTaskListRequest") = validate::line::task_list;
-    /// LINE `send_record_list`.
+    #[doc = " LINE `send_record_list`."]
     validateLineSendRecordList => validate_line_send_record_list("LineSendRecordListRequest") = validate::line::send_record_list;
-    /// Graph `/{page_id}/conversations`.
+    #[doc = " Graph `/{page_id}/conversations`."]
     validateGraphConversations => validate_graph_conversations("ConversationListRequest") = validate::graph::conversations;
-    /// Graph `/{conversation_id}?fields=messages`.
+    #[doc = " Graph `/{conversation_id}?fields=messages`."]
     validateGraphConversationMessages => validate_graph_conversation_messages("ConversationMessagesRequest") = validate::graph::conversation_messages;
-    /// Graph `/{message_id}?fields=…`.
+    #[doc = " Graph `/{message_id}?fields=…`."]
     validateGraphMessage => validate_graph_message("MessageDetailRequest") = validate::graph::message;
 }
 

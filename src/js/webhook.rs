@@ -91,6 +91,13 @@ fn header(v: &JsValue) -> Option<String> {
     v.as_string()
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// `ParseOptions` in TypeScript.
+    #[wasm_bindgen(typescript_type = "ParseOptions")]
+    pub type ParseOptionsArg;
+}
+
 fn options(v: &JsValue) -> Result<ParseOptions, JsValue> {
     let mut o = ParseOptions::default();
     if v.is_undefined() || v.is_null() {
@@ -149,9 +156,9 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = parseMessengerWebhook, unchecked_return_type = "MessengerWebhook")]
 pub fn parse_messenger_webhook(
     #[wasm_bindgen(unchecked_param_type = "WebhookBody")] body: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ParseOptions | undefined")] opts: JsValue,
+    opts: Option<ParseOptionsArg>,
 ) -> Result<JsValue, JsValue> {
-    let o = options(&opts)?;
+    let o = options(&opts.map_or(JsValue::UNDEFINED, Into::into))?;
     let b = self::body(&body, "body")?;
     to_js_objects(&webhook::parse_messenger(b.as_slice(), o)?)
 }
@@ -161,9 +168,9 @@ pub fn parse_messenger_webhook(
 #[wasm_bindgen(js_name = parseLineWebhook, unchecked_return_type = "LineWebhook")]
 pub fn parse_line_webhook(
     #[wasm_bindgen(unchecked_param_type = "WebhookBody")] body: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ParseOptions | undefined")] opts: JsValue,
+    opts: Option<ParseOptionsArg>,
 ) -> Result<JsValue, JsValue> {
-    let o = options(&opts)?;
+    let o = options(&opts.map_or(JsValue::UNDEFINED, Into::into))?;
     let b = self::body(&body, "body")?;
     to_js_objects(&webhook::parse_line(b.as_slice(), o)?)
 }
@@ -172,9 +179,9 @@ pub fn parse_line_webhook(
 #[wasm_bindgen(js_name = parseUploadResult, unchecked_return_type = "UploadResult")]
 pub fn parse_upload_result(
     #[wasm_bindgen(unchecked_param_type = "WebhookBody")] body: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ParseOptions | undefined")] opts: JsValue,
+    opts: Option<ParseOptionsArg>,
 ) -> Result<JsValue, JsValue> {
-    let o = options(&opts)?;
+    let o = options(&opts.map_or(JsValue::UNDEFINED, Into::into))?;
     let b = self::body(&body, "body")?;
     to_js_objects(&webhook::parse_upload_result(b.as_slice(), o)?)
 }
@@ -185,10 +192,10 @@ pub fn parse_upload_result(
 pub fn parse_events(
     #[wasm_bindgen(unchecked_param_type = "'messenger' | 'line'")] channel: JsValue,
     #[wasm_bindgen(unchecked_param_type = "WebhookBody")] body: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ParseOptions | undefined")] opts: JsValue,
+    opts: Option<ParseOptionsArg>,
 ) -> Result<JsValue, JsValue> {
     let ch = Channel::from_name(&channel.as_string().unwrap_or_default())?;
-    let o = options(&opts)?;
+    let o = options(&opts.map_or(JsValue::UNDEFINED, Into::into))?;
     let b = self::body(&body, "body")?;
     let p = webhook::parse(ch, b.as_slice(), o)?;
     to_js(&webhook::normalize(&p))
@@ -315,7 +322,7 @@ enum ChallengeOut<'a> {
 #[wasm_bindgen(js_name = messengerVerifyChallenge, unchecked_return_type = "ChallengeResult")]
 pub fn messenger_verify_challenge(
     #[wasm_bindgen(unchecked_param_type = "ChallengeQuery")] query: JsValue,
-    #[wasm_bindgen(js_name = verifyToken)] verify_token: JsValue,
+    #[wasm_bindgen(js_name = verifyToken, unchecked_param_type = "string")] verify_token: JsValue,
 ) -> Result<JsValue, JsValue> {
     let token = verify_token.as_string().unwrap_or_default();
     let mode = query_get(&query, "hub.mode");

@@ -1,9 +1,16 @@
-// A Cloudflare Worker receiving Messenger and LINE webhooks with sobot-channels:
+// A Cloudflare Worker that answers Messenger and LINE webhooks through Sobot:
 //   GET  /webhook/messenger  Meta's verification handshake
-//   POST /webhook/messenger  X-Hub-Signature-256 verified, events parsed
-//   POST /webhook/line       X-Line-Signature verified, events parsed
-// It answers 200 as soon as the events are parsed and handles them after the
-// response (ctx.waitUntil), so the platforms never wait on your work.
+//   POST /webhook/messenger  X-Hub-Signature-256 verified, events parsed; a user's text
+//                            message is answered with a button template (Sobot `send`),
+//                            a postback with a text
+//   POST /webhook/line       X-Line-Signature verified, events parsed; the download URL
+//                            of a user's image, video or audio is looked up
+//                            (Sobot `get_media_content`)
+// It answers 200 as soon as the events are parsed and does the work after the
+// response (ctx.waitUntil), so the platforms never wait on Sobot.
+//
+// The Sobot token lives in the SobotTokenStore Durable Object (./token-store.js), shared
+// by every isolate: each `get_token` call invalidates the previous token.
 import {
   init,
   messengerVerifyChallenge,
@@ -11,15 +18,76 @@ import {
   verifyLineSignature,
   parseEvents,
   EventDeduper,
+  SobotClient,
   SobotError,
 } from 'sobot-channels';
+import { durableTokenStore } from './token-store.js';
 
-// Lives as long as the isolate: skips events the platform delivers again.
+export { SobotTokenStore } from './token-store.js';
+
+// Both live as long as the isolate.
 const seen = new EventDeduper(10000);
+let client;
 
-/** Your work on each new event (reply, store, enqueue …). */
+/** This isolate's Sobot client; its token comes from the Durable Object. */
+function sobot(env) {
+  if (!client) {
+    client = new SobotClient({
+      appId: env.SOBOT_APP_ID,
+      appKey: env.SOBOT_APP_KEY,
+      baseUrl: env.SOBOT_BASE_URL,
+      // TOKEN_STORE=memory shows what goes wrong without the Durable Object.
+      tokenStore: env.TOKEN_STORE === 'memory' ? undefined : durableTokenStore(env.SOBOT_TOKEN, env.SOBOT_APP_ID),
+    });
+  }
+  return client;
+}
+
+/** The reply to a user's text: a button template (Messenger 1.4.1). */
+export function buttonReply(text) {
+  const quoted = text.length > 200 ? `${text.slice(0, 199)}…` : text;
+  return {
+    type: 'template',
+    payload: {
+      template_type: 'button',
+      text: `You said “${quoted}”. How can we help?`,
+      buttons: [
+        { type: 'postback', title: 'Track my order', payload: 'TRACK_ORDER' },
+        { type: 'postback', title: 'Talk to a person', payload: 'HUMAN_AGENT' },
+        { type: 'web_url', title: 'Open the help centre', url: 'https://example.com/help' },
+      ],
+    },
+  };
+}
+
+const POSTBACK_ANSWERS = {
+  TRACK_ORDER: 'Your order ships tomorrow.',
+  HUMAN_AGENT: 'A person from our team will answer here shortly.',
+};
+
+/** Handles one new event; runs after the webhook has been answered. */
 async function handleEvent(event, env) {
-  console.log(`${event.channel} ${event.kind} ${event.eventId ?? ''} ${event.text ?? ''}`);
+  const log = (text) => console.log(`[worker] ${event.channel} ${event.kind}: ${text}`);
+  if (event.channel === 'messenger') {
+    const to = { pageid: event.recipient?.id, recipientid: event.sender?.id, messaging_type: 'RESPONSE' };
+    if (event.kind === 'message' && !event.isEcho && event.text) {
+      const sent = await sobot(env).messenger.send({ ...to, ...buttonReply(event.text) });
+      log(`answered "${event.text}" from ${to.recipientid} with a button template (${sent.message_id})`);
+    } else if (event.kind === 'postback' && event.postback.payload) {
+      const text = POSTBACK_ANSWERS[event.postback.payload] ?? 'Thanks!';
+      const sent = await sobot(env).messenger.send({ ...to, type: 'text', payload: text });
+      log(`answered postback ${event.postback.payload} (${sent.message_id})`);
+    } else {
+      log(`${event.eventId ?? ''}`);
+    }
+  } else if (event.kind === 'message' && event.attachments.some((a) => a.contentId)) {
+    for (const a of event.attachments.filter((x) => x.contentId)) {
+      const media = await sobot(env).line.getMediaContent({ messageid: a.contentId, appid: env.LINE_CHANNEL_ID });
+      log(`${a.type} ${a.contentId} from ${event.sender?.id} is at ${media.url}`);
+    }
+  } else {
+    log(event.text ?? event.eventId ?? '');
+  }
 }
 
 async function receive(channel, request, env, ctx) {
@@ -43,7 +111,16 @@ async function receive(channel, request, env, ctx) {
     return Response.json({ error: e.message }, { status: tooLarge ? 413 : 400 });
   }
   const fresh = events.filter((e) => !seen.isDuplicate(e));
-  ctx.waitUntil(Promise.all(fresh.map((e) => handleEvent(e, env))));
+  ctx.waitUntil(
+    Promise.all(
+      fresh.map((e) =>
+        handleEvent(e, env).catch((err) => {
+          const detail = err instanceof SobotError ? JSON.stringify(err) : String(err?.stack ?? err);
+          console.error(`[worker] ${e.channel} ${e.kind} failed: ${detail}`);
+        }),
+      ),
+    ),
+  );
   return Response.json({ received: events.length, duplicates: events.length - fresh.length });
 }
 

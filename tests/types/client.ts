@@ -1,0 +1,42 @@
+// Compiles under `strict`: the clients, their answers and errors are typed.
+import {
+  SobotClient,
+  GraphClient,
+  SobotError,
+  type TokenStore,
+  type Paged,
+  type LineTask,
+  type MessageDetail,
+} from 'sobot-channels';
+
+const memory: { token: string; expiresAt: number } | null = null;
+const store: TokenStore = {
+  get: async () => memory,
+  set: async () => {},
+};
+
+export async function useClients(): Promise<number> {
+  const client = new SobotClient({ appId: 'a', appKey: 'k', tokenStore: store, retry: { maxAttempts: 2 } });
+  const sent = await client.messenger.send(
+    { messaging_type: 'RESPONSE', recipientid: 'R', pageid: 'P', type: 'text', payload: 'hi' },
+    { timeoutMs: 5_000, signal: AbortSignal.timeout(10_000) },
+  );
+  const page: Paged<LineTask> = await client.line.queryTaskList({ page_no: 1, page_size: 15 });
+  let n = page.items.length + (sent.message_id ? 1 : 0);
+  for await (const record of client.line.sendRecords({ taskid: 't' })) n += record.send_time ?? 0;
+  const graph = new GraphClient({ accessToken: 'token' });
+  for await (const detail of graph.messageDetails('c')) {
+    const d: MessageDetail = detail;
+    n += d.id.length;
+  }
+  try {
+    await graph.listConversations({ pageId: 'p', platform: 'instagram' });
+  } catch (e) {
+    if (e instanceof SobotError && e.kind === 'api') n += e.retryable ? 1 : 0;
+  }
+  // @ts-expect-error: the platform must be messenger or instagram
+  await graph.listConversations({ pageId: 'p', platform: 'whatsapp' });
+  // @ts-expect-error: recipientid, not recipientId
+  await client.messenger.send({ recipientId: 'R', pageid: 'P', type: 'text', payload: 'hi' });
+  return n;
+}
