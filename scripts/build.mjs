@@ -72,7 +72,10 @@ await esbuild({
   platform: 'neutral',
   target: 'es2020',
   outfile: join(pkg, `${NAME}.cjs`),
-  logOverride: { 'empty-import-meta': 'silent' },
+  // import.meta.url is only read by the browser loader, which the CommonJS
+  // entry never calls; wasm-bindgen lists a snippet module twice under one
+  // key in its import object (both entries are the same namespace).
+  logOverride: { 'empty-import-meta': 'silent', 'duplicate-object-key': 'silent' },
   legalComments: 'none',
 });
 
