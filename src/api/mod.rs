@@ -88,6 +88,47 @@ pub fn shape_as<T: serde::de::DeserializeOwned + serde::Serialize>(
     serde_json::to_value(&t).map_err(|e| e.to_string())
 }
 
+/// Reads `get_media_content`'s `item` (a URL string, or the document's
+/// printed object form) and gives back the URL string the document describes.
+pub fn shape_media_url(v: serde_json::Value) -> Result<serde_json::Value, String> {
+    let m: line::MediaContent = serde_json::from_value(v).map_err(|e| e.to_string())?;
+    Ok(serde_json::Value::String(m.url))
+}
+
+/// Removes `null` members of objects, at any depth: the validators read a
+/// `null` member as absent, so it is sent absent.
+fn drop_nulls(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(m) => serde_json::Value::Object(
+            m.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, drop_nulls(v)))
+                .collect(),
+        ),
+        serde_json::Value::Array(a) => {
+            serde_json::Value::Array(a.into_iter().map(drop_nulls).collect())
+        }
+        other => other,
+    }
+}
+
+/// Encodes a valid request: as written, without `null` members.
+pub fn encode_plain(v: serde_json::Value) -> Result<serde_json::Value, String> {
+    Ok(drop_nulls(v))
+}
+
+/// Encodes a valid `send_opt_in_message` request: the example's
+/// `recipient_id` leaves under the table's name `recipientid`.
+pub fn encode_opt_in(v: serde_json::Value) -> Result<serde_json::Value, String> {
+    let mut v = drop_nulls(v);
+    if let Some(m) = v.as_object_mut() {
+        if let Some(id) = m.remove("recipient_id") {
+            m.entry("recipientid").or_insert(id);
+        }
+    }
+    Ok(v)
+}
+
 /// Keeps an answer the documents do not describe as it is.
 pub fn shape_any(v: serde_json::Value) -> Result<serde_json::Value, String> {
     Ok(v)
@@ -112,6 +153,10 @@ pub struct Endpoint {
     pub answer: Answer,
     /// The request's rules.
     pub validate: Validator,
+    /// Turns a valid request into what is sent: the tables' names (a
+    /// documented alias such as `recipient_id` leaves as `recipientid`),
+    /// without `null` members (the validators read them as absent).
+    pub encode: Shape,
     /// The model type of what a success gives back (the item, the page or
     /// the Graph object).
     pub shape: Shape,
@@ -132,7 +177,7 @@ fn no_request(_: &serde_json::Value) -> Vec<Violation> {
 }
 
 macro_rules! endpoints {
-    ($( $(#[$doc:meta])* $id:ident = $name:literal, $method:ident $path:literal, $auth:ident, $paging:ident, $retry:ident, $answer:expr, $validate:path, $shape:expr; )*) => {
+    ($( $(#[$doc:meta])* $id:ident = $name:literal, $method:ident $path:literal, $auth:ident, $paging:ident, $retry:ident, $answer:expr, $validate:path, $encode:expr, $shape:expr; )*) => {
         $(
             $(#[$doc])*
             pub const $id: Endpoint = Endpoint {
@@ -144,6 +189,7 @@ macro_rules! endpoints {
                 retry: RetrySafety::$retry,
                 answer: $answer,
                 validate: $validate,
+                encode: $encode,
                 shape: $shape,
             };
         )*
@@ -154,37 +200,37 @@ macro_rules! endpoints {
 
 endpoints! {
     /// `GET /api/get_token`: a new token, invalidating the previous one.
-    GET_TOKEN = "get_token", Get "/api/get_token", None, None, Safe, Answer::Item, no_request, shape_as::<model::TokenItem>;
+    GET_TOKEN = "get_token", Get "/api/get_token", None, None, Safe, Answer::Item, no_request, shape_any, shape_as::<model::TokenItem>;
     /// Messenger: send a message (text, media, templates).
-    MESSENGER_SEND = "messenger.send", Post "/chat-facebook/api/messenger/send", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::send_message, shape_any;
+    MESSENGER_SEND = "messenger.send", Post "/chat-facebook/api/messenger/send", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::send_message, encode_plain, shape_any;
     /// Messenger: upload an attachment; the result arrives by webhook.
-    MESSENGER_UPLOAD_ASYNC = "messenger.upload_async", Post "/chat-facebook/api/messenger/upload_async", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::upload_async, shape_as::<String>;
+    MESSENGER_UPLOAD_ASYNC = "messenger.upload_async", Post "/chat-facebook/api/messenger/upload_async", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::upload_async, encode_plain, shape_as::<String>;
     /// Messenger: the users subscribed to a topic.
-    MESSENGER_QUERY_SUB_USERS = "messenger.query_sub_users", Get "/chat-facebook/api/messenger/query_sub_users", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::messenger::query_sub_users, shape_as::<Paged<messenger::SubscribedUser>>;
+    MESSENGER_QUERY_SUB_USERS = "messenger.query_sub_users", Get "/chat-facebook/api/messenger/query_sub_users", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::messenger::query_sub_users, encode_plain, shape_as::<Paged<messenger::SubscribedUser>>;
     /// Messenger: create a subscription topic, or update one (`configid`).
-    MESSENGER_CREATE_OR_UPDATE_TITLE = "messenger.create_or_update_title", Post "/chat-facebook/api/messenger/create_or_update_title", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::topic, shape_as::<String>;
+    MESSENGER_CREATE_OR_UPDATE_TITLE = "messenger.create_or_update_title", Post "/chat-facebook/api/messenger/create_or_update_title", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::topic, encode_plain, shape_as::<String>;
     /// Messenger: delete a subscription topic.
-    MESSENGER_DEL_TITLE = "messenger.del_title", Get "/chat-facebook/api/messenger/del_title", SobotToken, None, OnlyIfNotProcessed, Answer::Nothing, validate::messenger::delete_topic, shape_any;
+    MESSENGER_DEL_TITLE = "messenger.del_title", Get "/chat-facebook/api/messenger/del_title", SobotToken, None, OnlyIfNotProcessed, Answer::Nothing, validate::messenger::delete_topic, encode_plain, shape_any;
     /// Messenger: list subscription topics (the list is in `item`).
-    MESSENGER_GET_TITLE_LIST = "messenger.get_title_list", Post "/chat-facebook/api/messenger/get_title_list", SobotToken, PageNo, Safe, Answer::Page { list: "item" }, validate::messenger::title_list, shape_as::<Paged<messenger::Topic>>;
+    MESSENGER_GET_TITLE_LIST = "messenger.get_title_list", Post "/chat-facebook/api/messenger/get_title_list", SobotToken, PageNo, Safe, Answer::Page { list: "item" }, validate::messenger::title_list, encode_plain, shape_as::<Paged<messenger::Topic>>;
     /// Messenger: send the opt-in (subscription) message to a user.
-    MESSENGER_SEND_OPT_IN_MESSAGE = "messenger.send_opt_in_message", Post "/chat-facebook/api/messenger/send_opt_in_message", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::opt_in, shape_as::<messenger::OptInResult>;
+    MESSENGER_SEND_OPT_IN_MESSAGE = "messenger.send_opt_in_message", Post "/chat-facebook/api/messenger/send_opt_in_message", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::opt_in, encode_opt_in, shape_as::<messenger::OptInResult>;
     /// Messenger: mass-send tasks.
-    MESSENGER_QUERY_TASK_LIST = "messenger.query_task_list", Post "/chat-set/api/messenger/query_task_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::messenger::task_list, shape_as::<Paged<messenger::MessengerTask>>;
+    MESSENGER_QUERY_TASK_LIST = "messenger.query_task_list", Post "/chat-set/api/messenger/query_task_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::messenger::task_list, encode_plain, shape_as::<Paged<messenger::MessengerTask>>;
     /// Messenger: send records.
-    MESSENGER_SEND_RECORD_LIST = "messenger.send_record_list", Post "/chat-set/api/messenger/send_record_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::messenger::send_record_list, shape_as::<Paged<messenger::MessengerSendRecord>>;
+    MESSENGER_SEND_RECORD_LIST = "messenger.send_record_list", Post "/chat-set/api/messenger/send_record_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::messenger::send_record_list, encode_plain, shape_as::<Paged<messenger::MessengerSendRecord>>;
     /// LINE: the URL of a media message's content.
-    LINE_GET_MEDIA_CONTENT = "line.get_media_content", Get "/chat-line/api/line/get_media_content", SobotToken, None, Safe, Answer::Item, validate::line::media_content, shape_as::<line::MediaContent>;
+    LINE_GET_MEDIA_CONTENT = "line.get_media_content", Get "/chat-line/api/line/get_media_content", SobotToken, None, Safe, Answer::Item, validate::line::media_content, encode_plain, shape_media_url;
     /// LINE: mass-send tasks.
-    LINE_QUERY_TASK_LIST = "line.query_task_list", Post "/chat-set/api/line/query_task_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::line::task_list, shape_as::<Paged<line::LineTask>>;
+    LINE_QUERY_TASK_LIST = "line.query_task_list", Post "/chat-set/api/line/query_task_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::line::task_list, encode_plain, shape_as::<Paged<line::LineTask>>;
     /// LINE: send records.
-    LINE_SEND_RECORD_LIST = "line.send_record_list", Post "/chat-set/api/line/send_record_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::line::send_record_list, shape_as::<Paged<line::LineSendRecord>>;
+    LINE_SEND_RECORD_LIST = "line.send_record_list", Post "/chat-set/api/line/send_record_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::line::send_record_list, encode_plain, shape_as::<Paged<line::LineSendRecord>>;
     /// Graph: the conversations of a Page or Instagram account.
-    GRAPH_CONVERSATIONS = "graph.conversations", Get "/{version}/{page_id}/conversations", GraphAccessToken, GraphCursor, Safe, Answer::Graph, validate::graph::conversations, shape_as::<graph::GraphList<graph::Conversation>>;
+    GRAPH_CONVERSATIONS = "graph.conversations", Get "/{version}/{page_id}/conversations", GraphAccessToken, GraphCursor, Safe, Answer::Graph, validate::graph::conversations, shape_any, shape_as::<graph::GraphList<graph::Conversation>>;
     /// Graph: the messages (ids and times) of a conversation.
-    GRAPH_CONVERSATION_MESSAGES = "graph.conversation_messages", Get "/{version}/{conversation_id}", GraphAccessToken, GraphCursor, Safe, Answer::Graph, validate::graph::conversation_messages, shape_as::<graph::ConversationMessages>;
+    GRAPH_CONVERSATION_MESSAGES = "graph.conversation_messages", Get "/{version}/{conversation_id}", GraphAccessToken, GraphCursor, Safe, Answer::Graph, validate::graph::conversation_messages, shape_any, shape_as::<graph::ConversationMessages>;
     /// Graph: one message's details (only the 20 most recent of a conversation).
-    GRAPH_MESSAGE = "graph.message", Get "/{version}/{message_id}", GraphAccessToken, None, Safe, Answer::Graph, validate::graph::message, shape_as::<graph::MessageDetail>;
+    GRAPH_MESSAGE = "graph.message", Get "/{version}/{message_id}", GraphAccessToken, None, Safe, Answer::Graph, validate::graph::message, shape_any, shape_as::<graph::MessageDetail>;
 }
 
 /// The endpoint named `name`.
@@ -253,6 +299,34 @@ mod tests {
         assert_eq!(
             by_name("line.query_task_list").unwrap().path,
             "/chat-set/api/line/query_task_list"
+        );
+    }
+
+    #[test]
+    fn encodes_requests_with_the_tables_names_and_no_nulls() {
+        use serde_json::json;
+        let req = json!({"appid": "1", "title": "t", "recipient_id": "9", "describe": null});
+        assert_eq!(
+            (MESSENGER_SEND_OPT_IN_MESSAGE.encode)(req).unwrap(),
+            json!({"appid": "1", "title": "t", "recipientid": "9"})
+        );
+        let both = json!({"recipientid": "1", "recipient_id": "2"});
+        assert_eq!(
+            (MESSENGER_SEND_OPT_IN_MESSAGE.encode)(both).unwrap(),
+            json!({"recipientid": "1"})
+        );
+        let send = json!({"pageid": "p", "tag": null, "payload": {"buttons": [{"url": null, "title": "x"}]}});
+        assert_eq!(
+            (MESSENGER_SEND.encode)(send).unwrap(),
+            json!({"pageid": "p", "payload": {"buttons": [{"title": "x"}]}})
+        );
+        assert_eq!(
+            (LINE_GET_MEDIA_CONTENT.shape)(json!({"url": "https://x/y.png"})).unwrap(),
+            json!("https://x/y.png")
+        );
+        assert_eq!(
+            (LINE_GET_MEDIA_CONTENT.shape)(json!("https://x/y.png")).unwrap(),
+            json!("https://x/y.png")
         );
     }
 

@@ -70,11 +70,16 @@ where
             }
             (Failure::Final, _) => false,
         };
-        if !may_repeat || n >= max {
+        if !may_repeat {
             return (Err(failed.error), stats);
         }
+        // A failure this call would have repeated, had the policy allowed
+        // more: the same call may succeed later, whatever the error's kind.
+        if n >= max {
+            return (Err(repeatable(failed.error)), stats);
+        }
         let Some(delay) = policy.delay_ms(n, clock.random(), failed.retry_after_ms) else {
-            return (Err(failed.error), stats);
+            return (Err(repeatable(failed.error)), stats);
         };
         if delay > 0 {
             if let Err(e) = clock.sleep(delay).await {
@@ -83,6 +88,11 @@ where
             stats.waited_ms = stats.waited_ms.saturating_add(delay);
         }
     }
+}
+
+fn repeatable(mut e: Error) -> Error {
+    e.retryable = true;
+    e
 }
 
 fn may_have_been_processed(mut e: Error) -> Error {

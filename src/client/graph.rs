@@ -7,6 +7,7 @@ use crate::client::retry::{classify, parse_retry_after, Failure, RetryPolicy};
 use crate::client::sobot::transport_failure;
 use crate::client::{Clock, HttpRequest, HttpResponse, Transport};
 use crate::error::{Error, GraphDetails};
+use crate::model::graph::{GraphList, MessageRef};
 use crate::validate::{is_http_url, Violation};
 use serde_json::{json, Value};
 
@@ -308,11 +309,16 @@ impl GraphClient {
                 )
                 .await
             }
-            // Later pages are read from the messages edge itself.
+            // Later pages are read from the messages edge itself, which
+            // answers the list alone (`data`, `paging`).
             Some(a) => {
                 let node = format!("{conversation_id}/messages");
+                let edge = Endpoint {
+                    shape: api::shape_as::<GraphList<MessageRef>>,
+                    ..*ep
+                };
                 let page = self
-                    .get(transport, clock, ep, &node, &[("after", a)], timeout_ms)
+                    .get(transport, clock, &edge, &node, &[("after", a)], timeout_ms)
                     .await?;
                 Ok(json!({ "messages": page, "id": conversation_id }))
             }

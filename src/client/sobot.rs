@@ -12,6 +12,7 @@ use crate::client::{Clock, Credentials, HttpRequest, HttpResponse, Transport, Tr
 use crate::error::Error;
 use crate::model::SUCCESS_CODE;
 use serde_json::{Map, Value};
+use std::rc::Rc;
 
 /// `token 为空` (token missing).
 pub const TOKEN_MISSING: &str = "900001";
@@ -35,7 +36,7 @@ pub struct SobotConfig {
 /// clock, so that a call's own cancellation signal reaches both.
 pub struct SobotClient<S> {
     config: SobotConfig,
-    tokens: TokenManager<S>,
+    tokens: Rc<TokenManager<S>>,
 }
 
 /// Per-call settings.
@@ -59,15 +60,17 @@ pub struct CallReport {
 impl<S: TokenStore> SobotClient<S> {
     /// A client. Nothing is sent until the first call.
     pub fn new(config: SobotConfig, store: S) -> Self {
-        let margin = config.refresh_margin_ms;
-        SobotClient {
-            config,
-            tokens: TokenManager::new(store, margin),
-        }
+        Self::with_tokens(config, Rc::new(TokenManager::new(store)))
+    }
+
+    /// A client sharing `tokens` with other clients of the same app: one
+    /// token and one refresh at a time for all of them.
+    pub fn with_tokens(config: SobotConfig, tokens: Rc<TokenManager<S>>) -> Self {
+        SobotClient { config, tokens }
     }
 
     /// The token manager (its store and counters).
-    pub fn tokens(&self) -> &TokenManager<S> {
+    pub fn tokens(&self) -> &Rc<TokenManager<S>> {
         &self.tokens
     }
 
@@ -83,13 +86,7 @@ impl<S: TokenStore> SobotClient<S> {
         clock: &C,
     ) -> Result<crate::client::store::StoredToken, Error> {
         self.tokens
-            .token(
-                transport,
-                clock,
-                &self.config.credentials,
-                &self.config.retry,
-                None,
-            )
+            .token(transport, clock, &self.config, None)
             .await
     }
 
@@ -108,17 +105,24 @@ impl<S: TokenStore> SobotClient<S> {
         if !violations.is_empty() {
             return (Err(Error::validation(violations).at(endpoint.name)), report);
         }
+        // Sent as the request's model type encodes it: the tables' names and types.
+        let encoded = match (endpoint.encode)(request.clone()) {
+            Ok(v) => v,
+            Err(e) => {
+                let v = crate::validate::Violation::format(
+                    "",
+                    "the documented request shape",
+                    Some(Value::from(e)),
+                );
+                return (Err(Error::validation(vec![v]).at(endpoint.name)), report);
+            }
+        };
+        let request = &encoded;
         let mut stale: Option<String> = None;
         loop {
             let token = match self
                 .tokens
-                .token(
-                    transport,
-                    clock,
-                    &self.config.credentials,
-                    &self.config.retry,
-                    stale.as_deref(),
-                )
+                .token(transport, clock, &self.config, stale.as_deref())
                 .await
             {
                 Ok(t) => t,

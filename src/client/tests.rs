@@ -242,7 +242,7 @@ fn get_parameters_go_in_the_query() {
         &json!({"appid": "a b", "messageid": "1501597916"}),
         CallOptions::default(),
     ));
-    assert_eq!(r.unwrap(), json!({"url": "https://x/y.png"}));
+    assert_eq!(r.unwrap(), json!("https://x/y.png"));
     let req = p.seen.borrow().last().cloned().unwrap();
     assert_eq!(
         req.url,
@@ -360,6 +360,50 @@ fn reads_give_up_after_max_attempts() {
 }
 
 #[test]
+fn a_read_given_up_on_a_repeatable_failure_is_retryable_whatever_its_kind() {
+    // An answer cut short or an HTML page with 200 is a decode error; a read
+    // repeats it, and when the attempts run out the caller may try later.
+    for body in ["{\"ret_code\":\"0000", "<html>maintenance</html>"] {
+        let (c, p, _) = client_with(move |_, _| Ok(status(200, body, None)));
+        let (r, rep) = run(c.call(tasks(), &json!({}), CallOptions::default()));
+        let e = r.unwrap_err();
+        assert_eq!((e.kind, e.retryable), (ErrorKind::Decode, true), "{body}");
+        assert_eq!(rep.attempts, 3);
+        assert_eq!(p.calls_to("/query_task_list"), 3);
+    }
+    // A decode error no repeat can help (valid JSON without ret_code) stays final.
+    let (c, p, _) = client_with(|_, _| Ok(ok(json!({"unexpected": true}))));
+    let e = run(c.call(tasks(), &json!({}), CallOptions::default()))
+        .0
+        .unwrap_err();
+    assert_eq!((e.kind, e.retryable), (ErrorKind::Decode, false));
+    assert_eq!(p.calls_to("/query_task_list"), 1);
+}
+
+#[test]
+fn requests_leave_with_the_tables_names() {
+    let (c, p, _) = client_with(|_, _| {
+        Ok(ok(
+            json!({"item": {"message_id": "m_1", "recipient_id": "9"}, "ret_code": "000000"}),
+        ))
+    });
+    let req = json!({"appid": "1", "title": "t", "recipient_id": "9", "describe": null});
+    run(c.call(
+        &api::MESSENGER_SEND_OPT_IN_MESSAGE,
+        &req,
+        CallOptions::default(),
+    ))
+    .0
+    .unwrap();
+    let seen = p.seen.borrow();
+    let body: Value = serde_json::from_str(seen.last().unwrap().body.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        body,
+        json!({"appid": "1", "title": "t", "recipientid": "9"})
+    );
+}
+
+#[test]
 fn sends_are_not_repeated_after_an_ambiguous_failure() {
     for answer in [
         Err(TransportError::Network("socket hang up".into())),
@@ -463,29 +507,129 @@ fn clients_sharing_a_store_share_the_token() {
 }
 
 #[test]
-fn a_cancelled_leader_hands_the_refresh_over() {
-    let (c, p, _) = client_with(|_, _| Ok(ok(page())));
-    let c = Rc::new(c);
+fn clients_sharing_a_token_manager_refresh_once_when_the_token_is_refused() {
+    // Two clients over one manager (the JS layer gives clients on the same
+    // store object one manager): a refusal seen by both causes one refresh.
+    let platform = Rc::new(Platform::default());
+    let clock = VClock::default();
+    clock.now.set(1_700_000_000_000);
+    let tokens = Rc::new(tokens::TokenManager::new(MemoryStore::default()));
+    let script: Rc<Script> = Rc::new(|_, _| Ok(ok(page())));
+    let harness = || Harness {
+        client: SobotClient::with_tokens(config(), tokens.clone()),
+        fake: Fake {
+            platform: platform.clone(),
+            script: script.clone(),
+        },
+        clock: clock.clone(),
+    };
+    let (a, b) = (harness(), harness());
+    run(a.call(tasks(), &json!({}), CallOptions::default()))
+        .0
+        .unwrap();
+    // The platform forgets the token (replaced elsewhere, or expired).
+    *platform.current.borrow_mut() = None;
     let mut pool = LocalPool::new();
-    // The leader starts a refresh and is dropped before it ends.
-    let empty = json!({});
-    {
-        let mut leader = Box::pin(c.call(tasks(), &empty, CallOptions::default()));
-        let waker = futures::task::noop_waker();
-        let mut cx = Context::from_waker(&waker);
-        assert!(leader.as_mut().poll(&mut cx).is_pending());
-        let c2 = c.clone();
+    let a = Rc::new(a);
+    let b = Rc::new(b);
+    let failures = Rc::new(Cell::new(0));
+    for i in 0..10 {
+        let c = if i % 2 == 0 { a.clone() } else { b.clone() };
+        let failures = failures.clone();
         pool.spawner()
             .spawn_local(async move {
-                c2.call(tasks(), &json!({}), CallOptions::default())
+                if c.call(tasks(), &json!({}), CallOptions::default())
                     .await
                     .0
-                    .unwrap();
+                    .is_err()
+                {
+                    failures.set(failures.get() + 1);
+                }
             })
             .unwrap();
-        pool.run_until_stalled();
     }
     pool.run();
+    assert_eq!(failures.get(), 0);
+    assert_eq!(platform.calls_to("/api/get_token"), 2);
+    assert_eq!(tokens.stats().requests, 2);
+}
+
+#[test]
+fn a_cancelled_leader_hands_the_refresh_over() {
+    let (c, p, _) = client_with(|_, _| Ok(ok(page())));
+    let empty = json!({});
+    let waker = futures::task::noop_waker();
+    let mut cx = Context::from_waker(&waker);
+    let mut waiter = Box::pin(c.call(tasks(), &empty, CallOptions::default()));
+    {
+        // The leader starts a refresh and is dropped before it ends; the
+        // waiter looks at the flight on its own timer meanwhile.
+        let mut leader = Box::pin(c.call(tasks(), &empty, CallOptions::default()));
+        assert!(leader.as_mut().poll(&mut cx).is_pending());
+        for _ in 0..10 {
+            assert!(waiter.as_mut().poll(&mut cx).is_pending());
+        }
+    }
+    run(waiter).0.unwrap();
     assert_eq!(p.calls_to("/query_task_list"), 1);
     assert!(p.calls_to("/api/get_token") <= 2);
+}
+
+/// A Graph API that answers from a list of (path prefix, body).
+struct GraphFake {
+    answers: Vec<(&'static str, Value)>,
+    seen: RefCell<Vec<String>>,
+}
+
+impl Transport for GraphFake {
+    async fn send(&self, req: HttpRequest) -> Result<HttpResponse, TransportError> {
+        self.seen.borrow_mut().push(req.url.clone());
+        let path = req.url.trim_start_matches("http://graph");
+        let body = self
+            .answers
+            .iter()
+            .find(|(p, _)| path.starts_with(p))
+            .map(|(_, b)| b.clone())
+            .unwrap_or_else(|| json!({"error": {"code": 100, "message": "unknown"}}));
+        Ok(ok(body))
+    }
+}
+
+#[test]
+fn graph_conversation_messages_read_later_pages_from_the_messages_edge() {
+    let client = graph::GraphClient::new(graph::GraphConfig {
+        access_token: "PAGE-TOKEN".into(),
+        version: "v23.0".into(),
+        base_url: "http://graph".into(),
+        timeout_ms: None,
+        retry: RetryPolicy::default(),
+    })
+    .unwrap();
+    let fake = GraphFake {
+        answers: vec![
+            (
+                "/v23.0/t_1/messages?after=A",
+                json!({"data": [{"id": "m_3", "created_time": "2025-01-01T00:00:00+0000"}], "paging": {"cursors": {"before": "B", "after": "C"}}}),
+            ),
+            (
+                "/v23.0/t_1?",
+                json!({"messages": {"data": [{"id": "m_4"}], "paging": {"cursors": {"after": "A"}, "next": "http://graph/next"}}, "id": "t_1"}),
+            ),
+        ],
+        seen: RefCell::new(Vec::new()),
+    };
+    let clock = VClock::default();
+    let first = run(client.conversation_messages(&fake, &clock, "t_1", None, None)).unwrap();
+    assert_eq!(first["messages"]["data"][0]["id"], "m_4");
+    let later = run(client.conversation_messages(&fake, &clock, "t_1", Some("A"), None)).unwrap();
+    assert_eq!(later["id"], "t_1");
+    assert_eq!(later["messages"]["data"][0]["id"], "m_3");
+    assert_eq!(later["messages"]["paging"]["cursors"]["after"], "C");
+    assert_eq!(
+        fake.seen.borrow().as_slice(),
+        [
+            "http://graph/v23.0/t_1?fields=messages&access_token=PAGE-TOKEN",
+            "http://graph/v23.0/t_1/messages?after=A&access_token=PAGE-TOKEN"
+        ]
+    );
 }

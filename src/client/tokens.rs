@@ -4,48 +4,47 @@
 
 use crate::api::{RetrySafety, GET_TOKEN};
 use crate::client::exec::{with_retries, AttemptError};
-use crate::client::retry::{classify, RetryPolicy};
+use crate::client::retry::classify;
+use crate::client::sobot::SobotConfig;
 use crate::client::store::{Lock, StoredToken, TokenStore};
 use crate::client::token::{decode_token_response, token_request, transport_error};
-use crate::client::{Clock, Credentials, Transport, TransportError};
+use crate::client::{Clock, Transport, TransportError};
 use crate::error::Error;
 use std::cell::{Cell, RefCell};
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
 
 /// How long a refresher may hold the store's lock.
 pub const LOCK_TTL_MS: u64 = 10_000;
 /// How often a process that found the lock busy looks for the new token.
 pub const LOCK_POLL_MS: u64 = 50;
 
+/// How often a call waiting for another call's refresh looks whether it ended.
+///
+/// Waiters look on their own timer instead of being woken by the refreshing
+/// call: in Workers each request has its own I/O context, and a request that
+/// waits only on another request's I/O is cancelled by the runtime as hung
+/// (a waker would also resume the waiter inside the other request).
+pub const FLIGHT_POLL_MS: u64 = 5;
+
 #[derive(Default)]
 struct Flight {
     /// `Some` once the refresh ended; `Some(None)` when its leader was dropped.
     done: RefCell<Option<Option<Result<StoredToken, Error>>>>,
-    wakers: RefCell<Vec<Waker>>,
 }
 
 impl Flight {
     fn finish(&self, r: Option<Result<StoredToken, Error>>) {
         *self.done.borrow_mut() = Some(r);
-        for w in self.wakers.borrow_mut().drain(..) {
-            w.wake();
-        }
     }
-}
 
-struct Wait(Rc<Flight>);
-
-impl Future for Wait {
-    type Output = Option<Result<StoredToken, Error>>;
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        if let Some(r) = self.0.done.borrow().as_ref() {
-            return Poll::Ready(r.clone());
+    /// Waits, on the caller's own clock, until the flight ends.
+    async fn wait<C: Clock>(&self, clock: &C) -> Result<Option<Result<StoredToken, Error>>, Error> {
+        loop {
+            if let Some(r) = self.done.borrow().as_ref() {
+                return Ok(r.clone());
+            }
+            clock.sleep(FLIGHT_POLL_MS).await?;
         }
-        self.0.wakers.borrow_mut().push(cx.waker().clone());
-        Poll::Pending
     }
 }
 
@@ -71,6 +70,12 @@ impl Drop for Leader<'_> {
     }
 }
 
+/// Whether `t` may be used now: not within `margin_ms` of its expiry, and not
+/// the token the platform just refused.
+fn usable(t: &StoredToken, now_ms: u64, margin_ms: u64, stale: Option<&str>) -> bool {
+    t.expires_at_ms > now_ms.saturating_add(margin_ms) && stale != Some(t.token.as_str())
+}
+
 /// Counters of what the manager did, for tests and diagnostics.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TokenStats {
@@ -80,23 +85,25 @@ pub struct TokenStats {
     pub refreshes: u64,
 }
 
-/// Keeps the client's token fresh and shared.
+/// Keeps the token fresh and shared: by every call of a client, and by every
+/// client given the same manager (clients over one store object).
 pub struct TokenManager<S> {
     store: S,
-    margin_ms: u64,
     flight: RefCell<Option<Rc<Flight>>>,
     requests: Cell<u64>,
+    /// The last token handed out or stored, so that errors can be scrubbed of it.
+    last: RefCell<Option<String>>,
     refreshes: Cell<u64>,
 }
 
 impl<S: TokenStore> TokenManager<S> {
-    /// A manager over `store` that refreshes `margin_ms` before expiry.
-    pub fn new(store: S, margin_ms: u64) -> Self {
+    /// A manager over `store`.
+    pub fn new(store: S) -> Self {
         TokenManager {
             store,
-            margin_ms,
             flight: RefCell::new(None),
             requests: Cell::new(0),
+            last: RefCell::new(None),
             refreshes: Cell::new(0),
         }
     }
@@ -109,35 +116,45 @@ impl<S: TokenStore> TokenManager<S> {
         }
     }
 
+    /// The last token this manager handed out or stored (never logged; used
+    /// to keep it out of error messages).
+    pub fn last_token(&self) -> Option<String> {
+        self.last.borrow().clone()
+    }
+
+    fn remember(&self, t: StoredToken) -> StoredToken {
+        if self.last.borrow().as_deref() != Some(t.token.as_str()) {
+            *self.last.borrow_mut() = Some(t.token.clone());
+        }
+        t
+    }
+
     /// The store.
     pub fn store(&self) -> &S {
         &self.store
     }
 
-    fn usable(&self, t: &StoredToken, now_ms: u64, stale: Option<&str>) -> bool {
-        t.expires_at_ms > now_ms.saturating_add(self.margin_ms) && stale != Some(t.token.as_str())
-    }
-
-    /// A valid token other than `stale` (the one the platform just refused).
-    /// Concurrent callers share one refresh.
+    /// A valid token other than `stale` (the one the platform just refused),
+    /// refreshed `config.refresh_margin_ms` before it expires. Concurrent
+    /// callers share one refresh.
     pub async fn token<T: Transport, C: Clock>(
         &self,
         transport: &T,
         clock: &C,
-        creds: &Credentials,
-        retry: &RetryPolicy,
+        config: &SobotConfig,
         stale: Option<&str>,
     ) -> Result<StoredToken, Error> {
+        let usable = |t: &StoredToken| usable(t, clock.now_ms(), config.refresh_margin_ms, stale);
         loop {
             if let Some(t) = self.store.get().await? {
-                if self.usable(&t, clock.now_ms(), stale) {
-                    return Ok(t);
+                if usable(&t) {
+                    return Ok(self.remember(t));
                 }
             }
             let running = self.flight.borrow().clone();
             if let Some(f) = running {
-                match Wait(f).await {
-                    Some(Ok(t)) if self.usable(&t, clock.now_ms(), stale) => return Ok(t),
+                match f.wait(clock).await? {
+                    Some(Ok(t)) if usable(&t) => return Ok(self.remember(t)),
                     Some(Err(e)) => return Err(e),
                     // The leader was cancelled, or its token is already stale
                     // for us: look again (and lead if nobody does).
@@ -150,7 +167,7 @@ impl<S: TokenStore> TokenManager<S> {
                 slot: &self.flight,
                 flight,
             };
-            let r = self.refresh(transport, clock, creds, retry, stale).await;
+            let r = self.refresh(transport, clock, config, stale).await;
             leader.complete(r.clone());
             return r;
         }
@@ -160,17 +177,17 @@ impl<S: TokenStore> TokenManager<S> {
         &self,
         transport: &T,
         clock: &C,
-        creds: &Credentials,
-        retry: &RetryPolicy,
+        config: &SobotConfig,
         stale: Option<&str>,
     ) -> Result<StoredToken, Error> {
+        let margin = config.refresh_margin_ms;
         if self.store.lock(LOCK_TTL_MS).await? == Lock::Busy {
             // Another process refreshes: wait for its token to appear.
             let deadline = clock.now_ms().saturating_add(LOCK_TTL_MS);
             while clock.now_ms() < deadline {
                 clock.sleep(LOCK_POLL_MS).await?;
                 if let Some(t) = self.store.get().await? {
-                    if self.usable(&t, clock.now_ms(), stale) {
+                    if usable(&t, clock.now_ms(), margin, stale) {
                         return Ok(t);
                     }
                 }
@@ -183,9 +200,7 @@ impl<S: TokenStore> TokenManager<S> {
                 .at(GET_TOKEN.name));
             }
         }
-        let r = self
-            .refresh_locked(transport, clock, creds, retry, stale)
-            .await;
+        let r = self.refresh_locked(transport, clock, config, stale).await;
         let unlocked = self.store.unlock().await;
         let t = r?;
         unlocked?;
@@ -196,13 +211,13 @@ impl<S: TokenStore> TokenManager<S> {
         &self,
         transport: &T,
         clock: &C,
-        creds: &Credentials,
-        retry: &RetryPolicy,
+        config: &SobotConfig,
         stale: Option<&str>,
     ) -> Result<StoredToken, Error> {
+        let (creds, retry) = (&config.credentials, &config.retry);
         // Another process may have refreshed while we took the lock.
         if let Some(t) = self.store.get().await? {
-            if self.usable(&t, clock.now_ms(), stale) {
+            if usable(&t, clock.now_ms(), config.refresh_margin_ms, stale) {
                 return Ok(t);
             }
         }
@@ -248,6 +263,7 @@ impl<S: TokenStore> TokenManager<S> {
             token: token.token,
             expires_at_ms: token.expires_at_ms,
         };
+        let stored = self.remember(stored);
         self.store.set(&stored).await?;
         self.refreshes.set(self.refreshes.get() + 1);
         Ok(stored)

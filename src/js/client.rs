@@ -3,7 +3,7 @@
 //! catalogue (`crate::api`); the behaviour lives in `crate::client`.
 
 use super::error::reject;
-use super::io::{iterate, JsClock, JsTransport, Store};
+use super::io::{JsClock, JsTransport, Store};
 use super::options::{request_json, Reader};
 use crate::api::{self, Endpoint};
 use crate::client::graph::{
@@ -13,13 +13,14 @@ use crate::client::graph::{
 use crate::client::paging::{CursorWalker, PageWalker};
 use crate::client::sobot::{CallOptions, SobotClient as SobotCore, SobotConfig};
 use crate::client::store::MemoryStore;
+use crate::client::tokens::TokenManager;
 use crate::client::{Credentials, RetryPolicy, DEFAULT_BASE_URL};
 use crate::error::Error;
 use crate::validate::Violation;
 use js_sys::Promise;
 use serde_json::{json, Value};
 use std::cell::RefCell;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -174,8 +175,13 @@ fn call_options(options: &JsValue) -> Result<(CallOptions, JsValue), Vec<Violati
     }
 }
 
+/// An answer as a JS value: encoded to JSON text in wasm and parsed by the
+/// engine's `JSON.parse`, one crossing of the boundary instead of one per
+/// field (a page of tasks converts several times faster this way).
 fn to_js_value(v: &Value) -> Result<JsValue, JsValue> {
-    super::options::to_js(v)
+    let text =
+        serde_json::to_string(v).map_err(|e| JsValue::from(Error::decode(e.to_string(), None)))?;
+    js_sys::JSON::parse(&text)
 }
 
 struct SobotShared {
@@ -185,6 +191,13 @@ struct SobotShared {
 }
 
 impl SobotShared {
+    /// What an error message must never show: the app key and the token.
+    fn secrets(&self) -> Vec<String> {
+        let mut s = vec![self.app_key.clone()];
+        s.extend(self.core.tokens().last_token());
+        s
+    }
+
     fn call(self: &Rc<Self>, ep: &'static Endpoint, request: JsValue, options: JsValue) -> Promise {
         let me = self.clone();
         future_to_promise(async move {
@@ -194,7 +207,7 @@ impl SobotShared {
                 .map_err(|v| JsValue::from(Error::validation(vec![v]).at(ep.name)))?;
             match me.run(ep, &req, opts, &signal).await {
                 Ok(v) => to_js_value(&v),
-                Err(e) => Err(reject(e, &signal, &[&me.app_key])),
+                Err(e) => Err(reject(e, &signal, &me.secrets())),
             }
         })
     }
@@ -223,18 +236,62 @@ impl SobotShared {
             Ok(f) => Ok(PageWalker::new(&f, list)),
             Err(v) => Err(v),
         };
-        iterate(
-            Pager {
-                kind: PagerKind::Sobot {
-                    shared: self.clone(),
-                    ep,
-                    walker: Rc::new(RefCell::new(walker)),
-                },
-                options,
-            }
-            .into(),
-        )
+        iterate_pager(Pager {
+            kind: PagerKind::Sobot {
+                shared: self.clone(),
+                ep,
+                walker: Rc::new(RefCell::new(walker)),
+            },
+            options,
+        })
     }
+}
+
+/// A token manager in use, by the store object and app it serves.
+struct SharedTokens {
+    store: JsValue,
+    app_id: String,
+    base_url: String,
+    tokens: Weak<TokenManager<Store>>,
+}
+
+thread_local! {
+    /// The token managers of live clients with a caller's store, so that
+    /// clients given the same store object for the same app share one refresh.
+    static SHARED_TOKENS: RefCell<Vec<SharedTokens>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The token manager of a new client: its own for the in-memory store; for a
+/// caller's store object, the one of any live client of the same app over the
+/// same object (one token, one refresh in flight at a time for all of them).
+fn shared_tokens(store: Store, creds: &Credentials) -> Rc<TokenManager<Store>> {
+    let Store::Js(obj) = &store else {
+        return Rc::new(TokenManager::new(store));
+    };
+    let obj = obj.clone();
+    let base_url = creds.base_url.trim_end_matches('/').to_owned();
+    SHARED_TOKENS.with(|cell| {
+        let mut list = cell.borrow_mut();
+        list.retain(|e| e.tokens.strong_count() > 0);
+        let found = list.iter().find_map(|e| {
+            (js_sys::Object::is(&e.store, &obj)
+                && e.app_id == creds.app_id
+                && e.base_url == base_url)
+                .then(|| e.tokens.upgrade())
+                .flatten()
+        });
+        if let Some(t) = found {
+            return t;
+        }
+        let tokens = Rc::new(TokenManager::new(store));
+        list.push(SharedTokens {
+            store: obj,
+            app_id: creds.app_id.clone(),
+            base_url,
+            tokens: Rc::downgrade(&tokens),
+        });
+        tokens
+    })
 }
 
 /// The Sobot open platform client: one shared token for all its calls,
@@ -290,7 +347,9 @@ impl SobotClient {
             }
         }
         if !violations.is_empty() {
-            return Err(Error::validation(violations).into());
+            let mut e = Error::validation(violations);
+            super::error::redact(&mut e, std::slice::from_ref(&credentials.app_key));
+            return Err(e.into());
         }
         let app_key = credentials.app_key.clone();
         let config = SobotConfig {
@@ -299,9 +358,10 @@ impl SobotClient {
             retry,
             refresh_margin_ms: margin.unwrap_or(DEFAULT_REFRESH_MARGIN_MS),
         };
+        let tokens = shared_tokens(store, &config.credentials);
         Ok(SobotClient {
             shared: Rc::new(SobotShared {
-                core: SobotCore::new(config, store),
+                core: SobotCore::with_tokens(config, tokens),
                 fetch,
                 app_key,
             }),
@@ -336,12 +396,13 @@ impl SobotClient {
             let clock = JsClock { signal: &signal };
             match me.core.token(&transport, &clock).await {
                 Ok(t) => to_js_value(&json!({ "token": t.token, "expiresAt": t.expires_at_ms })),
-                Err(e) => Err(reject(e, &signal, &[&me.app_key])),
+                Err(e) => Err(reject(e, &signal, &me.secrets())),
             }
         })
     }
 
-    /// What the client did: `get_token` requests sent and refreshes completed.
+    /// What the client's token manager did: `get_token` requests sent and
+    /// refreshes completed (counted over all clients sharing its store object).
     #[wasm_bindgen(unchecked_return_type = "{ tokenRequests: number; tokenRefreshes: number }")]
     pub fn stats(&self) -> JsValue {
         let s = self.shared.core.tokens().stats();
@@ -443,8 +504,9 @@ pub struct LineClient(Rc<SobotShared>);
 
 endpoint_methods! {
     LineClient {
-        #[doc = " `get_media_content`: where a media message's content can be downloaded."]
-        "getMediaContent" get_media_content => api::LINE_GET_MEDIA_CONTENT: "MediaContentRequest" -> "Promise<MediaContent>";
+        #[doc = " `get_media_content`: the URL (the answer's `item`) where a media"]
+        #[doc = " message's content can be downloaded."]
+        "getMediaContent" get_media_content => api::LINE_GET_MEDIA_CONTENT: "MediaContentRequest" -> "Promise<string>";
         #[doc = " `query_task_list`: one page of mass-send tasks."]
         "queryTaskList" query_task_list => api::LINE_QUERY_TASK_LIST: "LineTaskListRequest" -> "Promise<Paged<LineTask>>";
         #[doc = " `send_record_list`: one page of send records."]
@@ -464,8 +526,8 @@ struct GraphShared {
 }
 
 impl GraphShared {
-    fn secrets(&self) -> [&str; 1] {
-        [self.core.config().access_token.as_str()]
+    fn secrets(&self) -> Vec<String> {
+        vec![self.core.config().access_token.clone()]
     }
 }
 
@@ -514,11 +576,13 @@ fn js_paths(mut v: Vec<Violation>) -> Vec<Violation> {
 }
 
 fn fix_paths(e: Error) -> Error {
-    let mut e = e;
-    if !e.violations.is_empty() {
-        e.violations = js_paths(std::mem::take(&mut e.violations));
+    if e.violations.is_empty() {
+        return e;
     }
-    e
+    // Rebuilt so that the message names the options as the violations do.
+    let mut renamed = Error::validation(js_paths(e.violations));
+    renamed.endpoint = e.endpoint;
+    renamed
 }
 
 impl GraphShared {
@@ -625,7 +689,9 @@ impl GraphClient {
             }
         }
         if !violations.is_empty() {
-            return Err(Error::validation(violations).into());
+            let mut e = Error::validation(violations);
+            super::error::redact(&mut e, std::slice::from_ref(&config.access_token));
+            return Err(e.into());
         }
         let core = GraphCore::new(config)?;
         Ok(GraphClient {
@@ -667,17 +733,14 @@ impl GraphClient {
             .as_ref()
             .ok()
             .and_then(|(r, _)| r.get("after").and_then(Value::as_str).map(str::to_owned));
-        iterate(
-            Pager {
-                kind: PagerKind::Conversations {
-                    shared: self.shared.clone(),
-                    request: parsed,
-                    walker: Rc::new(RefCell::new(CursorWalker::new(after))),
-                },
-                options: options.map_or(JsValue::UNDEFINED, Into::into),
-            }
-            .into(),
-        )
+        iterate_pager(Pager {
+            kind: PagerKind::Conversations {
+                shared: self.shared.clone(),
+                request: parsed,
+                walker: Rc::new(RefCell::new(CursorWalker::new(after))),
+            },
+            options: options.map_or(JsValue::UNDEFINED, Into::into),
+        })
     }
 
     /// The messages of a conversation (`GET /{conversation-id}?fields=messages`):
@@ -711,18 +774,15 @@ impl GraphClient {
         #[wasm_bindgen(js_name = conversationId)] conversation_id: String,
         options: Option<CallOptionsArg>,
     ) -> JsValue {
-        iterate(
-            Pager {
-                kind: PagerKind::Messages {
-                    shared: self.shared.clone(),
-                    id: conversation_id,
-                    walker: Rc::new(RefCell::new(CursorWalker::new(None))),
-                    details: None,
-                },
-                options: options.map_or(JsValue::UNDEFINED, Into::into),
-            }
-            .into(),
-        )
+        iterate_pager(Pager {
+            kind: PagerKind::Messages {
+                shared: self.shared.clone(),
+                id: conversation_id,
+                walker: Rc::new(RefCell::new(CursorWalker::new(None))),
+                details: None,
+            },
+            options: options.map_or(JsValue::UNDEFINED, Into::into),
+        })
     }
 
     /// The details of the conversation's most recent messages. Graph gives
@@ -739,18 +799,15 @@ impl GraphClient {
         let fields = js_sys::Reflect::get(&options, &JsValue::from_str("fields"))
             .ok()
             .and_then(|a| a.as_string());
-        iterate(
-            Pager {
-                kind: PagerKind::Messages {
-                    shared: self.shared.clone(),
-                    id: conversation_id,
-                    walker: Rc::new(RefCell::new(CursorWalker::new(None))),
-                    details: Some(Rc::new(RefCell::new(DetailState { fields, yielded: 0 }))),
-                },
-                options: strip_key(&options, "fields"),
-            }
-            .into(),
-        )
+        iterate_pager(Pager {
+            kind: PagerKind::Messages {
+                shared: self.shared.clone(),
+                id: conversation_id,
+                walker: Rc::new(RefCell::new(CursorWalker::new(None))),
+                details: Some(Rc::new(RefCell::new(DetailState { fields, yielded: 0 }))),
+            },
+            options: strip_key(&options, "fields"),
+        })
     }
 
     /// One message's details (`GET /{message-id}?fields=…`; default fields
@@ -836,6 +893,17 @@ pub struct Pager {
     options: JsValue,
 }
 
+/// The async iterable over a pager's items, stopped by the call options' signal.
+fn iterate_pager(pager: Pager) -> JsValue {
+    let signal = if pager.options.is_object() {
+        js_sys::Reflect::get(&pager.options, &JsValue::from_str("signal"))
+            .unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    };
+    super::io::iterate(pager.into(), &signal)
+}
+
 fn items_js(items: Vec<Value>) -> Result<JsValue, JsValue> {
     to_js_value(&Value::Array(items))
 }
@@ -864,7 +932,7 @@ impl Pager {
                     let page = shared
                         .run(ep, &req, opts, &signal)
                         .await
-                        .map_err(|e| reject(e, &signal, &[&shared.app_key]))?;
+                        .map_err(|e| reject(e, &signal, &shared.secrets()))?;
                     let items = match &mut *walker.borrow_mut() {
                         Ok(w) => w.advance(page),
                         Err(_) => Vec::new(),

@@ -49,7 +49,7 @@ pub(crate) fn to_js(e: &Error) -> JsValue {
 /// The rejection value of a failed call: the caller's own abort reason when
 /// the call was cancelled (as `fetch` does), else a `SobotError` whose message
 /// has every secret replaced.
-pub(crate) fn reject(mut e: Error, signal: &JsValue, secrets: &[&str]) -> JsValue {
+pub(crate) fn reject(mut e: Error, signal: &JsValue, secrets: &[String]) -> JsValue {
     if e.is_cancelled() && !signal.is_undefined() {
         if let Ok(reason) = js_sys::Reflect::get(signal, &JsValue::from_str("reason")) {
             if !reason.is_undefined() {
@@ -57,12 +57,27 @@ pub(crate) fn reject(mut e: Error, signal: &JsValue, secrets: &[&str]) -> JsValu
             }
         }
     }
-    for s in secrets {
-        if s.len() >= 4 && e.message.contains(s) {
-            e.message = e.message.replace(s, "<redacted>");
+    redact(&mut e, secrets);
+    to_js(&e)
+}
+
+/// Replaces every secret (of 4 characters or more) in the error's message and
+/// in its violations' messages and values.
+pub(crate) fn redact(e: &mut Error, secrets: &[String]) {
+    fn scrub(text: &mut String, s: &str) {
+        if text.contains(s) {
+            *text = text.replace(s, "<redacted>");
         }
     }
-    to_js(&e)
+    for s in secrets.iter().filter(|s| s.len() >= 4) {
+        scrub(&mut e.message, s);
+        for v in &mut e.violations {
+            scrub(&mut v.message, s);
+            if let Some(serde_json::Value::String(a)) = &mut v.actual {
+                scrub(a, s);
+            }
+        }
+    }
 }
 
 impl From<Error> for JsValue {

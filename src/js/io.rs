@@ -23,8 +23,9 @@ extern "C" {
 
     fn sleep(ms: f64, signal: &JsValue) -> Promise;
 
-    /// Wraps a pager (an object with `next()` and `free()`) as an async iterable.
-    pub(crate) fn iterate(pager: JsValue) -> JsValue;
+    /// Wraps a pager (an object with `next()` and `free()`) as an async
+    /// iterable that stops at its next step once `signal` aborts.
+    pub(crate) fn iterate(pager: JsValue, signal: &JsValue) -> JsValue;
 }
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
@@ -73,6 +74,7 @@ impl Transport for JsTransport<'_> {
             let message = get(&out, "message")
                 .as_string()
                 .unwrap_or_else(|| "fetch failed".into());
+            let message = scrub(message, &request);
             return Err(match kind.as_str() {
                 "refused" => TransportError::Refused(message),
                 "timeout" => TransportError::Timeout,
@@ -89,6 +91,34 @@ impl Transport for JsTransport<'_> {
             body,
         })
     }
+}
+
+/// A failure message of a caller's `fetch` (or a proxy) may quote the request:
+/// the header values (the token) and the credentials of the query (`sign`,
+/// Graph's `access_token`) are replaced before the message goes anywhere.
+fn scrub(mut message: String, request: &HttpRequest) -> String {
+    let query = request.url.split_once('?').map_or("", |(_, q)| q);
+    let query_values = query.split('&').filter_map(|pair| {
+        pair.split_once('=')
+            .filter(|(k, _)| matches!(*k, "access_token" | "sign"))
+            .map(|(_, v)| v.to_owned())
+    });
+    let decoded: Vec<String> = query_values
+        .flat_map(|v| {
+            let d = js_sys::decode_uri_component(&v)
+                .ok()
+                .and_then(|d| d.as_string());
+            [Some(v), d]
+        })
+        .flatten()
+        .collect();
+    let header_values = request.headers.iter().map(|(_, v)| v.as_str());
+    for secret in header_values.chain(decoded.iter().map(String::as_str)) {
+        if secret.len() >= 4 && message.contains(secret) {
+            message = message.replace(secret, "<redacted>");
+        }
+    }
+    message
 }
 
 /// Time from `Date.now()`, waits from `setTimeout`, cancelled by the call's signal.

@@ -91,7 +91,7 @@ pub async fn get_token(
     };
     let token = core::fetch_token(&transport, &clock, &creds)
         .await
-        .map_err(|e| error::reject(e, &JsValue::UNDEFINED, &[&creds.app_key]))?;
+        .map_err(|e| error::reject(e, &JsValue::UNDEFINED, std::slice::from_ref(&creds.app_key)))?;
     let out = TokenOut {
         token: &token.token,
         expires_in: token.expires_in,

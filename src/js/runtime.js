@@ -73,9 +73,10 @@ export function sleep(ms, signal) {
 /**
  * An async iterable over the items of the pages `pager.next()` resolves to
  * (an array per page, `undefined` at the end). It can be iterated once;
- * breaking out of the loop releases the pager.
+ * breaking out of the loop releases the pager. Once `signal` aborts, the next
+ * step rejects with its reason, even while items of a fetched page remain.
  */
-export function iterate(pager) {
+export function iterate(pager, signal) {
   let used = false;
   return {
     [Symbol.asyncIterator]() {
@@ -92,6 +93,10 @@ export function iterate(pager) {
       };
       return {
         async next() {
+          if (signal && signal.aborted && !finished) {
+            finish();
+            throw signal.reason;
+          }
           while (i >= page.length) {
             if (finished) return { done: true, value: undefined };
             let next;
