@@ -99,6 +99,8 @@ test('a LINE image delivered by the emulator is verified, parsed and its content
   assert.equal(call.query.messageid, imageId);
   assert.equal(call.query.appid, env.LINE_CHANNEL_ID);
   assert.equal(call.ret_code, '000000');
+  const line = await eventually(() => logs.find((l) => l.includes(`image ${imageId} `)), 'the media log line');
+  assert.match(line, /is at https?:\/\/\S+$/);
 });
 
 test('wrong signatures are refused: 401 for the emulator with another secret, 400 for a bad body', async () => {

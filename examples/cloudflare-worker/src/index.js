@@ -82,8 +82,8 @@ async function handleEvent(event, env) {
     }
   } else if (event.kind === 'message' && event.attachments.some((a) => a.contentId)) {
     for (const a of event.attachments.filter((x) => x.contentId)) {
-      const media = await sobot(env).line.getMediaContent({ messageid: a.contentId, appid: env.LINE_CHANNEL_ID });
-      log(`${a.type} ${a.contentId} from ${event.sender?.id} is at ${media.url}`);
+      const url = await sobot(env).line.getMediaContent({ messageid: a.contentId, appid: env.LINE_CHANNEL_ID });
+      log(`${a.type} ${a.contentId} from ${event.sender?.id} is at ${url}`);
     }
   } else {
     log(event.text ?? event.eventId ?? '');
