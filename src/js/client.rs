@@ -3,7 +3,7 @@
 //! catalogue (`crate::api`); the behaviour lives in `crate::client`.
 
 use super::error::reject;
-use super::io::{JsClock, JsTransport, Store};
+use super::io::{call_io, Store};
 use super::options::{request_json, Reader};
 use crate::api::{self, Endpoint};
 use crate::client::graph::{
@@ -219,11 +219,7 @@ impl SobotShared {
         opts: CallOptions,
         signal: &JsValue,
     ) -> Result<Value, Error> {
-        let transport = JsTransport {
-            fetch: &self.fetch,
-            signal,
-        };
-        let clock = JsClock { signal };
+        let (transport, clock) = call_io(&self.fetch, signal);
         self.core.call(&transport, &clock, ep, req, opts).await.0
     }
 
@@ -389,11 +385,7 @@ impl SobotClient {
         future_to_promise(async move {
             let (_, signal) = call_options(&options)
                 .map_err(|v| JsValue::from(Error::validation(v).at(api::GET_TOKEN.name)))?;
-            let transport = JsTransport {
-                fetch: &me.fetch,
-                signal: &signal,
-            };
-            let clock = JsClock { signal: &signal };
+            let (transport, clock) = call_io(&me.fetch, &signal);
             match me.core.token(&transport, &clock).await {
                 Ok(t) => to_js_value(&json!({ "token": t.token, "expiresAt": t.expires_at_ms })),
                 Err(e) => Err(reject(e, &signal, &me.secrets())),
@@ -593,11 +585,7 @@ impl GraphShared {
         opts: CallOptions,
         signal: &JsValue,
     ) -> Result<Value, Error> {
-        let transport = JsTransport {
-            fetch: &self.fetch,
-            signal,
-        };
-        let clock = JsClock { signal };
+        let (transport, clock) = call_io(&self.fetch, signal);
         self.core
             .conversations(&transport, &clock, req, limit, opts.timeout_ms)
             .await
@@ -611,11 +599,7 @@ impl GraphShared {
         opts: CallOptions,
         signal: &JsValue,
     ) -> Result<Value, Error> {
-        let transport = JsTransport {
-            fetch: &self.fetch,
-            signal,
-        };
-        let clock = JsClock { signal };
+        let (transport, clock) = call_io(&self.fetch, signal);
         self.core
             .conversation_messages(&transport, &clock, id, after, opts.timeout_ms)
             .await
@@ -628,11 +612,7 @@ impl GraphShared {
         opts: CallOptions,
         signal: &JsValue,
     ) -> Result<Value, Error> {
-        let transport = JsTransport {
-            fetch: &self.fetch,
-            signal,
-        };
-        let clock = JsClock { signal };
+        let (transport, clock) = call_io(&self.fetch, signal);
         self.core
             .message(&transport, &clock, id, fields, opts.timeout_ms)
             .await

@@ -121,6 +121,15 @@ fn scrub(mut message: String, request: &HttpRequest) -> String {
     message
 }
 
+/// The transport and clock of one call: the client's `fetch` (or
+/// `undefined`) and the call's `AbortSignal` (or `undefined`).
+pub(crate) fn call_io<'a>(
+    fetch: &'a JsValue,
+    signal: &'a JsValue,
+) -> (JsTransport<'a>, JsClock<'a>) {
+    (JsTransport { fetch, signal }, JsClock { signal })
+}
+
 /// Time from `Date.now()`, waits from `setTimeout`, cancelled by the call's signal.
 pub(crate) struct JsClock<'a> {
     /// The call's `AbortSignal`, or `undefined`.

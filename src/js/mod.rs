@@ -82,13 +82,8 @@ pub async fn get_token(
             .at(crate::api::GET_TOKEN.name)
             .into());
     }
-    let transport = io::JsTransport {
-        fetch: &JsValue::UNDEFINED,
-        signal: &JsValue::UNDEFINED,
-    };
-    let clock = io::JsClock {
-        signal: &JsValue::UNDEFINED,
-    };
+    let none = JsValue::UNDEFINED;
+    let (transport, clock) = io::call_io(&none, &none);
     let token = core::fetch_token(&transport, &clock, &creds)
         .await
         .map_err(|e| error::reject(e, &JsValue::UNDEFINED, std::slice::from_ref(&creds.app_key)))?;
