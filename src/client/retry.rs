@@ -94,7 +94,12 @@ fn http_date_ms(v: &str) -> Option<u64> {
         "Dec" => 12,
         _ => return None,
     };
+    // An IMF-fixdate has a four-digit year; anything else would overflow
+    // the day count below.
     let year: i64 = parts.next()?.parse().ok()?;
+    if !(1..=9999).contains(&year) {
+        return None;
+    }
     let mut hms = parts.next()?.split(':');
     let h: u64 = hms.next()?.parse().ok()?;
     let m: u64 = hms.next()?.parse().ok()?;
@@ -113,8 +118,11 @@ fn http_date_ms(v: &str) -> Option<u64> {
     let doy = (153 * mo + 2) / 5 + i64::try_from(day).ok()? - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe - 719_468;
-    let secs = u64::try_from(days).ok()? * 86_400 + h * 3600 + m * 60 + s;
-    Some(secs * 1000)
+    let secs = u64::try_from(days)
+        .ok()?
+        .checked_mul(86_400)?
+        .checked_add(h * 3600 + m * 60 + s)?;
+    secs.checked_mul(1000)
 }
 
 /// Classifies an error returned by one attempt.
@@ -174,6 +182,28 @@ mod tests {
         );
         assert_eq!(parse_retry_after("soon", 0), None);
         assert_eq!(parse_retry_after("Sun, 06 Foo 1994 08:49:37 GMT", 0), None);
+    }
+
+    #[test]
+    fn refuses_http_dates_whose_year_overflows() {
+        // A huge year overflowed the day count: a panic with overflow checks,
+        // a wrong delay without them.
+        for year in [
+            "99999999999999",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "0",
+            "10000",
+        ] {
+            let v = format!("Sun, 06 Nov {year} 08:49:37 GMT");
+            assert_eq!(parse_retry_after(&v, 0), None, "{v}");
+            assert_eq!(parse_retry_after(&v, u64::MAX), None, "{v}");
+        }
+        assert_eq!(
+            parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", 0),
+            Some(253_402_300_799_000)
+        );
+        assert_eq!(parse_retry_after("Mon, 01 Jan 0001 00:00:00 GMT", 0), None);
     }
 
     #[test]
