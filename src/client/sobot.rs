@@ -6,7 +6,7 @@ use crate::api::{self, Answer, Auth, Endpoint, Method};
 use crate::client::exec::{with_retries, AttemptError, Attempts};
 use crate::client::retry::{classify, parse_retry_after, Failure, RetryPolicy};
 use crate::client::store::TokenStore;
-use crate::client::token::transport_error;
+use crate::client::token::{api_message, transport_error};
 use crate::client::tokens::TokenManager;
 use crate::client::{Clock, Credentials, HttpRequest, HttpResponse, Transport, TransportError};
 use crate::error::Error;
@@ -304,10 +304,7 @@ pub fn decode(
     if code == SUCCESS_CODE {
         return Ok(Value::Object(env));
     }
-    let msg = match env.get("ret_msg") {
-        Some(Value::String(s)) => s.clone(),
-        _ => String::new(),
-    };
+    let msg = api_message(&code, env.get("ret_msg").and_then(Value::as_str));
     let failure = api_failure(&code, resp.status);
     let mut error = Error::api(code, msg, failure != Failure::Final).at(endpoint.name);
     error.status = Some(resp.status);

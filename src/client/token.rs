@@ -117,6 +117,20 @@ fn token_code_retryable(code: &str) -> bool {
     code == "999999"
 }
 
+/// The message of a failed Sobot answer: its `ret_msg`, or, when that is
+/// absent or blank, the error table's description of `code`, so that an
+/// error never reaches a caller without a message.
+pub(crate) fn api_message(code: &str, ret_msg: Option<&str>) -> String {
+    match ret_msg {
+        Some(m) if !m.trim().is_empty() => m.to_owned(),
+        _ => match crate::model::catalogue::lookup(code) {
+            Some(entry) => entry.message_en.to_owned(),
+            None if code.is_empty() => "Sobot answered without a usable ret_code".to_owned(),
+            None => format!("Sobot answered ret_code {code} without a ret_msg"),
+        },
+    }
+}
+
 /// Decodes a `get_token` answer received at `now_ms`.
 pub fn decode_token_response(resp: &HttpResponse, now_ms: u64) -> Result<Token, Error> {
     let ok_status = (200..300).contains(&resp.status);
@@ -135,7 +149,7 @@ pub fn decode_token_response(resp: &HttpResponse, now_ms: u64) -> Result<Token, 
         Err(_) => return Err(Error::http(resp.status).at(GET_TOKEN.name)),
     };
     if !env.is_success() {
-        let msg = env.ret_msg.unwrap_or_default();
+        let msg = api_message(&env.ret_code, env.ret_msg.as_deref());
         let retryable = token_code_retryable(&env.ret_code);
         let mut e = Error::api(env.ret_code, msg, retryable).at(GET_TOKEN.name);
         e.status = Some(resp.status);
@@ -202,6 +216,38 @@ pub async fn fetch_token<T: Transport, C: Clock>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_without_ret_msg_still_has_a_message() {
+        // A failed answer without (or with a blank) ret_msg gave an error
+        // whose message was empty.
+        for body in [
+            r#"{"ret_code":"00","rtem_sg":"x"}"#,
+            r#"{"ret_code":"900002","ret_msg":" "}"#,
+            r#"{"ret_code":null}"#,
+        ] {
+            let resp = HttpResponse {
+                status: 200,
+                retry_after: None,
+                body: body.as_bytes().to_vec(),
+            };
+            if let Err(e) = decode_token_response(&resp, 0) {
+                assert!(!e.message.trim().is_empty(), "{body}: {e:?}");
+            }
+            for endpoint in crate::api::CATALOGUE
+                .iter()
+                .filter(|e| e.auth != crate::api::Auth::GraphAccessToken)
+            {
+                let e = crate::client::sobot::decode(endpoint, &resp, 0).unwrap_err();
+                assert!(!e.error.message.trim().is_empty(), "{body}: {:?}", e.error);
+            }
+        }
+        assert_eq!(
+            api_message("77", None),
+            "Sobot answered ret_code 77 without a ret_msg"
+        );
+        assert_eq!(api_message("77", Some("busy")), "busy");
+    }
     use crate::error::ErrorKind;
     use std::cell::RefCell;
 
