@@ -202,17 +202,38 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
         .map_err(|e| crate::Error::decode(e.to_string(), None).into())
 }
 
-/// A request given by a caller, as JSON; a value JSON cannot hold (a function,
-/// a symbol, a BigInt) is a violation of `name`.
+/// A caller's value as JSON, read through `JSON.stringify` and serde_json:
+/// a value JSON cannot hold (a BigInt, a cycle) or nesting deeper than
+/// serde_json's limit (128) is a violation of `name`. Walking a caller's
+/// object in wasm instead would recurse once per level on the wasm stack,
+/// and an object nested 100,000 deep would overflow it and break the
+/// instance for every later call.
+pub(crate) fn js_json(value: &JsValue, name: &str) -> Result<Value, Violation> {
+    let invalid = |why: String| {
+        Violation::format(
+            name,
+            "plain JSON data (objects, arrays, strings, numbers, booleans, null)",
+            Some(Value::from(why)),
+        )
+    };
+    let text = js_sys::JSON::stringify(value).map_err(|e| {
+        invalid(
+            e.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .unwrap_or_else(|| "JSON.stringify failed".into()),
+        )
+    })?;
+    let Some(text) = text.as_string() else {
+        return Err(invalid(format!("got {}", type_name(value))));
+    };
+    serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))
+}
+
+/// A request given by a caller, as JSON (see [`js_json`]); `undefined` is an
+/// empty request.
 pub(crate) fn request_json(value: &JsValue, name: &str) -> Result<Value, Violation> {
     if value.is_undefined() {
         return Ok(Value::Object(Default::default()));
     }
-    serde_wasm_bindgen::from_value::<Value>(value.clone()).map_err(|e| {
-        Violation::format(
-            name,
-            "plain JSON data (objects, arrays, strings, numbers, booleans, null)",
-            Some(Value::from(e.to_string())),
-        )
-    })
+    js_json(value, name)
 }

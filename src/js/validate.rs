@@ -9,17 +9,7 @@ use crate::validate::{self, Validator, Violation};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-/// The request as JSON; a value JSON cannot hold (a function, a symbol) is
-/// reported as one violation instead.
-fn to_json(value: &JsValue, path: &str) -> Result<serde_json::Value, Violation> {
-    serde_wasm_bindgen::from_value::<serde_json::Value>(value.clone()).map_err(|e| {
-        Violation::format(
-            path,
-            "plain JSON data (objects, arrays, strings, numbers, booleans, null)",
-            Some(serde_json::Value::from(e.to_string())),
-        )
-    })
-}
+use super::options::js_json as to_json;
 
 fn out<T: Serialize>(value: &T) -> JsValue {
     value
@@ -96,14 +86,17 @@ pub fn validate_topic(
     let existing = existing.filter(|e| !e.is_undefined() && !e.is_null());
     let violations = match existing {
         None => validate::messenger::topic(&request),
-        Some(e) => match serde_wasm_bindgen::from_value::<Topic>(e) {
+        Some(e) => match to_json(&e, "(existing)")
+            .map_err(|v| v.message)
+            .and_then(|v| serde_json::from_value::<Topic>(v).map_err(|e| e.to_string()))
+        {
             Ok(topic) => validate::messenger::topic_update(&request, &topic),
             Err(err) => {
                 let mut v = validate::messenger::topic(&request);
                 v.push(Violation::format(
                     "(existing)",
                     "a topic as get_title_list returns it",
-                    Some(serde_json::Value::from(err.to_string())),
+                    Some(serde_json::Value::from(err)),
                 ));
                 v
             }

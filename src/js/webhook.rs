@@ -221,7 +221,19 @@ pub fn normalize_events(
     } else {
         Channel::Messenger
     };
-    let json: String = JSON::stringify(&parsed)?.into();
+    let json: String = JSON::stringify(&parsed)
+        .map_err(|e| {
+            let why = e
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .unwrap_or_default();
+            JsValue::from(Error::validation(vec![Violation::format(
+                "parsed",
+                "plain JSON data, as a parse function returns it",
+                Some(serde_json::Value::from(why)),
+            )]))
+        })?
+        .into();
     let p: Payload = webhook::parse(
         ch,
         json.as_bytes(),
