@@ -1,7 +1,7 @@
 //! Running one call with its retries: attempts, backoff, and the rule that a
 //! call which may have been processed is repeated only when it is a read.
 
-use crate::api::RetrySafety;
+use crate::api::{Endpoint, RetrySafety};
 use crate::client::retry::{Failure, RetryPolicy};
 use crate::client::Clock;
 use crate::error::Error;
@@ -19,6 +19,34 @@ pub struct AttemptError {
 }
 
 impl AttemptError {
+    /// An error classified by [`classify`](crate::client::retry::classify)
+    /// (by its kind and status), with the server's `Retry-After`.
+    pub fn classified(error: Error, retry_after_ms: Option<u64>) -> Self {
+        AttemptError {
+            failure: crate::client::retry::classify(&error, false),
+            error,
+            retry_after_ms,
+        }
+    }
+
+    /// An answer with a 2xx status whose body is not JSON.
+    pub fn not_json(
+        endpoint: &Endpoint,
+        status: u16,
+        e: &serde_json::Error,
+        retry_after_ms: Option<u64>,
+    ) -> Self {
+        let error = Error::decode(
+            format!(
+                "the {} answer (HTTP {status}) is not JSON: {e}",
+                endpoint.name
+            ),
+            Some(status),
+        )
+        .at(endpoint.name);
+        Self::classified(error, retry_after_ms)
+    }
+
     /// An error no retry can help.
     pub fn fatal(error: Error) -> Self {
         AttemptError {

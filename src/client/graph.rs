@@ -3,7 +3,7 @@
 
 use crate::api::{self, Endpoint};
 use crate::client::exec::{with_retries, AttemptError};
-use crate::client::retry::{classify, parse_retry_after, Failure, RetryPolicy};
+use crate::client::retry::{parse_retry_after, Failure, RetryPolicy};
 use crate::client::sobot::transport_failure;
 use crate::client::{Clock, HttpRequest, HttpResponse, Transport};
 use crate::error::{Error, GraphDetails};
@@ -116,12 +116,10 @@ pub fn decode(
                     )
                 })
             } else {
-                let error = Error::http(resp.status).at(endpoint.name);
-                Err(AttemptError {
-                    failure: classify(&error, false),
-                    error,
+                Err(AttemptError::classified(
+                    Error::http(resp.status).at(endpoint.name),
                     retry_after_ms,
-                })
+                ))
             }
         }
         Ok(_) if ok_status => Err(AttemptError::fatal(
@@ -131,29 +129,16 @@ pub fn decode(
             )
             .at(endpoint.name),
         )),
-        Err(e) if ok_status => {
-            let error = Error::decode(
-                format!(
-                    "the {} answer (HTTP {}) is not JSON: {e}",
-                    endpoint.name, resp.status
-                ),
-                Some(resp.status),
-            )
-            .at(endpoint.name);
-            Err(AttemptError {
-                failure: classify(&error, false),
-                error,
-                retry_after_ms,
-            })
-        }
-        _ => {
-            let error = Error::http(resp.status).at(endpoint.name);
-            Err(AttemptError {
-                failure: classify(&error, false),
-                error,
-                retry_after_ms,
-            })
-        }
+        Err(e) if ok_status => Err(AttemptError::not_json(
+            endpoint,
+            resp.status,
+            &e,
+            retry_after_ms,
+        )),
+        _ => Err(AttemptError::classified(
+            Error::http(resp.status).at(endpoint.name),
+            retry_after_ms,
+        )),
     }
 }
 

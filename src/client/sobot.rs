@@ -273,27 +273,18 @@ pub fn decode(
             ))
         }
         Err(e) if ok_status => {
-            let error = Error::decode(
-                format!(
-                    "the {} answer (HTTP {}) is not JSON: {e}",
-                    endpoint.name, resp.status
-                ),
-                Some(resp.status),
-            )
-            .at(endpoint.name);
-            return Err(AttemptError {
-                failure: classify(&error, false),
-                error,
+            return Err(AttemptError::not_json(
+                endpoint,
+                resp.status,
+                &e,
                 retry_after_ms,
-            });
+            ));
         }
         _ => {
-            let error = Error::http(resp.status).at(endpoint.name);
-            return Err(AttemptError {
-                failure: classify(&error, false),
-                error,
+            return Err(AttemptError::classified(
+                Error::http(resp.status).at(endpoint.name),
                 retry_after_ms,
-            });
+            ));
         }
     };
     let code = match env.get("ret_code") {
