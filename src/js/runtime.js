@@ -123,3 +123,40 @@ export function iterate(pager, signal) {
     },
   };
 }
+
+// The host's HMAC where it has a synchronous one (node:crypto, reached through
+// `process.getBuiltinModule` so that no bundler sees an import): it runs on the
+// CPU's SHA instructions, several times faster than SHA in wasm. Looked up on
+// first use; elsewhere (browsers, Workers without Node compatibility) `null`.
+let hostCrypto;
+
+function lookUpHostCrypto() {
+  try {
+    const p = globalThis.process;
+    const c = p && typeof p.getBuiltinModule === 'function' ? p.getBuiltinModule('node:crypto') : null;
+    return c && typeof c.createHmac === 'function' ? c : null;
+  } catch {
+    return null;
+  }
+}
+
+function bytesOf(v) {
+  if (typeof v === 'string' || v instanceof Uint8Array) return v;
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  return new Uint8Array(v);
+}
+
+/**
+ * HMAC-SHA256 (HMAC-SHA1 when `sha1`) of `body` (a string, typed array,
+ * DataView or ArrayBuffer) under `key` through the host's crypto; `undefined`
+ * when the host has none.
+ */
+export function hostHmac(sha1, key, body) {
+  if (hostCrypto === undefined) hostCrypto = lookUpHostCrypto();
+  if (!hostCrypto) return undefined;
+  try {
+    return hostCrypto.createHmac(sha1 ? 'sha1' : 'sha256', bytesOf(key)).update(bytesOf(body)).digest();
+  } catch {
+    return undefined;
+  }
+}

@@ -244,6 +244,45 @@ pub fn normalize_events(
     to_js(&webhook::normalize(&p))
 }
 
+#[wasm_bindgen(module = "/src/js/runtime.js")]
+extern "C" {
+    /// The host's HMAC (`sha256` when `sha1` is false) of `body` under `key`
+    /// (a `Uint8Array`), or `undefined`.
+    #[wasm_bindgen(js_name = hostHmac)]
+    fn host_hmac(sha1: bool, key: &JsValue, body: &JsValue) -> JsValue;
+}
+
+/// Checks a signature: the HMAC comes from the host's crypto where it has a
+/// synchronous one (the body is not copied into wasm), else it is computed
+/// here; the tags are compared here, in constant time.
+fn verify(
+    body: &JsValue,
+    key: &JsValue,
+    key_name: &str,
+    claim: Option<webhook::ClaimedMac>,
+) -> Result<bool, JsValue> {
+    let k = secret(key, key_name)?;
+    // the body's type is checked (and a wrong one refused) before anything is computed
+    let is_body = body.is_string()
+        || body.is_instance_of::<js_sys::ArrayBuffer>()
+        || js_sys::ArrayBuffer::is_view(body);
+    if !is_body {
+        self::body(body, "body")?;
+    }
+    Ok(webhook::verify_with(
+        key_name,
+        k.as_slice(),
+        claim,
+        |alg| {
+            let host = host_hmac(alg == webhook::MacAlgorithm::Sha1, key, body);
+            match host.dyn_ref::<Uint8Array>() {
+                Some(digest) => Some(digest.to_vec()),
+                None => webhook::hmac(alg, k.as_slice(), self::body(body, "body").ok()?.as_slice()),
+            }
+        },
+    )?)
+}
+
 /// Whether `signatureHeader` (`X-Line-Signature`) signs `body` with the
 /// channel secret. A missing or malformed header is `false`; an empty secret throws.
 #[wasm_bindgen(js_name = verifyLineSignature)]
@@ -254,13 +293,8 @@ pub fn verify_line_signature(
     #[wasm_bindgen(js_name = signatureHeader, unchecked_param_type = "string | null | undefined")]
     signature_header: JsValue,
 ) -> Result<bool, JsValue> {
-    let s = secret(&channel_secret, "channelSecret")?;
-    let b = self::body(&body, "body")?;
-    Ok(webhook::verify_line(
-        b.as_slice(),
-        s.as_slice(),
-        header(&signature_header).as_deref(),
-    )?)
+    let claim = webhook::line_claim(header(&signature_header).as_deref());
+    verify(&body, &channel_secret, "channelSecret", claim)
 }
 
 /// Whether `signatureHeader` (`X-Hub-Signature-256: sha256=…`, or the legacy
@@ -274,13 +308,8 @@ pub fn verify_messenger_signature(
     #[wasm_bindgen(js_name = signatureHeader, unchecked_param_type = "string | null | undefined")]
     signature_header: JsValue,
 ) -> Result<bool, JsValue> {
-    let s = secret(&app_secret, "appSecret")?;
-    let b = self::body(&body, "body")?;
-    Ok(webhook::verify_messenger(
-        b.as_slice(),
-        s.as_slice(),
-        header(&signature_header).as_deref(),
-    )?)
+    let claim = webhook::messenger_claim(header(&signature_header).as_deref());
+    verify(&body, &app_secret, "appSecret", claim)
 }
 
 /// Reads one query parameter from a query string / URL string, a

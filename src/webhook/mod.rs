@@ -17,4 +17,7 @@ pub use parse::{
     parse, parse_line, parse_messenger, parse_upload_result, Channel, ParseOptions, Payload,
     DEFAULT_MAX_BYTES,
 };
-pub use signature::{sign_line, sign_messenger, verify_line, verify_messenger};
+pub use signature::{
+    hmac, line_claim, messenger_claim, sign_line, sign_messenger, verify_line, verify_messenger,
+    verify_with, ClaimedMac, MacAlgorithm,
+};

@@ -21,6 +21,100 @@ fn require_secret(name: &str, secret: &[u8]) -> Result<(), Error> {
     }
 }
 
+/// The HMAC a signature header names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MacAlgorithm {
+    /// HMAC-SHA256 (`X-Line-Signature`, `X-Hub-Signature-256`).
+    Sha256,
+    /// HMAC-SHA1 (the legacy `X-Hub-Signature`).
+    Sha1,
+}
+
+impl MacAlgorithm {
+    /// The algorithm's name as hosts' crypto APIs spell it (`sha256`, `sha1`).
+    pub fn name(self) -> &'static str {
+        match self {
+            MacAlgorithm::Sha256 => "sha256",
+            MacAlgorithm::Sha1 => "sha1",
+        }
+    }
+}
+
+/// What a well-formed signature header claims: the algorithm and the tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimedMac {
+    /// The HMAC the header names.
+    pub algorithm: MacAlgorithm,
+    /// The tag the header carries (32 bytes for SHA-256, 20 for SHA-1).
+    pub tag: Vec<u8>,
+}
+
+impl ClaimedMac {
+    /// Whether `computed` (the HMAC of the body) is the claimed tag. The bytes
+    /// are compared in constant time: every byte is looked at whatever the
+    /// first difference, so the time says nothing about where it is.
+    pub fn matches(&self, computed: &[u8]) -> bool {
+        use ctutils::CtEq;
+        self.tag.len() == computed.len() && bool::from(self.tag.as_slice().ct_eq(computed))
+    }
+}
+
+/// The claim of an `X-Line-Signature` value (base64 of an HMAC-SHA256), or
+/// `None` when the header is missing or malformed.
+pub fn line_claim(header: Option<&str>) -> Option<ClaimedMac> {
+    let tag = base64_decode(header?.trim().as_bytes())?;
+    (tag.len() == 32).then_some(ClaimedMac {
+        algorithm: MacAlgorithm::Sha256,
+        tag,
+    })
+}
+
+/// The claim of an `X-Hub-Signature-256` (`sha256=<hex>`) or legacy
+/// `X-Hub-Signature` (`sha1=<hex>`) value, or `None` when the header is
+/// missing or malformed.
+pub fn messenger_claim(header: Option<&str>) -> Option<ClaimedMac> {
+    let header = header?.trim();
+    if let Some(hex) = header.strip_prefix("sha256=") {
+        Some(ClaimedMac {
+            algorithm: MacAlgorithm::Sha256,
+            tag: hex_decode(hex.as_bytes(), 32)?,
+        })
+    } else {
+        Some(ClaimedMac {
+            algorithm: MacAlgorithm::Sha1,
+            tag: hex_decode(header.strip_prefix("sha1=")?.as_bytes(), 20)?,
+        })
+    }
+}
+
+/// The HMAC of `body` under `key`, computed here (in software).
+pub fn hmac(algorithm: MacAlgorithm, key: &[u8], body: &[u8]) -> Option<Vec<u8>> {
+    match algorithm {
+        MacAlgorithm::Sha256 => Some(mac_sha256(key, body)?.finalize().into_bytes().to_vec()),
+        MacAlgorithm::Sha1 => {
+            let mut m = <Hmac<Sha1> as KeyInit>::new_from_slice(key).ok()?;
+            m.update(body);
+            Some(m.finalize().into_bytes().to_vec())
+        }
+    }
+}
+
+/// Checks a signature with the HMAC computed by `mac` (software or a host's
+/// crypto): an empty secret is an error; a missing or malformed header, or a
+/// `mac` that cannot compute, is `false`.
+pub fn verify_with(
+    secret_name: &str,
+    secret: &[u8],
+    claim: Option<ClaimedMac>,
+    mac: impl FnOnce(MacAlgorithm) -> Option<Vec<u8>>,
+) -> Result<bool, Error> {
+    require_secret(secret_name, secret)?;
+    let Some(claim) = claim else {
+        return Ok(false);
+    };
+    Ok(mac(claim.algorithm).is_some_and(|computed| claim.matches(&computed)))
+}
+
 /// Whether `header` (the `X-Line-Signature` value) signs `body` with `channel_secret`.
 /// Errors only when the secret is empty.
 pub fn verify_line(
@@ -28,19 +122,9 @@ pub fn verify_line(
     channel_secret: &[u8],
     header: Option<&str>,
 ) -> Result<bool, Error> {
-    require_secret("channelSecret", channel_secret)?;
-    let Some(header) = header else {
-        return Ok(false);
-    };
-    let Some(tag) = base64_decode(header.trim().as_bytes()) else {
-        return Ok(false);
-    };
-    if tag.len() != 32 {
-        return Ok(false);
-    }
-    Ok(mac_sha256(channel_secret, body)
-        .map(|m| m.verify_slice(&tag).is_ok())
-        .unwrap_or(false))
+    verify_with("channelSecret", channel_secret, line_claim(header), |a| {
+        hmac(a, channel_secret, body)
+    })
 }
 
 /// Whether `header` (`sha256=<hex>` of `X-Hub-Signature-256`, or the legacy
@@ -51,30 +135,9 @@ pub fn verify_messenger(
     app_secret: &[u8],
     header: Option<&str>,
 ) -> Result<bool, Error> {
-    require_secret("appSecret", app_secret)?;
-    let Some(header) = header else {
-        return Ok(false);
-    };
-    let header = header.trim();
-    if let Some(hex) = header.strip_prefix("sha256=") {
-        let Some(tag) = hex_decode(hex.as_bytes(), 32) else {
-            return Ok(false);
-        };
-        Ok(mac_sha256(app_secret, body)
-            .map(|m| m.verify_slice(&tag).is_ok())
-            .unwrap_or(false))
-    } else if let Some(hex) = header.strip_prefix("sha1=") {
-        let Some(tag) = hex_decode(hex.as_bytes(), 20) else {
-            return Ok(false);
-        };
-        let Ok(mut m) = <Hmac<Sha1> as KeyInit>::new_from_slice(app_secret) else {
-            return Ok(false);
-        };
-        m.update(body);
-        Ok(m.verify_slice(&tag).is_ok())
-    } else {
-        Ok(false)
-    }
+    verify_with("appSecret", app_secret, messenger_claim(header), |a| {
+        hmac(a, app_secret, body)
+    })
 }
 
 /// The `X-Line-Signature` value of `body`: what LINE sends, for tests and replays.
@@ -292,6 +355,34 @@ mod tests {
         assert_eq!(e.violations[0].path, "channelSecret");
         let e = verify_messenger(DATA, b"", Some("x")).unwrap_err();
         assert_eq!(e.violations[0].path, "appSecret");
+    }
+
+    #[test]
+    fn claims_and_host_computed_macs() {
+        let claim = messenger_claim(Some(&format!(" sha256={SHA256_HEX} "))).unwrap();
+        assert_eq!(claim.algorithm, MacAlgorithm::Sha256);
+        let sha1 = messenger_claim(Some(&format!("sha1={SHA1_HEX}"))).unwrap();
+        assert_eq!((sha1.algorithm, sha1.tag.len()), (MacAlgorithm::Sha1, 20));
+        assert_eq!(messenger_claim(Some("md5=00")), None);
+        assert_eq!(
+            line_claim(Some("AAAA")),
+            None,
+            "a tag of 3 bytes is not SHA-256"
+        );
+        let right = hmac(MacAlgorithm::Sha256, KEY, DATA).unwrap();
+        assert!(claim.matches(&right));
+        // a digest of another length or another value never matches
+        assert!(!claim.matches(&right[..31]));
+        assert!(!claim.matches(&[right.as_slice(), &[0]].concat()));
+        let mut wrong = right.clone();
+        wrong[31] ^= 1;
+        assert!(!claim.matches(&wrong));
+        // the MAC comes from the caller (a host's crypto); a failed one is `false`
+        let ok = verify_with("k", KEY, Some(claim.clone()), |a| hmac(a, KEY, DATA)).unwrap();
+        assert!(ok);
+        assert!(!verify_with("k", KEY, Some(claim.clone()), |_| None).unwrap());
+        assert!(!verify_with("k", KEY, None, |_| Some(right.clone())).unwrap());
+        assert!(verify_with("k", b"", Some(claim), |_| Some(right)).is_err());
     }
 
     #[test]

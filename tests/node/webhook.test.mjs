@@ -3,6 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { readFileSync, readdirSync } from 'node:fs';
 import {
@@ -153,6 +155,52 @@ test('signatures agree with node:crypto for random bodies and secrets', () => {
   // Text bodies are signed as their UTF-8 bytes.
   const text = '{"text":"你好 👋"}';
   assert.equal(verifyLineSignature(text, 's', lineSig(Buffer.from(text, 'utf8'), 's')), true);
+});
+
+test('signatures over typed-array views, byte secrets and text with lone surrogates', () => {
+  const r = rng(7);
+  for (let i = 0; i < 200; i++) {
+    const bytes = randomBytes(2 * (1 + Math.floor(r() * 600)));
+    const secretBytes = randomBytes(1 + Math.floor(r() * 64));
+    // a view into the middle of a larger buffer: only the viewed bytes are signed
+    const big = new Uint8Array(bytes.length + 6);
+    big.set(bytes, 2);
+    const views = [new Uint16Array(big.buffer, 2, bytes.length / 2), new DataView(big.buffer, 2, bytes.length), big.subarray(2, 2 + bytes.length)];
+    const secrets = [secretBytes, new Uint8Array(secretBytes), secretBytes.buffer.slice(secretBytes.byteOffset, secretBytes.byteOffset + secretBytes.length)];
+    const view = views[i % 3];
+    const secret = secrets[Math.floor(i / 3) % 3];
+    assert.equal(verifyLineSignature(view, secret, lineSig(bytes, secretBytes)), true);
+    assert.equal(verifyMessengerSignature(view, secret, hubSig(bytes, secretBytes)), true);
+    assert.equal(verifyMessengerSignature(view, secret, hubSig1(bytes, secretBytes)), true);
+    assert.equal(verifyLineSignature(big, secret, lineSig(bytes, secretBytes)), false);
+  }
+  // a lone surrogate is signed as U+FFFD's UTF-8 bytes, as TextEncoder writes it
+  const text = '{"text":"a\ud800b"}';
+  const utf8 = new TextEncoder().encode(text);
+  assert.equal(verifyLineSignature(text, 'k', lineSig(utf8, 'k')), true);
+  assert.equal(verifyMessengerSignature(text, 'k', hubSig(utf8, 'k')), true);
+});
+
+test('without the host crypto (browsers, Workers) the software HMAC gives the same answers', () => {
+  // A fresh process where `process.getBuiltinModule` is missing, as on Node 18.
+  const script = `
+    process.getBuiltinModule = undefined;
+    const { createHmac } = require('node:crypto');
+    const { verifyLineSignature, verifyMessengerSignature } = require('sobot-channels');
+    let ok = 0;
+    for (let n = 0; n < 300; n++) {
+      const body = Buffer.alloc(n * 7, n % 251);
+      const secret = 's' + n;
+      const line = createHmac('sha256', secret).update(body).digest('base64');
+      const hub = 'sha256=' + createHmac('sha256', secret).update(body).digest('hex');
+      const hub1 = 'sha1=' + createHmac('sha1', secret).update(body).digest('hex');
+      if (verifyLineSignature(body, secret, line) && verifyMessengerSignature(new Uint8Array(body), secret, hub)
+        && verifyMessengerSignature(body.toString('latin1'), 'x', hub) === false && verifyMessengerSignature(body, secret, hub1)
+        && verifyLineSignature(body, secret + 'x', line) === false) ok++;
+    }
+    process.stdout.write(String(ok));`;
+  const out = execFileSync(process.execPath, ['-e', script], { cwd: fileURLToPath(new URL('../..', import.meta.url)) });
+  assert.equal(String(out), '300');
 });
 
 test('bad input: JSON errors with line and column, shape errors naming the field, size limit', () => {
