@@ -38,6 +38,8 @@ const RETRYABLE = true;
 const ONE = 20;
 const TWO = 60;
 const RA = 1000;
+/** Allowance per gap between attempts for timers firing late on a busy machine. */
+const SCHEDULING_MS = 75;
 
 /* eslint-disable prettier/prettier */
 const MATRIX = [
@@ -243,15 +245,16 @@ function defineTests({ SobotError }, { emulator, sobot, graph, currentToken }) {
         assert.equal(emu.admin.count(cls.route), cell.attempts, 'attempts on the route');
         if (cls.key !== 'token' && !cls.graph) assert.equal(emu.admin.count('get_token'), cell.refreshes, 'get_token calls');
 
-        // waits between attempts: within the bound (timers fire a little late on a busy
-        // machine: a small allowance per gap), and a Retry-After is waited in full
+        // waits between attempts: within the bound, with an allowance per gap for timers
+        // and the event loop running late on a loaded machine (measured up to ~60 ms with
+        // other builds running); a Retry-After is waited in full
         const w = waited();
         const gaps = Math.max(0, exchanges.length - 1);
-        assert.ok(w <= cell.wait + 15 * gaps, `waited ${w.toFixed(1)} ms over ${gaps} gaps, bound ${cell.wait} ms`);
+        assert.ok(w <= cell.wait + SCHEDULING_MS * gaps, `waited ${w.toFixed(1)} ms over ${gaps} gaps, bound ${cell.wait} ms`);
         if (cell.wait === RA) assert.ok(w >= RA - 5, `waited ${w.toFixed(1)} ms, Retry-After asked ${RA}`);
         // and the whole call: its waits, the timeouts it sat through, and the I/O
         const timeouts = spec.type === 'latency' ? Math.min(cell.attempts, row.every ? cell.attempts : 1) * TIMEOUT_MS : 0;
-        assert.ok(elapsed <= cell.wait + timeouts + 400 + 15 * gaps, `the call took ${elapsed.toFixed(0)} ms`);
+        assert.ok(elapsed <= cell.wait + timeouts + 1000 + SCHEDULING_MS * gaps, `the call took ${elapsed.toFixed(0)} ms`);
 
         if (cell.outcome.ok) {
           assert.ok(!r.error, `expected success, got ${r.error}`);
