@@ -86,3 +86,59 @@ impl<S: TokenStore> TokenStore for std::rc::Rc<S> {
         (**self).unlock().await
     }
 }
+
+/// The failure text of a caller's token store with every token-shaped run
+/// (16 or more ASCII letters and digits, a digit among them) replaced: a
+/// store may quote the value it read, and a token this process never saw
+/// (stored by another process) cannot be scrubbed by its value.
+pub fn redact_token_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= 16 && run.bytes().any(|b| b.is_ascii_digit()) {
+            out.push_str("<redacted>");
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    use super::redact_token_like;
+
+    #[test]
+    fn token_shaped_runs_are_redacted_and_diagnostics_kept() {
+        assert_eq!(
+            redact_token_like("GET sobot:token -> 4ac37cb2e9c740dba4b75a34d5358802 (parse failed)"),
+            "GET sobot:token -> <redacted> (parse failed)"
+        );
+        assert_eq!(
+            redact_token_like(
+                r#"Unexpected token 'x', "{"token":"4ac37cb2e9c7"... is not valid JSON"#
+            ),
+            r#"Unexpected token 'x', "{"token":"4ac37cb2e9c7"... is not valid JSON"#
+        );
+        assert_eq!(
+            redact_token_like("connect ECONNREFUSED 127.0.0.1:6379; WRONGTYPE Operation"),
+            "connect ECONNREFUSED 127.0.0.1:6379; WRONGTYPE Operation"
+        );
+        assert_eq!(
+            redact_token_like("EAAGm0PX4ZCpsBAKZCZAkZD1 and Internationalization"),
+            "<redacted> and Internationalization"
+        );
+        assert_eq!(redact_token_like("ü"), "ü");
+        assert_eq!(redact_token_like(""), "");
+    }
+}

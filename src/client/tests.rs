@@ -633,3 +633,67 @@ fn graph_conversation_messages_read_later_pages_from_the_messages_edge() {
         ]
     );
 }
+
+/// A `get_token` endpoint answering from a list, then tokens.
+struct TokenScript {
+    answers: RefCell<Vec<Result<HttpResponse, TransportError>>>,
+    seen: RefCell<Vec<HttpRequest>>,
+}
+
+impl Transport for TokenScript {
+    async fn send(&self, req: HttpRequest) -> Result<HttpResponse, TransportError> {
+        self.seen.borrow_mut().push(req);
+        let mut answers = self.answers.borrow_mut();
+        if answers.is_empty() {
+            Ok(ok(
+                json!({"item": {"token": "fresh", "expires_in": "86400"}, "ret_code": "000000"}),
+            ))
+        } else {
+            answers.remove(0)
+        }
+    }
+}
+
+#[test]
+fn get_token_attempts_are_bounded_by_the_timeout_and_repeated_like_a_read() {
+    // get_token left without a timeout waited as long as the server took;
+    // a rate-limit code was final, unlike on every other endpoint.
+    let t = TokenScript {
+        answers: RefCell::new(vec![
+            Err(TransportError::Timeout),
+            Ok(ok(json!({"ret_code": "4", "ret_msg": "rate limited"}))),
+            Ok(ok(json!({"ret_code": "999999", "ret_msg": "系统未知异常"}))),
+        ]),
+        seen: RefCell::new(Vec::new()),
+    };
+    let mut cfg = config();
+    cfg.timeout_ms = Some(1_234);
+    cfg.retry.max_attempts = 4;
+    let client = SobotClient::new(cfg, MemoryStore::default());
+    let clock = VClock::default();
+    let tok = run(client.token(&t, &clock)).unwrap();
+    assert_eq!(tok.token, "fresh");
+    let seen = t.seen.borrow();
+    assert_eq!(seen.len(), 4);
+    assert!(seen.iter().all(|r| r.timeout_ms == Some(1_234)));
+    assert_eq!(*clock.slept.borrow(), vec![50, 100, 200]);
+
+    // a final code is not repeated, a rate limit given up on stays retryable
+    for (code, attempts, retryable) in [("999994", 1, false), ("4", 4, true)] {
+        let t = TokenScript {
+            answers: RefCell::new(
+                (0..4)
+                    .map(|_| Ok(ok(json!({"ret_code": code, "ret_msg": "x"}))))
+                    .collect(),
+            ),
+            seen: RefCell::new(Vec::new()),
+        };
+        let mut cfg = config();
+        cfg.retry.max_attempts = 4;
+        let client = SobotClient::new(cfg, MemoryStore::default());
+        let e = run(client.token(&t, &VClock::default())).unwrap_err();
+        assert_eq!(e.code.as_deref(), Some(code));
+        assert_eq!(e.retryable, retryable, "{code}");
+        assert_eq!(t.seen.borrow().len(), attempts, "{code}");
+    }
+}

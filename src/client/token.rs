@@ -111,10 +111,11 @@ pub fn token_request(creds: &Credentials, now_ms: u64) -> HttpRequest {
     }
 }
 
-/// Whether a `ret_code` of the token endpoint can succeed when repeated.
-fn token_code_retryable(code: &str) -> bool {
-    // 999999 is "系统未知异常" (unknown system error): transient by its nature.
-    code == "999999"
+/// Whether a `ret_code` of the token endpoint can succeed when repeated:
+/// the catalogue's rate limits and transient codes (`999999`, "系统未知异常",
+/// among them), as for every other endpoint.
+fn token_code_retryable(code: &str, status: u16) -> bool {
+    crate::client::sobot::api_failure(code, status) != crate::client::retry::Failure::Final
 }
 
 /// The message of a failed Sobot answer: its `ret_msg`, or, when that is
@@ -150,7 +151,7 @@ pub fn decode_token_response(resp: &HttpResponse, now_ms: u64) -> Result<Token, 
     };
     if !env.is_success() {
         let msg = api_message(&env.ret_code, env.ret_msg.as_deref());
-        let retryable = token_code_retryable(&env.ret_code);
+        let retryable = token_code_retryable(&env.ret_code, resp.status);
         let mut e = Error::api(env.ret_code, msg, retryable).at(GET_TOKEN.name);
         e.status = Some(resp.status);
         return Err(e);
@@ -411,6 +412,22 @@ mod tests {
         assert_eq!(e.code.as_deref(), Some("900002"));
         assert_eq!(e.message, "token 已失效,请重新获取");
         assert!(!e.message.contains("KEY2"));
+    }
+
+    #[test]
+    fn token_codes_are_retryable_as_the_catalogue_says() {
+        for (code, retryable) in [
+            ("999999", true),
+            ("4", true),
+            ("2018352", true),
+            ("999994", false),
+            ("900002", false),
+        ] {
+            let body = format!(r#"{{"ret_code":"{code}","ret_msg":"x"}}"#);
+            let t = Fake::answering(200, &body);
+            let e = block_on(fetch_token(&t, &FixedClock(0), &creds("1", "2"))).unwrap_err();
+            assert_eq!((e.kind, e.retryable), (ErrorKind::Api, retryable), "{code}");
+        }
     }
 
     #[test]

@@ -4,12 +4,13 @@
 
 use crate::api::{RetrySafety, GET_TOKEN};
 use crate::client::exec::{with_retries, AttemptError};
-use crate::client::retry::classify;
+use crate::client::retry::{classify, Failure};
+use crate::client::sobot::api_failure;
 use crate::client::sobot::SobotConfig;
 use crate::client::store::{Lock, StoredToken, TokenStore};
 use crate::client::token::{decode_token_response, token_request, transport_error};
 use crate::client::{Clock, Transport, TransportError};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -227,7 +228,10 @@ impl<S: TokenStore> TokenManager<S> {
         }
         let (r, _) = with_retries(clock, retry, RetrySafety::Safe, |_| async {
             self.requests.set(self.requests.get() + 1);
-            let req = token_request(creds, clock.now_ms());
+            let mut req = token_request(creds, clock.now_ms());
+            // Each attempt is bounded like any call's: a stalled get_token
+            // is abandoned and repeated (it is a read).
+            req.timeout_ms = config.timeout_ms;
             let resp = match transport.send(req).await {
                 Ok(resp) => resp,
                 Err(e) => {
@@ -242,10 +246,12 @@ impl<S: TokenStore> TokenManager<S> {
                 }
             };
             decode_token_response(&resp, clock.now_ms()).map_err(|error| {
-                let failure = if error.retryable {
-                    crate::client::retry::Failure::Ambiguous
-                } else {
-                    classify(&error, false)
+                let failure = match (&error.kind, error.code.as_deref()) {
+                    // A platform code: as for every other endpoint (a rate
+                    // limit was not processed, a transient code may pass).
+                    (ErrorKind::Api, Some(code)) => api_failure(code, resp.status),
+                    _ if error.retryable => Failure::Ambiguous,
+                    _ => classify(&error, false),
                 };
                 AttemptError {
                     retry_after_ms: resp

@@ -169,6 +169,7 @@ fn store_error(method: &str, e: &JsValue) -> Error {
         .map(|e| String::from(e.message()))
         .or_else(|| e.as_string())
         .unwrap_or_default();
+    let detail = crate::client::store::redact_token_like(&detail);
     let mut err = Error::network(format!("the token store's {method}() failed: {detail}"));
     err.code = Some("token_store".into());
     err

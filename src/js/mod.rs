@@ -78,9 +78,13 @@ pub async fn get_token(
         }
     }
     if !violations.is_empty() {
-        return Err(crate::Error::validation(violations)
-            .at(crate::api::GET_TOKEN.name)
-            .into());
+        // (a value given in the wrong option may be the key)
+        let e = crate::Error::validation(violations).at(crate::api::GET_TOKEN.name);
+        return Err(error::reject(
+            e,
+            &JsValue::UNDEFINED,
+            std::slice::from_ref(&creds.app_key),
+        ));
     }
     let none = JsValue::UNDEFINED;
     let (transport, clock) = io::call_io(&none, &none);

@@ -58,7 +58,8 @@ export function exposure(value) {
   safe(() => value && value.stack);
   safe(() => JSON.stringify(value));
   safe(() => String(value));
-  safe(() => inspect(value, { depth: 10, showHidden: true, getters: true }));
+  safe(() => inspect(value, { depth: null }));
+  safe(() => inspect(value, { depth: null, showHidden: true, getters: true }));
   safe(() => value && JSON.stringify(value.violations));
   return parts.join('\n');
 }
