@@ -98,3 +98,10 @@ pub async fn get_token(
     };
     options::to_js(&out)
 }
+
+/// The size in bytes of this instance's WebAssembly linear memory: a
+/// diagnostic for monitoring. It grows on demand and never shrinks.
+#[wasm_bindgen(js_name = wasmMemoryBytes)]
+pub fn wasm_memory_bytes() -> f64 {
+    f64::from(u32::try_from(std::arch::wasm32::memory_size(0)).unwrap_or(u32::MAX)) * 65536.0
+}

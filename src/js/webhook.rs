@@ -3,7 +3,7 @@
 //!
 //! Typed payloads cross the boundary through serde-wasm-bindgen (measured
 //! faster than a JSON string and `JSON.parse` for them); normalised events
-//! cross as one JSON string read by `JSON.parse`, which carries each event's
+//! cross as JSON text read by `JSON.parse` (in chunks), which carries each event's
 //! `raw` JSON through verbatim.
 
 use crate::error::Error;
@@ -151,6 +151,48 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     JSON::parse(&s)
 }
 
+/// Normalised events cross as JSON text read by `JSON.parse`, written out
+/// event by event and handed over every `EVENTS_CHUNK` bytes: a body of many
+/// events never holds all their JSON (or all their `Event`s) in linear
+/// memory at once, and linear memory, once grown, never shrinks.
+const EVENTS_CHUNK: usize = 64 * 1024;
+
+fn events_to_js<'a>(events: impl Iterator<Item = webhook::Event<'a>>) -> Result<JsValue, JsValue> {
+    let mut buf: Vec<u8> = Vec::new();
+    let mut out: Option<js_sys::Array> = None;
+    for ev in events {
+        buf.push(if buf.is_empty() { b'[' } else { b',' });
+        serde_json::to_writer(&mut buf, &ev)
+            .map_err(|e| JsValue::from(Error::decode(e.to_string(), None)))?;
+        if buf.len() >= EVENTS_CHUNK {
+            flush_events(&mut buf, &mut out)?;
+        }
+    }
+    flush_events(&mut buf, &mut out)?;
+    Ok(out.unwrap_or_default().into())
+}
+
+/// Parses the buffered `[event,…` (closing it) and appends its events to `out`.
+fn flush_events(buf: &mut Vec<u8>, out: &mut Option<js_sys::Array>) -> Result<(), JsValue> {
+    if buf.is_empty() {
+        return Ok(());
+    }
+    buf.push(b']');
+    let text =
+        std::str::from_utf8(buf).map_err(|e| JsValue::from(Error::decode(e.to_string(), None)))?;
+    let chunk: js_sys::Array = JSON::parse(text)?.unchecked_into();
+    buf.clear();
+    match out {
+        None => *out = Some(chunk),
+        Some(all) => {
+            for ev in chunk.iter() {
+                all.push(&ev);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Parses a Messenger webhook body (`object` `page`, `entry[]`) with the
 /// platform's field names. Throws a `SobotError` of kind `decode`.
 #[wasm_bindgen(js_name = parseMessengerWebhook, unchecked_return_type = "MessengerWebhook")]
@@ -198,7 +240,8 @@ pub fn parse_events(
     let o = options(&opts.map_or(JsValue::UNDEFINED, Into::into))?;
     let b = self::body(&body, "body")?;
     let p = webhook::parse(ch, b.as_slice(), o)?;
-    to_js(&webhook::normalize(&p))
+    drop(b);
+    events_to_js(webhook::events(&p))
 }
 
 /// Normalises a payload returned by `parseMessengerWebhook`,
@@ -241,7 +284,8 @@ pub fn normalize_events(
             max_bytes: usize::MAX,
         },
     )?;
-    to_js(&webhook::normalize(&p))
+    drop(json);
+    events_to_js(webhook::events(&p))
 }
 
 #[wasm_bindgen(module = "/src/js/runtime.js")]

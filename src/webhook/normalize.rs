@@ -409,11 +409,32 @@ fn channel_name<S: Serializer>(c: &Channel, s: S) -> Result<S::Ok, S::Error> {
 
 /// Normalises a parsed payload of either channel.
 pub fn normalize(p: &Payload) -> Vec<Event<'_>> {
+    events(p).collect()
+}
+
+/// The normalised events of a payload one at a time, in order: what
+/// [`normalize`] collects, for a caller that writes them out as they come
+/// (a body of many events then never holds them all at once).
+pub fn events(p: &Payload) -> Box<dyn Iterator<Item = Event<'_>> + '_> {
     match p {
-        Payload::Messenger(w) => normalize_messenger(w),
-        Payload::Line(w) => normalize_line(w),
-        Payload::Upload(u, raw) => vec![normalize_upload(u, raw)],
+        Payload::Messenger(w) => Box::new(messenger_events(w)),
+        Payload::Line(w) => Box::new(
+            w.events
+                .iter()
+                .map(move |item| line_event(item, &w.destination)),
+        ),
+        Payload::Upload(u, raw) => Box::new(std::iter::once(normalize_upload(u, raw))),
     }
+}
+
+fn messenger_events(w: &MessengerWebhook) -> impl Iterator<Item = Event<'_>> {
+    w.entry.iter().flat_map(|entry| {
+        let active = entry.messaging.iter().map(|item| (item, "active"));
+        let standby = entry.standby.iter().map(|item| (item, "standby"));
+        active
+            .chain(standby)
+            .map(|(item, mode)| messenger_event(item, mode))
+    })
 }
 
 fn normalize_upload<'a>(u: &'a UploadResult, raw: &'a RawValue) -> Event<'a> {
@@ -441,15 +462,7 @@ fn normalize_upload<'a>(u: &'a UploadResult, raw: &'a RawValue) -> Event<'a> {
 /// Normalises the events of a Messenger webhook, `messaging` then `standby`
 /// of each entry, in order.
 pub fn normalize_messenger(w: &MessengerWebhook) -> Vec<Event<'_>> {
-    let mut out = Vec::new();
-    for entry in &w.entry {
-        for (items, mode) in [(&entry.messaging, "active"), (&entry.standby, "standby")] {
-            for item in items {
-                out.push(messenger_event(item, mode));
-            }
-        }
-    }
-    out
+    messenger_events(w).collect()
 }
 
 fn messenger_event<'a>(item: &'a Item<MessagingEvent>, mode: &'a str) -> Event<'a> {

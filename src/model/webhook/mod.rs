@@ -27,12 +27,16 @@ pub trait Kinded {
 }
 
 /// One element of a webhook array: typed when known, raw JSON otherwise.
+///
+/// The typed value is boxed so that an element costs a few words whatever
+/// its kind: a body of many tiny elements (`[{},{},…]`) must not cost the
+/// size of the largest event type for each of them.
 #[derive(Debug, Clone)]
 pub enum Item<T> {
     /// A value of a known kind, with the exact JSON it was decoded from.
     Known {
         /// The typed value.
-        value: T,
+        value: Box<T>,
         /// The element's JSON as received.
         raw: Box<RawValue>,
     },
@@ -54,7 +58,7 @@ impl<T> Item<T> {
     /// The typed value, if the kind is known.
     pub fn known(&self) -> Option<&T> {
         match self {
-            Item::Known { value, .. } => Some(value),
+            Item::Known { value, .. } => Some(&**value),
             Item::Unknown(_) => None,
         }
     }
@@ -126,7 +130,10 @@ where
     /// Decodes one element from its raw JSON; never fails.
     pub fn from_raw(raw: Box<RawValue>) -> Self {
         match serde_json::from_str::<T>(raw.get()) {
-            Ok(value) if value.is_known() => Item::Known { value, raw },
+            Ok(value) if value.is_known() => Item::Known {
+                value: Box::new(value),
+                raw,
+            },
             _ => {
                 if let Ok(form) = serde_json::from_str::<UnknownForm>(raw.get()) {
                     if form.kind == "unknown" {
