@@ -223,7 +223,7 @@ test(`${PROCESSES} processes sharing the token through Redis under load: no call
 
     for (const r of results) {
       assert.deepEqual(r.errors, {}, `process ${r.pid}: ${r.samples.join(' | ')}`);
-      assert.ok(r.calls > 100, `process ${r.pid} made ${r.calls} calls`);
+      assert.ok(r.calls > 20, `process ${r.pid} made ${r.calls} calls`);
     }
     assert.equal(invalidations, 2);
     assert.ok(windows >= 3, `the run spans ${windows} expiry windows`);

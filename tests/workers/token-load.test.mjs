@@ -116,7 +116,7 @@ test(`${ISOLATES} isolates sharing the token through the Durable Object under lo
 
     for (const [i, r] of perIsolate.entries()) {
       assert.deepEqual(r.errors, {}, `isolate ${i}: ${r.samples.join(' | ')}`);
-      assert.ok(r.calls > 50, `isolate ${i} made ${r.calls} calls`);
+      assert.ok(r.calls > 20, `isolate ${i} made ${r.calls} calls`);
     }
     assert.equal(invalidations, 2);
     assert.ok(windows >= 3, `the run spans ${windows} expiry windows`);
