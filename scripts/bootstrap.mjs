@@ -1,10 +1,10 @@
 // Installs what the build and the tests need, idempotently and quickly when
 // everything is present: the wasm32 target, the wasm-bindgen CLI of the exact
-// version the crate locks, npm packages, and (for tests) Debian's Chromium and
-// ChromeDriver. Nothing is downloaded from outside the package registries.
+// version the crate locks, npm packages, and (for tests) Debian's Chromium,
+// ChromeDriver and redis-server. Nothing is downloaded from outside the package registries.
 //
 //   node scripts/bootstrap.mjs            # build needs
-//   node scripts/bootstrap.mjs --test     # build needs + browser test needs
+//   node scripts/bootstrap.mjs --test     # build needs + browser and Redis test needs
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, run, capture, lockedVersion, pinnedWasmBindgen, log } from './lib.mjs';
@@ -40,20 +40,25 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
-// 4. Chromium and ChromeDriver for the browser tests (Debian packages).
+// 4. Debian packages of the tests: Chromium and ChromeDriver (browser tests),
+// redis-server (the Redis token store's tests).
 if (forTests) {
   const chromium = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
   const driver = process.env.CHROMEDRIVER ?? '/usr/bin/chromedriver';
-  if (!existsSync(chromium) || !existsSync(driver)) {
+  const redis = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
+  const missing = [];
+  if (!existsSync(chromium) || !existsSync(driver)) missing.push('chromium', 'chromium-driver');
+  if (!existsSync(redis)) missing.push('redis-server');
+  if (missing.length > 0) {
     const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     const sudo = asRoot ? [] : ['sudo', '-n'];
     const apt = (args) => {
       const [cmd, ...rest] = [...sudo, 'apt-get', ...args];
       run(cmd, rest, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     };
-    log('apt-get install chromium chromium-driver');
+    log(`apt-get install ${missing.join(' ')}`);
     apt(['update', '-qq']);
-    apt(['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'chromium-driver']);
+    apt(['install', '-y', '-qq', '--no-install-recommends', ...missing]);
   }
 }
 

@@ -93,6 +93,12 @@ fill('index.node.mjs', { '/*@esm-names*/': all.map((n) => `${n},`).join('\n  ') 
 fill('index.workerd.js', { '/*@esm-reexports*/': esmReexports });
 fill('index.browser.js', { '/*@esm-reexports*/': esmReexports });
 
+// The optional Redis token store (`sobot-channels/redis`): plain JS over a
+// caller's node-redis client, without the wasm; its types are self-contained,
+// so the one declaration file serves `import` and `require`.
+for (const f of ['redis.cjs', 'redis.mjs', 'redis.d.ts']) cpSync(join(tpl, f), join(pkg, f));
+cpSync(join(tpl, 'redis.d.ts'), join(pkg, 'redis.d.cts'));
+
 // Types: wasm-bindgen's declarations without its loader, plus the hand-written ones.
 const dts = readFileSync(join(bindgenOut, `${NAME}.d.ts`), 'utf8');
 const cut = dts.indexOf('export type InitInput');

@@ -1,6 +1,6 @@
 //! Calls to the Sobot endpoints: validate, attach the shared token, send,
 //! decode the envelope, retry what may be retried, and refresh the token
-//! once when the platform refuses it.
+//! when the platform refuses it (a bounded number of times per call).
 
 use crate::api::{self, Answer, Auth, Endpoint, Method};
 use crate::client::exec::{with_retries, AttemptError, Attempts};
@@ -18,6 +18,14 @@ use std::rc::Rc;
 pub const TOKEN_MISSING: &str = "900001";
 /// `token 已失效,请重新获取` (token invalid or replaced).
 pub const TOKEN_INVALID: &str = "900002";
+
+/// How many times one call refreshes a refused token and repeats itself.
+///
+/// More than once: the shared token can turn over twice while one call is in
+/// flight (an expiry refresh by another process, then a forced invalidation),
+/// and each refusal is of a token the call has not seen refused before. Bounded:
+/// a platform that refuses every token ends the call with its `900002`.
+pub const MAX_TOKEN_REFRESHES: u32 = 3;
 
 /// Settings of a Sobot client.
 #[derive(Debug, Clone)]
@@ -119,6 +127,7 @@ impl<S: TokenStore> SobotClient<S> {
         };
         let request = &encoded;
         let mut stale: Option<String> = None;
+        let mut refreshes = 0;
         loop {
             let token = match self
                 .tokens
@@ -145,10 +154,12 @@ impl<S: TokenStore> SobotClient<S> {
             report.attempts += made;
             report.waited_ms += waited_ms;
             match r {
-                Err(e) if is_token_refused(&e) && stale.is_none() => {
-                    // The token was replaced (another get_token) or expired:
-                    // refresh once and repeat once. The refused call was not
-                    // processed, so repeating even a send is safe.
+                Err(e) if is_token_refused(&e) && refreshes < MAX_TOKEN_REFRESHES => {
+                    // The token was replaced (another get_token), invalidated or
+                    // expired: take the newer one (or refresh) and repeat. The
+                    // refused call was not processed, so repeating even a send
+                    // is safe.
+                    refreshes += 1;
                     report.token_refreshed = true;
                     stale = Some(token.token);
                 }

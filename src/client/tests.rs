@@ -326,8 +326,37 @@ fn token_refusal_never_loops() {
         (e.kind, e.code.as_deref()),
         (ErrorKind::Api, Some("900002"))
     );
-    assert_eq!(p.calls_to("/api/get_token"), 2);
-    assert_eq!(p.calls_to("/query_task_list"), 2);
+    let rounds = 1 + sobot::MAX_TOKEN_REFRESHES as usize;
+    assert_eq!(p.calls_to("/api/get_token"), rounds);
+    assert_eq!(p.calls_to("/query_task_list"), rounds);
+}
+
+#[test]
+fn a_token_replaced_again_during_the_repeat_is_refreshed_again() {
+    // The token turns over twice while the call is in flight: the first
+    // attempt's token is replaced, then the repeat's.
+    let n = Rc::new(Cell::new(0));
+    let n2 = n.clone();
+    let (c, p, _) = client_with(move |_, platform| {
+        n2.set(n2.get() + 1);
+        if n2.get() == 2 {
+            platform.issue();
+            return Ok(ok(
+                json!({"ret_code": "900002", "ret_msg": "token 已失效,请重新获取"}),
+            ));
+        }
+        Ok(ok(page()))
+    });
+    run(c.call(tasks(), &json!({}), CallOptions::default()))
+        .0
+        .unwrap();
+    p.issue();
+    let (r, rep) = run(c.call(tasks(), &json!({}), CallOptions::default()));
+    assert_eq!(r.unwrap()["page_size"], 15);
+    assert!(rep.token_refreshed);
+    // tok1 (first call) refused, tok3 replaced by tok4 while in flight, tok5 accepted.
+    assert_eq!(p.calls_to("/query_task_list"), 4);
+    assert_eq!(p.calls_to("/api/get_token"), 3);
 }
 
 #[test]

@@ -69,8 +69,8 @@ test('every error path: no app key, token or access token in any form of the err
   } catch (e) {
     errors.push(['graph constructor', e]);
   }
-  // api: token refused twice, a platform code, a wrong key at get_token
-  emu.admin.fault('line.query_task_list', { type: 'invalidate_token', times: 2 });
+  // api: token refused on every repeat, a platform code, a wrong key at get_token
+  emu.admin.fault('line.query_task_list', { type: 'invalidate_token', times: 4 });
   await collect('api 900002', client.line.queryTaskList(page));
   emu.admin.fault('send', { type: 'code', retCode: '999999', times: 1 });
   await collect('api transient send', client.messenger.send(message));

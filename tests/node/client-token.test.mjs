@@ -157,7 +157,7 @@ test('the emulator invalidating the token mid-flight: each affected call succeed
   assert.equal(emu.admin.count('get_token'), 3);
 });
 
-test('a token refused again right after the refresh reaches the caller (refresh once, never a loop)', async () => {
+test('a platform refusing every token: 3 refreshes, then the 900002 reaches the caller (never a loop)', async () => {
   emu.admin.reset();
   const client = sobot(emu);
   emu.admin.fault('line.query_task_list', { type: 'invalidate_token' });
@@ -165,8 +165,18 @@ test('a token refused again right after the refresh reaches the caller (refresh 
   assert.equal(e.kind, 'api');
   assert.equal(e.code, '900002');
   assert.equal(e.endpoint, 'line.query_task_list');
-  assert.equal(emu.admin.count('line.query_task_list'), 2);
-  assert.equal(emu.admin.count('get_token'), 2);
+  assert.equal(emu.admin.count('line.query_task_list'), 4);
+  assert.equal(emu.admin.count('get_token'), 4);
+});
+
+test('a token invalidated again during the repeat is refreshed again: the call succeeds', async () => {
+  emu.admin.reset();
+  const client = sobot(emu);
+  await client.line.queryTaskList(page);
+  emu.admin.fault('line.query_task_list', { type: 'invalidate_token', times: 2 });
+  assert.equal((await client.line.queryTaskList(page)).ret_code, '000000');
+  assert.deepEqual(byCode('line.query_task_list'), { '000000': 2, '900002': 2 });
+  assert.equal(emu.admin.count('get_token'), 3);
 });
 
 test('two clients sharing one store object: one refresh for both, no 900002 reaches a caller', async () => {

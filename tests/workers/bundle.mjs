@@ -6,8 +6,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Bundles `entry`; returns Miniflare options for the result. */
-export async function bundleWorker(entry) {
+/**
+ * Bundles `entry`; returns Miniflare options for the result. `external`: modules
+ * the runtime provides (e.g. `cloudflare:workers`).
+ */
+export async function bundleWorker(entry, { external = [] } = {}) {
   const outdir = mkdtempSync(join(tmpdir(), 'sobot-worker-'));
   const result = await build({
     entryPoints: [entry],
@@ -15,6 +18,7 @@ export async function bundleWorker(entry) {
     format: 'esm',
     platform: 'neutral',
     conditions: ['workerd', 'worker', 'browser'],
+    external,
     loader: { '.wasm': 'copy' },
     outdir,
     metafile: true,

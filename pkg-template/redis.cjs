@@ -1,0 +1,92 @@
+'use strict';
+// `sobot-channels/redis`: the Sobot token in Redis, shared by every process of
+// an app. Each `get_token` call invalidates the previous token, so services
+// running several processes (or machines) must keep one token in one place and
+// let one of them refresh it at a time. This module only adapts a caller-made
+// `redis` client (node-redis 4, 5 or 6); it loads neither Redis nor the wasm.
+const { randomUUID } = require('node:crypto');
+
+/** Deletes the lock only if `owner` still holds it (a late unlock never frees another's lock). */
+const UNLOCK = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
+
+const DEFAULT_PREFIX = 'sobot-channels:';
+
+function fail(path, rule) {
+  return new TypeError(`redisTokenStore: ${path} ${rule}`);
+}
+
+/**
+ * A `tokenStore` for `SobotClient` over a connected node-redis client.
+ *
+ *   const store = redisTokenStore(redis, { appId: 'your-app-id' });
+ *   const client = new SobotClient({ appId, appKey, tokenStore: store });
+ *
+ * Keys: `<prefix>{<appId>}:token` holds `{"token","expiresAt"}` as JSON and
+ * expires with the token; `<prefix>{<appId>}:lock` is the refresh lock
+ * (`SET NX PX`, owned by this store's random id, released by a compare-and-delete
+ * script). Give each client its own store: the lock's owner is the store.
+ */
+function redisTokenStore(client, options) {
+  if (client === null || typeof client !== 'object' && typeof client !== 'function') {
+    throw fail('client', 'must be a connected node-redis client (createClient() from the `redis` package)');
+  }
+  for (const method of ['get', 'set', 'eval']) {
+    if (typeof client[method] !== 'function') {
+      throw fail(`client.${method}`, 'must be a function: pass a node-redis client (createClient() from the `redis` package)');
+    }
+  }
+  if (options === null || typeof options !== 'object') throw fail('options', 'must be an object with appId');
+  const { appId, prefix = DEFAULT_PREFIX } = options;
+  if (typeof appId !== 'string' || appId.length === 0) throw fail('options.appId', 'must be a non-empty string');
+  if (typeof prefix !== 'string') throw fail('options.prefix', 'must be a string');
+  for (const key of Object.keys(options)) {
+    if (key !== 'appId' && key !== 'prefix') throw fail(`options.${key}`, 'is not an option (appId, prefix)');
+  }
+
+  // The braces are a Redis Cluster hash tag: both keys of an app live in one slot.
+  const base = `${prefix}{${appId}}`;
+  const keys = Object.freeze({ token: `${base}:token`, lock: `${base}:lock` });
+  const owner = randomUUID();
+
+  return {
+    /** The Redis keys of this store. */
+    keys,
+
+    /** The stored token, or null (none, expired by Redis, or not a token this module wrote). */
+    async get() {
+      const raw = await client.get(keys.token);
+      if (raw === null || raw === undefined) return null;
+      let value;
+      try {
+        value = JSON.parse(String(raw));
+      } catch {
+        return null;
+      }
+      if (value === null || typeof value !== 'object') return null;
+      const { token, expiresAt } = value;
+      if (typeof token !== 'string' || token.length === 0) return null;
+      if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt) || expiresAt <= 0) return null;
+      return { token, expiresAt };
+    },
+
+    /** Stores the token until it expires (`expiresAt` in ms since the epoch). */
+    async set(token, expiresAt) {
+      const ttl = Math.max(1, Math.ceil(expiresAt - Date.now()));
+      await client.set(keys.token, JSON.stringify({ token, expiresAt }), { PX: ttl });
+    },
+
+    /** Takes the refresh lock for `ttlMs` unless anyone (this store included) holds it. */
+    async lock(ttlMs) {
+      const ttl = Math.max(1, Math.ceil(ttlMs));
+      const reply = await client.set(keys.lock, owner, { NX: true, PX: ttl });
+      return reply === 'OK';
+    },
+
+    /** Releases the lock if this store still holds it. */
+    async unlock() {
+      await client.eval(UNLOCK, { keys: [keys.lock], arguments: [owner] });
+    },
+  };
+}
+
+module.exports = { redisTokenStore };

@@ -1,0 +1,39 @@
+/**
+ * The node-redis client methods the store uses (`createClient()` of the `redis`
+ * package, versions 4 to 6, connected). Declared structurally so that any of
+ * those versions, and test doubles, fit.
+ */
+export interface RedisClientLike {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: string, options: { NX?: boolean; PX?: number }): Promise<unknown>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+}
+
+/** Options of `redisTokenStore`. */
+export interface RedisTokenStoreOptions {
+  /** The Sobot app id: the keys are namespaced by it, so apps never share a token. */
+  appId: string;
+  /** Prefix of the keys (default `sobot-channels:`): keys are `<prefix>{<appId>}:token` and `:lock`. */
+  prefix?: string;
+}
+
+/** A `TokenStore` (the `tokenStore` option of `SobotClient`) kept in Redis. */
+export interface RedisTokenStore {
+  /** The Redis keys of this store. */
+  readonly keys: { readonly token: string; readonly lock: string };
+  /** The stored token, or null. */
+  get(): Promise<{ token: string; expiresAt: number } | null>;
+  /** Stores the token until it expires (`expiresAt` in ms since the epoch). */
+  set(token: string, expiresAt: number): Promise<void>;
+  /** Takes the refresh lock for `ttlMs` (`SET NX PX`); true when acquired. */
+  lock(ttlMs: number): Promise<boolean>;
+  /** Releases the lock if this store still holds it (compare-and-delete). */
+  unlock(): Promise<void>;
+}
+
+/**
+ * A token store in Redis, shared by every process of an app: one token for all,
+ * and one refresher at a time. Give each `SobotClient` its own store (the lock's
+ * owner is the store); they share the token through Redis.
+ */
+export function redisTokenStore(client: RedisClientLike, options: RedisTokenStoreOptions): RedisTokenStore;
