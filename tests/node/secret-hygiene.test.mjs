@@ -226,9 +226,9 @@ test('(b) error paths beyond client-secrets: no secret in any form of the error,
   await collect('store unlock throws', failing({ unlock: () => Promise.reject(`unlock failed, token ${lastToken()}`) }).line.queryTaskList(page));
   await collect('store set throws a string', failing({ set: (t) => Promise.reject(`SET ${t}`) }).token());
 
-  // iterators failing mid-walk (a refused token twice, a final code, a Graph 190)
-  emu.admin.fault('line.query_task_list', { type: 'invalidate_token', skip: 1, times: 2 });
-  await collect('iterator token refused twice', (async () => { for await (const _ of client.line.tasks({ page_size: 1 })); })());
+  // iterators failing mid-walk (a token refused on every repeat, a final code, a Graph 190)
+  emu.admin.fault('line.query_task_list', { type: 'invalidate_token', skip: 1, times: 4 });
+  await collect('iterator token refused on every repeat', (async () => { for await (const _ of client.line.tasks({ page_size: 1 })); })());
   emu.admin.fault('messenger.query_task_list', { type: 'code', retCode: '999994', skip: 1, times: 1 });
   await collect('iterator final code', (async () => { for await (const _ of client.messenger.tasks({ page_size: 1 })); })());
   emu.admin.fault('graph.conversations', { type: 'code', graphCode: 190, status: 400, skip: 1, times: 1 });
