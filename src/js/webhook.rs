@@ -296,16 +296,34 @@ extern "C" {
     fn host_hmac(sha1: bool, key: &JsValue, body: &JsValue) -> JsValue;
 }
 
+/// Whether a secret argument is empty, without copying it; a value that is
+/// not a string or bytes is refused as missing.
+fn secret_is_empty(v: &JsValue, name: &str) -> Result<bool, JsValue> {
+    if let Some(s) = v.dyn_ref::<js_sys::JsString>() {
+        return Ok(s.length() == 0);
+    }
+    if let Some(a) = v.dyn_ref::<Uint8Array>() {
+        return Ok(a.length() == 0);
+    }
+    if v.is_instance_of::<js_sys::ArrayBuffer>() || js_sys::ArrayBuffer::is_view(v) {
+        let len = Reflect::get(v, &JsValue::from_str("byteLength")).unwrap_or(JsValue::NULL);
+        return Ok(len.as_f64() == Some(0.0));
+    }
+    Err(Error::validation(vec![Violation::required(name)]).into())
+}
+
 /// Checks a signature: the HMAC comes from the host's crypto where it has a
-/// synchronous one (the body is not copied into wasm), else it is computed
-/// here; the tags are compared here, in constant time.
+/// synchronous one (neither the body nor the secret is copied into wasm),
+/// else it is computed here; the tags are compared here, in constant time.
 fn verify(
     body: &JsValue,
     key: &JsValue,
     key_name: &str,
     claim: Option<webhook::ClaimedMac>,
 ) -> Result<bool, JsValue> {
-    let k = secret(key, key_name)?;
+    if secret_is_empty(key, key_name)? {
+        return Err(Error::validation(vec![Violation::required(key_name)]).into());
+    }
     // the body's type is checked (and a wrong one refused) before anything is computed
     let is_body = body.is_string()
         || body.is_instance_of::<js_sys::ArrayBuffer>()
@@ -313,17 +331,20 @@ fn verify(
     if !is_body {
         self::body(body, "body")?;
     }
+    let Some(claim) = claim else {
+        return Ok(false);
+    };
+    let host = host_hmac(claim.algorithm == webhook::MacAlgorithm::Sha1, key, body);
+    if let Some(digest) = host.dyn_ref::<Uint8Array>() {
+        return Ok(claim.matches(&digest.to_vec()));
+    }
+    let k = secret(key, key_name)?;
+    let b = self::body(body, "body")?;
     Ok(webhook::verify_with(
         key_name,
         k.as_slice(),
-        claim,
-        |alg| {
-            let host = host_hmac(alg == webhook::MacAlgorithm::Sha1, key, body);
-            match host.dyn_ref::<Uint8Array>() {
-                Some(digest) => Some(digest.to_vec()),
-                None => webhook::hmac(alg, k.as_slice(), self::body(body, "body").ok()?.as_slice()),
-            }
-        },
+        Some(claim),
+        |alg| webhook::hmac(alg, k.as_slice(), b.as_slice()),
     )?)
 }
 
