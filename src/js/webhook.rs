@@ -325,9 +325,9 @@ fn verify(
         return Err(Error::validation(vec![Violation::required(key_name)]).into());
     }
     // the body's type is checked (and a wrong one refused) before anything is computed
-    let is_body = body.is_string()
-        || body.is_instance_of::<js_sys::ArrayBuffer>()
-        || js_sys::ArrayBuffer::is_view(body);
+    let is_body = js_sys::ArrayBuffer::is_view(body)
+        || body.is_string()
+        || body.is_instance_of::<js_sys::ArrayBuffer>();
     if !is_body {
         self::body(body, "body")?;
     }
@@ -336,7 +336,16 @@ fn verify(
     };
     let host = host_hmac(claim.algorithm == webhook::MacAlgorithm::Sha1, key, body);
     if let Some(digest) = host.dyn_ref::<Uint8Array>() {
-        return Ok(claim.matches(&digest.to_vec()));
+        // a digest is at most 32 bytes: copied without an allocation
+        let mut buf = [0u8; 32];
+        let n = digest.length() as usize;
+        return Ok(match buf.get_mut(..n) {
+            Some(out) => {
+                digest.copy_to(out);
+                claim.matches(out)
+            }
+            None => false,
+        });
     }
     let k = secret(key, key_name)?;
     let b = self::body(body, "body")?;
