@@ -6,18 +6,11 @@
 // before, and its linear memory has stopped growing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
 import * as sdk from 'sobot-channels';
 import { COVERED, NOT_PARSERS, survive, answers, hostileBodies, asBody, FORMS } from '../hostile.mjs';
+import { fixtureTexts, readFixture as read } from '../fixture-texts.mjs';
 
-const fixturesDir = new URL('../fixtures/', import.meta.url);
-const read = (p) => readFileSync(new URL(p, fixturesDir), 'utf8');
-const fixtures = ['graph', 'line', 'messenger'].flatMap((ch) =>
-  readdirSync(new URL(`${ch}/`, fixturesDir))
-    .filter((n) => /\.(json|txt)$/.test(n))
-    .sort()
-    .map((n) => ({ name: `${ch}/${n}`, text: read(`${ch}/${n}`) })),
-);
+const fixtures = fixtureTexts();
 const COUNT = 10_000;
 const MiB = 1 << 20;
 

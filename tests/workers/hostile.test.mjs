@@ -4,20 +4,13 @@
 // memory has stopped growing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Miniflare } from 'miniflare';
 import { bundleWorker } from './bundle.mjs';
 import { COVERED, NOT_PARSERS } from '../hostile.mjs';
+import { fixtureTexts, readFixture as read } from '../fixture-texts.mjs';
 
-const fixturesDir = new URL('../fixtures/', import.meta.url);
-const read = (p) => readFileSync(new URL(p, fixturesDir), 'utf8');
-const fixtures = ['graph', 'line', 'messenger'].flatMap((ch) =>
-  readdirSync(new URL(`${ch}/`, fixturesDir))
-    .filter((n) => /\.(json|txt)$/.test(n))
-    .sort()
-    .map((n) => ({ name: `${ch}/${n}`, text: read(`${ch}/${n}`) })),
-);
+const fixtures = fixtureTexts();
 const COUNT = 10_000;
 const MiB = 1 << 20;
 let mf;
