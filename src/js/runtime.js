@@ -1,6 +1,7 @@
-// The runtime side of the client: one HTTP exchange over fetch (the caller's
+// The runtime side of the package: one HTTP exchange over fetch (the caller's
 // or the global one) with a timeout and the caller's AbortSignal, a
-// cancellable sleep, and async iteration over pages. No API logic lives here.
+// cancellable sleep, async iteration over pages, and the host's HMAC where it
+// has a synchronous one. No API logic lives here.
 
 // Node (undici) reports why a fetch failed in `cause.code`. These codes mean
 // the request never reached a server, so repeating it cannot duplicate it.
