@@ -154,8 +154,8 @@ if (want('cold')) {
   const file = join(dir, 'body.json');
   writeFileSync(file, P.lineText);
   const sig = P.lineSignature(P.lineText);
-  const runs = { sdk: [], 'line-bot-sdk': [] };
-  const wall = { sdk: [], 'line-bot-sdk': [] };
+  const runs = { sdk: [], 'sdk-webhook': [], 'line-bot-sdk': [] };
+  const wall = { sdk: [], 'sdk-webhook': [], 'line-bot-sdk': [] };
   const script = fileURLToPath(new URL('./cold.mjs', import.meta.url));
   for (let i = 0; i < 21; i++) {
     for (const which of Object.keys(runs)) {
@@ -174,6 +174,8 @@ if (want('cold')) {
   }
   const m = (xs) => median(xs);
   figures['cold.sdk.importAndParse.ms'] = m(runs.sdk);
+  figures['cold.webhook.importAndParse.ms'] = m(runs['sdk-webhook']);
+  figures['cold.webhook.process.ms'] = m(wall['sdk-webhook']);
   figures['cold.lineBotSdk.importAndParse.ms'] = m(runs['line-bot-sdk']);
   figures['cold.sdk.process.ms'] = m(wall.sdk);
   figures['cold.lineBotSdk.process.ms'] = m(wall['line-bot-sdk']);
@@ -185,6 +187,7 @@ if (want('cold')) {
         ['', 'import + verify + parse', 'whole process (spawn to exit)'],
         [
           ['sobot-channels', m(runs.sdk).toFixed(2), m(wall.sdk).toFixed(1)],
+          ['sobot-channels/webhook', m(runs['sdk-webhook']).toFixed(2), m(wall['sdk-webhook']).toFixed(1)],
           ['@line/bot-sdk', m(runs['line-bot-sdk']).toFixed(2), m(wall['line-bot-sdk']).toFixed(1)],
         ],
       ),
@@ -252,27 +255,27 @@ if (want('client')) {
 
 // --- size ------------------------------------------------------------------------------
 if (want('size')) {
-  const wasm = readFileSync(join(root, 'pkg', 'sobot_channels_bg.wasm'));
-  const glue = readFileSync(join(root, 'pkg', 'sobot_channels.js'));
   const gz = (b) => gzipSync(b, { level: 9 }).length;
   const br = (b) => brotliCompressSync(b, { params: { [zc.BROTLI_PARAM_QUALITY]: 11 } }).length;
-  const both = Buffer.concat([wasm, glue]);
-  figures['size.wasm.raw'] = wasm.length;
-  figures['size.wasm.gzip'] = gz(wasm);
-  figures['size.glue.gzip'] = gz(glue);
-  figures['size.wasm+glue.gzip'] = gz(wasm) + gz(glue);
-  figures['size.wasm+glue.brotli'] = br(wasm) + br(glue);
   const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
-  let md =
-    '## Size (1 KB = 1000 B)\n\n' +
-    table(
-      ['file', 'raw', 'gzip -9', 'brotli 11'],
-      [
-        ['pkg/sobot_channels_bg.wasm', kb(wasm.length), kb(gz(wasm)), kb(br(wasm))],
-        ['pkg/sobot_channels.js (glue)', kb(glue.length), kb(gz(glue)), kb(br(glue))],
-        ['wasm + glue', kb(both.length), kb(gz(wasm) + gz(glue)), kb(br(wasm) + br(glue))],
-      ],
+  const rows = [];
+  // the whole package, and the webhook functions alone (`sobot-channels/webhook`)
+  for (const [id, name, spec] of [['', 'sobot_channels', 'sobot-channels'], ['webhook.', 'sobot_channels_webhook', 'sobot-channels/webhook']]) {
+    const wasm = readFileSync(join(root, 'pkg', `${name}_bg.wasm`));
+    const glue = readFileSync(join(root, 'pkg', `${name}.js`));
+    const both = Buffer.concat([wasm, glue]);
+    figures[`size.${id}wasm.raw`] = wasm.length;
+    figures[`size.${id}wasm.gzip`] = gz(wasm);
+    figures[`size.${id}glue.gzip`] = gz(glue);
+    figures[`size.${id}wasm+glue.gzip`] = gz(wasm) + gz(glue);
+    figures[`size.${id}wasm+glue.brotli`] = br(wasm) + br(glue);
+    rows.push(
+      [`\`${spec}\`: pkg/${name}_bg.wasm`, kb(wasm.length), kb(gz(wasm)), kb(br(wasm))],
+      [`\`${spec}\`: pkg/${name}.js (glue)`, kb(glue.length), kb(gz(glue)), kb(br(glue))],
+      [`\`${spec}\`: wasm + glue`, kb(both.length), kb(gz(wasm) + gz(glue)), kb(br(wasm) + br(glue))],
     );
+  }
+  let md = '## Size (1 KB = 1000 B)\n\n' + table(['file', 'raw', 'gzip -9', 'brotli 11'], rows);
   const named = join(root, 'target', 'wasm-bindgen', 'sobot_channels_bg.wasm');
   const twiggy = spawnSync('twiggy', ['top', '-n', '20', named], { encoding: 'utf8' });
   if (twiggy.status === 0 && existsSync(named)) {

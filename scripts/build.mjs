@@ -8,12 +8,8 @@ import { root, run, capture, lockedVersion, pinnedWasmBindgen, log } from './lib
 
 const NAME = 'sobot_channels';
 const target = join(root, 'target');
-const bindgenOut = join(target, 'wasm-bindgen');
 const pkg = join(root, 'pkg');
 const tpl = join(root, 'pkg-template');
-
-log('cargo build --release --target wasm32-unknown-unknown');
-run('cargo', ['build', '--release', '--lib', '--target', 'wasm32-unknown-unknown']);
 
 const locked = lockedVersion('wasm-bindgen');
 const pinned = pinnedWasmBindgen();
@@ -23,75 +19,124 @@ if (cli !== `wasm-bindgen ${locked}`) {
   throw new Error(`wasm-bindgen CLI is "${cli ?? 'missing'}", the crate uses ${locked}: run "npm run bootstrap"`);
 }
 
-log(`wasm-bindgen --target web (${cli})`);
-rmSync(bindgenOut, { recursive: true, force: true });
-run('wasm-bindgen', [
-  '--target', 'web',
-  '--weak-refs',
-  '--out-name', NAME,
-  '--out-dir', bindgenOut,
-  join(target, 'wasm32-unknown-unknown', 'release', `${NAME}.wasm`),
-]);
-
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg);
 
-log('wasm-opt -Oz');
-run(join(root, 'node_modules', '.bin', 'wasm-opt'), [
-  join(bindgenOut, `${NAME}_bg.wasm`),
-  '-Oz',
-  '--enable-bulk-memory', '--enable-mutable-globals', '--enable-nontrapping-float-to-int',
-  '--enable-sign-ext', '--enable-reference-types', '--enable-multivalue',
-  '--strip-debug', '--strip-producers', '--strip-target-features',
-  '-o', join(pkg, `${NAME}_bg.wasm`),
-]);
+// Two builds of the crate: the whole package (`sobot-channels`), and the webhook
+// functions alone (`sobot-channels/webhook`, without the `client` feature) for
+// webhook handlers that should not load the clients. Both share the snippets,
+// so `SobotError` is one class whichever entry threw it.
+const VARIANTS = [
+  { name: NAME, entry: 'index', cargoArgs: [], targetDir: target },
+  { name: `${NAME}_webhook`, entry: 'webhook', cargoArgs: ['--no-default-features'], targetDir: join(target, 'webhook') },
+];
 
-// The glue and its JS snippets (the SobotError class lives in one).
-const glueSrc = readFileSync(join(bindgenOut, `${NAME}.js`), 'utf8');
-writeFileSync(join(pkg, `${NAME}.js`), glueSrc);
-cpSync(join(bindgenOut, 'snippets'), join(pkg, 'snippets'), { recursive: true });
-const errorJs = findFile(join(pkg, 'snippets'), 'error.js');
-if (!errorJs) throw new Error('the SobotError snippet (src/js/error.js) is missing from the wasm-bindgen output');
-const errorRel = './' + relative(pkg, errorJs).split('\\').join('/');
+let errorRel;
+const built = [];
+for (const v of VARIANTS) {
+  log(`cargo build --release --target wasm32-unknown-unknown ${v.cargoArgs.join(' ')}`.trimEnd());
+  run('cargo', ['build', '--release', '--lib', '--target', 'wasm32-unknown-unknown', ...v.cargoArgs,
+    '--target-dir', v.targetDir]);
 
-// The names the package exports: every glue export but the loader's own.
-const names = [...glueSrc.matchAll(/^export (?:async )?(?:function|class|const) (\w+)/gm)]
-  .map((m) => m[1])
-  .filter((n) => n !== 'initSync' && n !== '__wbg_init');
-const all = [...names, 'SobotError'].sort();
+  const out = join(target, v.entry === 'index' ? 'wasm-bindgen' : 'wasm-bindgen-webhook');
+  log(`wasm-bindgen --target web (${cli}): ${v.name}`);
+  rmSync(out, { recursive: true, force: true });
+  run('wasm-bindgen', [
+    '--target', 'web',
+    '--weak-refs',
+    '--out-name', v.name,
+    '--out-dir', out,
+    join(v.targetDir, 'wasm32-unknown-unknown', 'release', `${NAME}.wasm`),
+  ]);
 
+  log(`wasm-opt -Oz: ${v.name}`);
+  run(join(root, 'node_modules', '.bin', 'wasm-opt'), [
+    join(out, `${v.name}_bg.wasm`),
+    '-Oz',
+    '--enable-bulk-memory', '--enable-mutable-globals', '--enable-nontrapping-float-to-int',
+    '--enable-sign-ext', '--enable-reference-types', '--enable-multivalue',
+    '--strip-debug', '--strip-producers', '--strip-target-features',
+    '-o', join(pkg, `${v.name}_bg.wasm`),
+  ]);
+
+  // The glue and its JS snippets (the SobotError class lives in one).
+  const glueSrc = readFileSync(join(out, `${v.name}.js`), 'utf8');
+  writeFileSync(join(pkg, `${v.name}.js`), glueSrc);
+  cpSync(join(out, 'snippets'), join(pkg, 'snippets'), { recursive: true });
+  const errorJs = findFile(join(pkg, 'snippets'), 'error.js');
+  if (!errorJs) throw new Error('the SobotError snippet (src/js/error.js) is missing from the wasm-bindgen output');
+  errorRel = './' + relative(pkg, errorJs).split('\\').join('/');
+
+  // The names the entry exports: every glue export but the loader's own.
+  const names = [...glueSrc.matchAll(/^export (?:async )?(?:function|class|const) (\w+)/gm)]
+    .map((m) => m[1])
+    .filter((n) => n !== 'initSync' && n !== '__wbg_init')
+    .sort();
+  built.push({ ...v, out, names, all: [...names, 'SobotError'].sort() });
+}
+
+// `SobotError` for CommonJS, shared by both glue bundles (one class).
 log('node CommonJS glue (esbuild)');
 await esbuild({
-  stdin: {
-    contents: `export * from './${NAME}.js';\nexport { SobotError } from '${errorRel}';\n`,
-    resolveDir: pkg,
-    sourcefile: 'node-glue.mjs',
-  },
+  entryPoints: [join(pkg, errorRel)],
   bundle: true,
   format: 'cjs',
   platform: 'neutral',
   target: 'es2020',
-  outfile: join(pkg, `${NAME}.cjs`),
-  // import.meta.url is only read by the browser loader, which the CommonJS
-  // entry never calls; wasm-bindgen lists a snippet module twice under one
-  // key in its import object (both entries are the same namespace).
-  logOverride: { 'empty-import-meta': 'silent', 'duplicate-object-key': 'silent' },
+  outfile: join(pkg, 'sobot_error.cjs'),
   legalComments: 'none',
 });
-
-// Entries, one per runtime, from the hand-written templates.
-const esmReexports =
-  `export { ${names.sort().join(', ')} } from './${NAME}.js';\n` +
-  `export { SobotError } from '${errorRel}';\n`;
-const fill = (file, replacements) => {
-  let text = readFileSync(join(tpl, file), 'utf8');
-  for (const [marker, value] of Object.entries(replacements)) text = text.replace(marker, value);
-  writeFileSync(join(pkg, file), text);
+const sharedError = {
+  name: 'shared-sobot-error',
+  setup(b) {
+    b.onResolve({ filter: /[\\/]error\.js$/ }, () => ({ path: './sobot_error.cjs', external: true }));
+  },
 };
-fill('index.node.cjs', { '/*@cjs-exports*/': all.map((n) => `${n}: glue.${n},`).join('\n  ') });
-fill('index.node.mjs', { '/*@esm-names*/': all.map((n) => `${n},`).join('\n  ') });
-fill('index.workerd.js', { '/*@esm-reexports*/': esmReexports });
-fill('index.browser.js', { '/*@esm-reexports*/': esmReexports });
+for (const v of built) {
+  await esbuild({
+    stdin: {
+      contents: `export * from './${v.name}.js';\nexport { SobotError } from '${errorRel}';\n`,
+      resolveDir: pkg,
+      sourcefile: `${v.entry}-node-glue.mjs`,
+    },
+    bundle: true,
+    format: 'cjs',
+    platform: 'neutral',
+    target: 'es2020',
+    outfile: join(pkg, `${v.name}.cjs`),
+    plugins: [sharedError],
+    // import.meta.url is only read by the browser loader, which the CommonJS
+    // entry never calls; wasm-bindgen lists a snippet module twice under one
+    // key in its import object (both entries are the same namespace).
+    logOverride: { 'empty-import-meta': 'silent', 'duplicate-object-key': 'silent' },
+    legalComments: 'none',
+  });
+}
+
+// Entries, one per runtime and build, from the hand-written templates (written
+// for the whole package; the webhook entry's files name its own glue).
+for (const v of built) {
+  const esmReexports =
+    `export { ${v.names.join(', ')} } from './${v.name}.js';\n` +
+    `export { SobotError } from '${errorRel}';\n`;
+  const fill = (file, replacements) => {
+    let text = readFileSync(join(tpl, file), 'utf8');
+    for (const [marker, value] of Object.entries(replacements)) text = text.replace(marker, value);
+    if (v.entry !== 'index') {
+      text = text
+        .replaceAll(`${NAME}_bg.wasm`, `${v.name}_bg.wasm`)
+        .replaceAll(`./${NAME}.js`, `./${v.name}.js`)
+        .replaceAll(`./${NAME}.cjs`, `./${v.name}.cjs`)
+        .replaceAll('./index.node.cjs', `./${v.entry}.node.cjs`)
+        .replaceAll("require('sobot-channels')", `require('sobot-channels/${v.entry}')`);
+    }
+    writeFileSync(join(pkg, file.replace(/^index\./, `${v.entry}.`)), text);
+  };
+  fill('index.node.cjs', { '/*@cjs-exports*/': v.all.map((n) => `${n}: glue.${n},`).join('\n  ') });
+  fill('index.node.mjs', { '/*@esm-names*/': v.all.map((n) => `${n},`).join('\n  ') });
+  fill('index.workerd.js', { '/*@esm-reexports*/': esmReexports });
+  fill('index.browser.js', { '/*@esm-reexports*/': esmReexports });
+}
 
 // The optional Redis token store (`sobot-channels/redis`): plain JS over a
 // caller's node-redis client, without the wasm; its types are self-contained,
@@ -100,15 +145,17 @@ for (const f of ['redis.cjs', 'redis.mjs', 'redis.d.ts']) cpSync(join(tpl, f), j
 cpSync(join(tpl, 'redis.d.ts'), join(pkg, 'redis.d.cts'));
 
 // Types: wasm-bindgen's declarations without its loader, plus the hand-written ones.
-const dts = readFileSync(join(bindgenOut, `${NAME}.d.ts`), 'utf8');
-const cut = dts.indexOf('export type InitInput');
-// `[Symbol.dispose]` needs TypeScript's esnext.disposable lib; the method
-// stays at run time, the declaration is left out so any `lib` setting works.
-const types = (cut >= 0 ? dts.slice(0, cut) : dts)
-  .replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, '')
-  .trimEnd() + '\n' + readFileSync(join(tpl, 'types.d.ts'), 'utf8');
-writeFileSync(join(pkg, 'index.d.ts'), types);
-writeFileSync(join(pkg, 'index.d.cts'), types);
+for (const v of built) {
+  const dts = readFileSync(join(v.out, `${v.name}.d.ts`), 'utf8');
+  const cut = dts.indexOf('export type InitInput');
+  // `[Symbol.dispose]` needs TypeScript's esnext.disposable lib; the method
+  // stays at run time, the declaration is left out so any `lib` setting works.
+  const types = (cut >= 0 ? dts.slice(0, cut) : dts)
+    .replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, '')
+    .trimEnd() + '\n' + readFileSync(join(tpl, 'types.d.ts'), 'utf8');
+  writeFileSync(join(pkg, `${v.entry}.d.ts`), types);
+  writeFileSync(join(pkg, `${v.entry}.d.cts`), types);
+}
 
 // package.json with the crate's version; README and LICENSE.
 const version = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
@@ -126,16 +173,18 @@ if (!isLink(link)) {
 }
 
 // Sizes.
-const wasm = readFileSync(join(pkg, `${NAME}_bg.wasm`));
-const glue = readFileSync(join(pkg, `${NAME}.js`));
 const size = (b) => {
   const gz = gzipSync(b, { level: 9 }).length;
   const br = brotliCompressSync(b, { params: { [zc.BROTLI_PARAM_QUALITY]: 11 } }).length;
   return `${kb(b.length)} raw, ${kb(gz)} gzip, ${kb(br)} brotli`;
 };
-console.log(`\npkg/${NAME}_bg.wasm: ${size(wasm)}`);
-console.log(`pkg/${NAME}.js (glue): ${size(glue)}`);
-console.log(`exports: ${all.length + 1} (${['init', ...all].join(', ')})`);
+for (const v of built) {
+  const spec = v.entry === 'index' ? 'sobot-channels' : `sobot-channels/${v.entry}`;
+  console.log(`\n${spec}`);
+  console.log(`  pkg/${v.name}_bg.wasm: ${size(readFileSync(join(pkg, `${v.name}_bg.wasm`)))}`);
+  console.log(`  pkg/${v.name}.js (glue): ${size(readFileSync(join(pkg, `${v.name}.js`)))}`);
+  console.log(`  exports: ${v.all.length + 1} (${['init', ...v.all].join(', ')})`);
+}
 
 function kb(n) {
   return `${(n / 1024).toFixed(1)} KiB`;

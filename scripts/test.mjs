@@ -108,6 +108,11 @@ suite('clippy', () => check('cargo', ['clippy', '--all-targets', '--', '-D', 'wa
 suite('clippy wasm32', () =>
   check('cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--all-targets', '--', '-D', 'warnings']),
 );
+// the webhook entry's build (`sobot-channels/webhook`), in the build's own target folder
+suite('clippy wasm32, webhook build', () =>
+  check('cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--lib', '--no-default-features',
+    '--target-dir', 'target/webhook', '--', '-D', 'warnings']),
+);
 suite('cargo test (native)', () => cargo(['test']));
 suite('wasm-bindgen-test (Node)', () => cargo(['test', '--target', 'wasm32-unknown-unknown', '--test', 'wasm']));
 suite('wasm-bindgen-test (Chromium)', () =>

@@ -49,6 +49,7 @@ pub(crate) fn to_js(e: &Error) -> JsValue {
 /// The rejection value of a failed call: the caller's own abort reason when
 /// the call was cancelled (as `fetch` does), else a `SobotError` whose message
 /// has every secret replaced.
+#[cfg(feature = "client")]
 pub(crate) fn reject(mut e: Error, signal: &JsValue, secrets: &[String]) -> JsValue {
     if e.is_cancelled() && !signal.is_undefined() {
         if let Ok(reason) = js_sys::Reflect::get(signal, &JsValue::from_str("reason")) {
@@ -63,6 +64,7 @@ pub(crate) fn reject(mut e: Error, signal: &JsValue, secrets: &[String]) -> JsVa
 
 /// Replaces every secret (of 4 characters or more) in the error's message and
 /// in its violations' messages and values.
+#[cfg(feature = "client")]
 pub(crate) fn redact(e: &mut Error, secrets: &[String]) {
     fn scrub(text: &mut String, s: &str) {
         if text.contains(s) {

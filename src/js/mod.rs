@@ -1,103 +1,31 @@
 //! The WebAssembly boundary: the only module with `#[wasm_bindgen]`.
 //! JS functions, the `SobotError` objects and type conversions; no logic that
 //! the layers above could hold.
+//!
+//! Without the `client` feature only the webhook functions are exported (the
+//! `sobot-channels/webhook` entry): the clients, validators, token functions
+//! and the error catalogue are left out of the wasm.
 
+#[cfg(feature = "client")]
 mod client;
 mod error;
+#[cfg(feature = "client")]
 mod io;
+#[cfg(feature = "client")]
 mod options;
+#[cfg(feature = "client")]
+mod token;
+mod types;
+#[cfg(feature = "client")]
 mod validate;
 mod webhook;
 
+#[cfg(feature = "client")]
 pub use client::{GraphClient, LineClient, MessengerClient, Pager, SobotClient};
+#[cfg(feature = "client")]
+pub use token::{get_token, sign};
 
-use crate::client::{self as core, Credentials};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
-
-/// `md5(appid + create_time + app_key)` as 32 lowercase hex digits: the
-/// `sign` parameter of `get_token`.
-#[wasm_bindgen(js_name = sign)]
-pub fn sign(appid: &str, create_time: &str, app_key: &str) -> String {
-    core::sign(appid, create_time, app_key)
-}
-
-#[wasm_bindgen(typescript_custom_section)]
-const TOKEN_TS: &'static str = r#"
-/** Options of `getToken`. */
-export interface GetTokenOptions {
-  /** The app id (`appid`) given by Sobot. */
-  appId: string;
-  /** The app key; it leaves the process only inside the md5 `sign`. */
-  appKey: string;
-  /** Base URL of the regional Sobot host; default `https://sg.sobot.com`. */
-  baseUrl?: string;
-}
-
-/** A Sobot token. Every `get_token` call invalidates the previous token. */
-export interface Token {
-  /** The value of the `token` header. */
-  token: string;
-  /** Lifetime in seconds, as the platform gave it. */
-  expiresIn: number;
-  /** Expiry time in milliseconds since the Unix epoch. */
-  expiresAt: number;
-}
-"#;
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TokenOut<'a> {
-    token: &'a str,
-    expires_in: u64,
-    expires_at: u64,
-}
-
-/// Gets a new Sobot token with `GET {baseUrl}/api/get_token`. Rejects with a
-/// `SobotError`; invalid options reject with kind `validation` and send nothing.
-#[wasm_bindgen(
-    js_name = getToken,
-    unchecked_return_type = "Token"
-)]
-pub async fn get_token(
-    #[wasm_bindgen(unchecked_param_type = "GetTokenOptions")] options: JsValue,
-) -> Result<JsValue, JsValue> {
-    let mut opts = options::Reader::new(&options, "options");
-    let app_id = opts.string("appId");
-    let app_key = opts.string("appKey");
-    let base_url = opts.string("baseUrl");
-    let creds = Credentials {
-        app_id: app_id.unwrap_or_default(),
-        app_key: app_key.unwrap_or_default(),
-        base_url: base_url.unwrap_or_else(|| core::DEFAULT_BASE_URL.to_owned()),
-    };
-    let mut violations = opts.finish();
-    for v in creds.violations() {
-        if !violations.iter().any(|w| w.path == v.path) {
-            violations.push(v);
-        }
-    }
-    if !violations.is_empty() {
-        // (a value given in the wrong option may be the key)
-        let e = crate::Error::validation(violations).at(crate::api::GET_TOKEN.name);
-        return Err(error::reject(
-            e,
-            &JsValue::UNDEFINED,
-            std::slice::from_ref(&creds.app_key),
-        ));
-    }
-    let none = JsValue::UNDEFINED;
-    let (transport, clock) = io::call_io(&none, &none);
-    let token = core::fetch_token(&transport, &clock, &creds)
-        .await
-        .map_err(|e| error::reject(e, &JsValue::UNDEFINED, std::slice::from_ref(&creds.app_key)))?;
-    let out = TokenOut {
-        token: &token.token,
-        expires_in: token.expires_in,
-        expires_at: token.expires_at_ms,
-    };
-    options::to_js(&out)
-}
 
 /// The size in bytes of this instance's WebAssembly linear memory: a
 /// diagnostic for monitoring. It grows on demand and never shrinks.

@@ -13,14 +13,22 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const pkg = join(root, 'pkg');
 const types = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
 const PAGE = `<!doctype html><meta charset="utf-8"><title>sobot-channels</title>
-<script type="importmap">{"imports":{"sobot-channels":"/pkg/index.browser.js"}}</script>
+<script type="importmap">{"imports":{"sobot-channels":"/pkg/index.browser.js","sobot-channels/webhook":"/pkg/webhook.browser.js"}}</script>
 <script type="module">
   import { init, sign, getToken, SobotError } from 'sobot-channels';
+  import * as hooks from 'sobot-channels/webhook';
   window.result = (async () => {
     await init();
     const out = { sign: sign('1', '1569397773', '2') };
     try { await getToken({ appId: '', appKey: 'k' }); } catch (e) {
       out.error = { isSobotError: e instanceof SobotError, kind: e.kind, path: e.violations[0].path };
+    }
+    // the webhook entry: its own wasm, the same SobotError class
+    await hooks.init();
+    const body = '{"destination":"U1","events":[{"type":"follow","timestamp":1,"source":{"type":"user","userId":"U2"},"replyToken":"r","mode":"active","webhookEventId":"E1","deliveryContext":{"isRedelivery":false}}]}';
+    out.webhook = hooks.parseEvents('line', new TextEncoder().encode(body)).map((e) => e.kind);
+    try { hooks.parseEvents('line', '{'); } catch (e) {
+      out.webhookError = { isSobotError: e instanceof SobotError, kind: e.kind };
     }
     return out;
   })();
@@ -64,7 +72,7 @@ after(async () => {
   await new Promise((r) => server?.close(r));
 });
 
-test('the browser entry loads the wasm with fetch and signs', async () => {
+test('the browser entries load their wasm with fetch, sign and parse', async () => {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -73,6 +81,8 @@ test('the browser entry loads the wasm with fetch and signs', async () => {
   assert.deepEqual(errors, []);
   assert.equal(result.sign, '258eec3118705112b2c53dc8043d4d34');
   assert.deepEqual(result.error, { isSobotError: true, kind: 'validation', path: 'appId' });
+  assert.deepEqual(result.webhook, ['follow']);
+  assert.deepEqual(result.webhookError, { isSobotError: true, kind: 'decode' });
   await page.close();
 });
 
@@ -90,4 +100,20 @@ test('bundlers targeting browsers resolve the browser entry', async () => {
   const inputs = Object.keys(r.metafile.inputs);
   assert.ok(inputs.some((p) => p.endsWith('index.browser.js')), inputs.join('\n'));
   assert.ok(!inputs.some((p) => p.includes('index.node')));
+});
+
+test('bundlers targeting browsers resolve the webhook entry to its own wasm', async () => {
+  const r = await build({
+    stdin: { contents: "export { parseEvents } from 'sobot-channels/webhook';", resolveDir: root },
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    platform: 'browser',
+    external: ['*.wasm'],
+    logLevel: 'silent',
+  });
+  const inputs = Object.keys(r.metafile.inputs);
+  assert.ok(inputs.some((p) => p.endsWith('webhook.browser.js')), inputs.join('\n'));
+  assert.ok(!inputs.some((p) => p.endsWith('/sobot_channels.js') || p.includes('index.')), inputs.join('\n'));
 });
