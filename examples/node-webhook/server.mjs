@@ -14,7 +14,7 @@ import {
   parseEvents,
   EventDeduper,
   SobotError,
-} from 'sobot-channels';
+} from 'sobot-channels/webhook';
 
 const MAX_BYTES = 1024 * 1024;
 
