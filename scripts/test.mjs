@@ -135,7 +135,7 @@ if (existsSync(join(root, 'tests', 'types', 'tsconfig.json'))) {
   suite('types (tsc --strict)', () => check(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tests/types']));
 }
 suite('package: publint', () => check(join(root, 'node_modules', '.bin', 'publint'), ['run', 'pkg', '--strict']));
-suite('package: attw', () => check(join(root, 'node_modules', '.bin', 'attw'), ['--pack', 'pkg', '--format', 'table', '--exclude-entrypoints', './sobot_channels_bg.wasm']));
+suite('package: attw', () => check(join(root, 'node_modules', '.bin', 'attw'), ['--pack', 'pkg', '--format', 'table', '--exclude-entrypoints', './sobot_channels_bg.wasm', './sobot_channels_webhook_bg.wasm']));
 
 finish();
 
