@@ -138,14 +138,29 @@ test('cancellation while a page is in flight, and during a retry backoff: the re
 
   emu.admin.reset();
   emu.admin.fault('line.query_task_list', { type: 'status', status: 503 });
-  const slow = sobot(emu, { retry: { maxAttempts: 5, baseDelayMs: 5000, maxDelayMs: 5000 } });
+  // every attempt the client starts, timed (a full-jitter wait may be short enough
+  // for a second attempt before the abort: what matters is none after it)
+  const starts = [];
+  const timedFetch = (url, init) => {
+    starts.push(Date.now());
+    return fetch(url, init);
+  };
+  const slow = sobot(emu, { retry: { maxAttempts: 5, baseDelayMs: 5000, maxDelayMs: 5000 }, fetch: timedFetch });
   await slow.token();
+  starts.length = 0;
   const c2 = new AbortController();
   const t1 = Date.now();
-  setTimeout(() => c2.abort('stop'), 100);
+  let stoppedAt;
+  setTimeout(() => {
+    stoppedAt = Date.now();
+    c2.abort('stop');
+  }, 100);
   await assert.rejects(slow.line.queryTaskList({}, { signal: c2.signal }), (e) => e === 'stop');
   assert.ok(Date.now() - t1 < 2000, 'the backoff was cut short');
-  assert.equal(emu.admin.count('line.query_task_list'), 1);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.ok(starts.length >= 1 && starts.length < 5, String(starts.length));
+  assert.ok(starts.every((t) => t <= stoppedAt), 'no attempt after the abort');
+  assert.equal(emu.admin.count('line.query_task_list'), starts.length);
 
   // an already-aborted signal sends nothing
   const before = emu.admin.count('*');
