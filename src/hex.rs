@@ -1,5 +1,15 @@
 //! Hex digits without table indexing (so no bounds check can panic).
 
+/// The value of one hex digit (either case), or `None`.
+pub(crate) fn value(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
 /// The lowercase hex digit of the low four bits of `n`.
 pub(crate) fn lower(n: u8) -> char {
     let n = n & 0x0f;

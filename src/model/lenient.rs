@@ -208,4 +208,40 @@ mod tests {
         assert!(serde_json::from_str::<T>(r#"{"a":true}"#).is_err());
         assert!(serde_json::from_str::<T>(r#"{"a":{}}"#).is_err());
     }
+
+    /// An optional integer field, as webhook timestamps and sizes are read.
+    #[derive(Deserialize, Debug)]
+    struct Opt {
+        #[serde(default, deserialize_with = "super::opt_int")]
+        n: Option<i64>,
+    }
+
+    fn n(json: &str) -> Option<i64> {
+        serde_json::from_str::<Opt>(json).unwrap().n
+    }
+
+    #[test]
+    fn optional_integers_accept_numbers_and_strings() {
+        assert_eq!(n(r#"{"n":1714120447751}"#), Some(1_714_120_447_751));
+        assert_eq!(n(r#"{"n":"1527459824"}"#), Some(1_527_459_824));
+        assert_eq!(n(r#"{"n":-3}"#), Some(-3));
+        assert_eq!(n(r#"{"n":60000.0}"#), Some(60000));
+        assert_eq!(n(r#"{"n":null}"#), None);
+        assert_eq!(n(r#"{"n":""}"#), None);
+        assert_eq!(n(r#"{}"#), None);
+    }
+
+    #[test]
+    fn optional_integers_reject_non_integers() {
+        for bad in [
+            r#"{"n":1.5}"#,
+            r#"{"n":"12a"}"#,
+            r#"{"n":true}"#,
+            r#"{"n":[1]}"#,
+            r#"{"n":18446744073709551615}"#,
+            r#"{"n":1e300}"#,
+        ] {
+            assert!(serde_json::from_str::<Opt>(bad).is_err(), "{bad}");
+        }
+    }
 }

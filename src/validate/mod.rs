@@ -89,7 +89,8 @@ impl Violation {
         self
     }
 
-    fn new(
+    /// A violation without a platform code.
+    pub(crate) fn new(
         path: &str,
         rule: &'static str,
         limit: Option<Value>,

@@ -66,15 +66,6 @@ pub fn verify_challenge<'a>(
     }
 }
 
-fn hex(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
-}
-
 /// Decodes one `application/x-www-form-urlencoded` component (`+` is a space;
 /// a bad `%` escape is kept as written).
 fn form_decode(s: &str) -> String {
@@ -88,8 +79,8 @@ fn form_decode(s: &str) -> String {
                 i += 1;
             }
             b'%' => match (
-                b.get(i + 1).copied().and_then(hex),
-                b.get(i + 2).copied().and_then(hex),
+                b.get(i + 1).copied().and_then(crate::hex::value),
+                b.get(i + 2).copied().and_then(crate::hex::value),
             ) {
                 (Some(h), Some(l)) => {
                     out.push(h << 4 | l);

@@ -749,7 +749,7 @@ pub fn normalize_line(w: &LineWebhook) -> Vec<Event<'_>> {
 struct LineCommon {
     #[serde(default)]
     webhook_event_id: Option<String>,
-    #[serde(default, deserialize_with = "crate::model::webhook::num::opt_i64")]
+    #[serde(default, deserialize_with = "crate::model::lenient::opt_int")]
     timestamp: Option<i64>,
 }
 

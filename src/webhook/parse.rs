@@ -39,14 +39,7 @@ fn fail(
     message: String,
 ) -> Error {
     let mut e = Error::decode(message.clone(), None);
-    e.violations = vec![Violation {
-        path: path.to_owned(),
-        rule,
-        limit,
-        actual,
-        message,
-        code: None,
-    }];
+    e.violations = vec![Violation::new(path, rule, limit, actual, message)];
     e
 }
 

@@ -160,15 +160,6 @@ fn mac_sha256(key: &[u8], body: &[u8]) -> Option<Hmac<Sha256>> {
     Some(m)
 }
 
-fn hex_value(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
-}
-
 /// Decodes exactly `len` bytes of hex; anything else is `None`.
 fn hex_decode(s: &[u8], len: usize) -> Option<Vec<u8>> {
     if s.len() != len * 2 {
@@ -176,7 +167,7 @@ fn hex_decode(s: &[u8], len: usize) -> Option<Vec<u8>> {
     }
     s.chunks_exact(2)
         .map(|p| match p {
-            [h, l] => Some(hex_value(*h)? << 4 | hex_value(*l)?),
+            [h, l] => Some(crate::hex::value(*h)? << 4 | crate::hex::value(*l)?),
             _ => None,
         })
         .collect()

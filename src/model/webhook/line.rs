@@ -46,7 +46,7 @@ pub struct LineEvent {
     /// When it happened, in milliseconds since the epoch.
     #[serde(
         default,
-        deserialize_with = "super::num::opt_i64",
+        deserialize_with = "crate::model::lenient::opt_int",
         skip_serializing_if = "Option::is_none"
     )]
     pub timestamp: Option<i64>,
@@ -182,7 +182,7 @@ pub struct LineMessage {
     /// `video`, `audio`: length in milliseconds.
     #[serde(
         default,
-        deserialize_with = "super::num::opt_i64",
+        deserialize_with = "crate::model::lenient::opt_int",
         skip_serializing_if = "Option::is_none"
     )]
     pub duration: Option<i64>,
@@ -192,7 +192,7 @@ pub struct LineMessage {
     /// `file`: the size in bytes.
     #[serde(
         default,
-        deserialize_with = "super::num::opt_i64",
+        deserialize_with = "crate::model::lenient::opt_int",
         skip_serializing_if = "Option::is_none"
     )]
     pub file_size: Option<i64>,

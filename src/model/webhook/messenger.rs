@@ -29,7 +29,7 @@ pub struct MessengerEntry {
     /// When the batch was sent, in milliseconds since the epoch.
     #[serde(
         default,
-        deserialize_with = "super::num::opt_i64",
+        deserialize_with = "crate::model::lenient::opt_int",
         skip_serializing_if = "Option::is_none"
     )]
     pub time: Option<i64>,
@@ -68,7 +68,7 @@ pub struct MessagingEvent {
     /// When it happened, in milliseconds since the epoch.
     #[serde(
         default,
-        deserialize_with = "super::num::opt_i64",
+        deserialize_with = "crate::model::lenient::opt_int",
         skip_serializing_if = "Option::is_none"
     )]
     pub timestamp: Option<i64>,
@@ -236,7 +236,7 @@ pub struct Delivery {
     /// Every message sent before this time (ms) was delivered.
     #[serde(
         default,
-        deserialize_with = "super::num::opt_i64",
+        deserialize_with = "crate::model::lenient::opt_int",
         skip_serializing_if = "Option::is_none"
     )]
     pub watermark: Option<i64>,
@@ -248,7 +248,7 @@ pub struct Read {
     /// Every message sent before this time (ms) was read.
     #[serde(
         default,
-        deserialize_with = "super::num::opt_i64",
+        deserialize_with = "crate::model::lenient::opt_int",
         skip_serializing_if = "Option::is_none"
     )]
     pub watermark: Option<i64>,
@@ -273,7 +273,7 @@ pub struct Optin {
     /// When the token expires, in milliseconds since the epoch.
     #[serde(
         default,
-        deserialize_with = "super::num::opt_i64",
+        deserialize_with = "crate::model::lenient::opt_int",
         skip_serializing_if = "Option::is_none"
     )]
     pub token_expiry_timestamp: Option<i64>,

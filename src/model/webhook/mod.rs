@@ -8,7 +8,6 @@
 
 pub mod line;
 pub mod messenger;
-pub mod num;
 pub mod upload;
 
 pub use line::{LineEvent, LineMessage, LineWebhook};
