@@ -30,6 +30,7 @@ pub mod api;
 pub mod client;
 pub mod error;
 mod hex;
+mod json;
 pub mod model;
 pub mod validate;
 pub mod webhook;

@@ -180,7 +180,7 @@ fn call_options(options: &JsValue) -> Result<(CallOptions, JsValue), Vec<Violati
 /// field (a page of tasks converts several times faster this way).
 fn to_js_value(v: &Value) -> Result<JsValue, JsValue> {
     let text =
-        serde_json::to_string(v).map_err(|e| JsValue::from(Error::decode(e.to_string(), None)))?;
+        crate::json::to_string(v).map_err(|e| JsValue::from(Error::decode(e.to_string(), None)))?;
     js_sys::JSON::parse(&text)
 }
 

@@ -146,7 +146,7 @@ fn to_js_objects<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 /// Serialises to JSON in Rust and lets the engine's `JSON.parse` build the
 /// objects (normalised events, whose `raw` is verbatim JSON).
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let s = serde_json::to_string(value)
+    let s = crate::json::to_string(value)
         .map_err(|e| JsValue::from(Error::decode(e.to_string(), None)))?;
     JSON::parse(&s)
 }
@@ -162,7 +162,7 @@ fn events_to_js<'a>(events: impl Iterator<Item = webhook::Event<'a>>) -> Result<
     let mut out: Option<js_sys::Array> = None;
     for ev in events {
         buf.push(if buf.is_empty() { b'[' } else { b',' });
-        serde_json::to_writer(&mut buf, &ev)
+        crate::json::write(&mut buf, &ev)
             .map_err(|e| JsValue::from(Error::decode(e.to_string(), None)))?;
         if buf.len() >= EVENTS_CHUNK {
             flush_events(&mut buf, &mut out)?;
