@@ -75,23 +75,48 @@ pub enum Answer {
 /// Checks a request before it is sent; returns every violation.
 pub type Validator = fn(&serde_json::Value) -> Vec<Violation>;
 
+/// Turns a valid request into what is sent.
+pub type Encode = fn(serde_json::Value) -> Result<serde_json::Value, String>;
+
+/// An answer to read: already a JSON value, or the JSON text as received
+/// (read straight into the model type, without a `Value` in between).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answered<'a> {
+    /// A decoded value.
+    Value(serde_json::Value),
+    /// JSON text.
+    Text(&'a str),
+}
+
+impl Answered<'_> {
+    /// Reads the answer as `T`. A value is read through its text, so that
+    /// each model type has one decoder in the wasm (from text), not two.
+    pub fn read<T: serde::de::DeserializeOwned>(self) -> Result<T, String> {
+        match self {
+            Answered::Value(v) => serde_json::from_str(&v.to_string()),
+            Answered::Text(t) => serde_json::from_str(t),
+        }
+        .map_err(|e| e.to_string())
+    }
+}
+
 /// Reads an answer through the endpoint's model type: lenient where the
 /// document is (numbers as strings and the reverse), so that what reaches the
 /// caller has exactly the documented types. Fails when the shape is wrong.
-pub type Shape = fn(serde_json::Value) -> Result<serde_json::Value, String>;
+pub type Shape = fn(Answered<'_>) -> Result<serde_json::Value, String>;
 
-/// Decodes `v` as `T` and encodes it back.
+/// Decodes the answer as `T` and encodes it back.
 pub fn shape_as<T: serde::de::DeserializeOwned + serde::Serialize>(
-    v: serde_json::Value,
+    a: Answered<'_>,
 ) -> Result<serde_json::Value, String> {
-    let t: T = serde_json::from_value(v).map_err(|e| e.to_string())?;
+    let t: T = a.read()?;
     serde_json::to_value(&t).map_err(|e| e.to_string())
 }
 
 /// Reads `get_media_content`'s `item` (a URL string, or the document's
 /// printed object form) and gives back the URL string the document describes.
-pub fn shape_media_url(v: serde_json::Value) -> Result<serde_json::Value, String> {
-    let m: line::MediaContent = serde_json::from_value(v).map_err(|e| e.to_string())?;
+pub fn shape_media_url(a: Answered<'_>) -> Result<serde_json::Value, String> {
+    let m: line::MediaContent = a.read()?;
     Ok(serde_json::Value::String(m.url))
 }
 
@@ -129,9 +154,15 @@ pub fn encode_opt_in(v: serde_json::Value) -> Result<serde_json::Value, String> 
     Ok(v)
 }
 
-/// Keeps an answer the documents do not describe as it is.
-pub fn shape_any(v: serde_json::Value) -> Result<serde_json::Value, String> {
+/// Sends a request as it is (the Graph endpoints and `get_token`, whose
+/// parameters go in the URL).
+pub fn encode_any(v: serde_json::Value) -> Result<serde_json::Value, String> {
     Ok(v)
+}
+
+/// Keeps an answer the documents do not describe as it is.
+pub fn shape_any(a: Answered<'_>) -> Result<serde_json::Value, String> {
+    a.read()
 }
 
 /// One endpoint of the catalogue.
@@ -156,7 +187,7 @@ pub struct Endpoint {
     /// Turns a valid request into what is sent: the tables' names (a
     /// documented alias such as `recipient_id` leaves as `recipientid`),
     /// without `null` members (the validators read them as absent).
-    pub encode: Shape,
+    pub encode: Encode,
     /// The model type of what a success gives back (the item, the page or
     /// the Graph object).
     pub shape: Shape,
@@ -200,7 +231,7 @@ macro_rules! endpoints {
 
 endpoints! {
     /// `GET /api/get_token`: a new token, invalidating the previous one.
-    GET_TOKEN = "get_token", Get "/api/get_token", None, None, Safe, Answer::Item, no_request, shape_any, shape_as::<model::TokenItem>;
+    GET_TOKEN = "get_token", Get "/api/get_token", None, None, Safe, Answer::Item, no_request, encode_any, shape_as::<model::TokenItem>;
     /// Messenger: send a message (text, media, templates).
     MESSENGER_SEND = "messenger.send", Post "/chat-facebook/api/messenger/send", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::send_message, encode_plain, shape_any;
     /// Messenger: upload an attachment; the result arrives by webhook.
@@ -226,11 +257,11 @@ endpoints! {
     /// LINE: send records.
     LINE_SEND_RECORD_LIST = "line.send_record_list", Post "/chat-set/api/line/send_record_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::line::send_record_list, encode_plain, shape_as::<Paged<line::LineSendRecord>>;
     /// Graph: the conversations of a Page or Instagram account.
-    GRAPH_CONVERSATIONS = "graph.conversations", Get "/{version}/{page_id}/conversations", GraphAccessToken, GraphCursor, Safe, Answer::Graph, validate::graph::conversations, shape_any, shape_as::<graph::GraphList<graph::Conversation>>;
+    GRAPH_CONVERSATIONS = "graph.conversations", Get "/{version}/{page_id}/conversations", GraphAccessToken, GraphCursor, Safe, Answer::Graph, validate::graph::conversations, encode_any, shape_as::<graph::GraphList<graph::Conversation>>;
     /// Graph: the messages (ids and times) of a conversation.
-    GRAPH_CONVERSATION_MESSAGES = "graph.conversation_messages", Get "/{version}/{conversation_id}", GraphAccessToken, GraphCursor, Safe, Answer::Graph, validate::graph::conversation_messages, shape_any, shape_as::<graph::ConversationMessages>;
+    GRAPH_CONVERSATION_MESSAGES = "graph.conversation_messages", Get "/{version}/{conversation_id}", GraphAccessToken, GraphCursor, Safe, Answer::Graph, validate::graph::conversation_messages, encode_any, shape_as::<graph::ConversationMessages>;
     /// Graph: one message's details (only the 20 most recent of a conversation).
-    GRAPH_MESSAGE = "graph.message", Get "/{version}/{message_id}", GraphAccessToken, None, Safe, Answer::Graph, validate::graph::message, shape_any, shape_as::<graph::MessageDetail>;
+    GRAPH_MESSAGE = "graph.message", Get "/{version}/{message_id}", GraphAccessToken, None, Safe, Answer::Graph, validate::graph::message, encode_any, shape_as::<graph::MessageDetail>;
 }
 
 /// The endpoint named `name`.
@@ -321,11 +352,12 @@ mod tests {
             json!({"pageid": "p", "payload": {"buttons": [{"title": "x"}]}})
         );
         assert_eq!(
-            (LINE_GET_MEDIA_CONTENT.shape)(json!({"url": "https://x/y.png"})).unwrap(),
+            (LINE_GET_MEDIA_CONTENT.shape)(Answered::Value(json!({"url": "https://x/y.png"})))
+                .unwrap(),
             json!("https://x/y.png")
         );
         assert_eq!(
-            (LINE_GET_MEDIA_CONTENT.shape)(json!("https://x/y.png")).unwrap(),
+            (LINE_GET_MEDIA_CONTENT.shape)(Answered::Text(r#""https://x/y.png""#)).unwrap(),
             json!("https://x/y.png")
         );
     }

@@ -103,7 +103,7 @@ pub fn decode(
                 return Err(graph_error(endpoint, &err, resp.status, retry_after_ms));
             }
             if ok_status {
-                (endpoint.shape)(Value::Object(m)).map_err(|e| {
+                (endpoint.shape)(api::Answered::Value(Value::Object(m))).map_err(|e| {
                     AttemptError::fatal(
                         Error::decode(
                             format!(

@@ -11,6 +11,7 @@ use crate::client::tokens::TokenManager;
 use crate::client::{Clock, Credentials, HttpRequest, HttpResponse, Transport, TransportError};
 use crate::error::Error;
 use crate::model::SUCCESS_CODE;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::rc::Rc;
 
@@ -164,7 +165,8 @@ impl<S: TokenStore> SobotClient<S> {
                     stale = Some(token.token);
                 }
                 Err(e) => return (Err(e), report),
-                Ok(v) => return (answer(endpoint, v), report),
+                Ok(Reply::Shaped(v)) => return (Ok(v), report),
+                Ok(Reply::Envelope(env)) => return (answer(endpoint, env), report),
             }
         }
     }
@@ -178,10 +180,13 @@ async fn attempt<T: Transport, C: Clock>(
     request: &Value,
     token: &str,
     timeout_ms: Option<u64>,
-) -> Result<Value, AttemptError> {
+) -> Result<Reply, AttemptError> {
     let req = build_request(base_url, endpoint, request, token, timeout_ms);
     match transport.send(req).await {
-        Ok(resp) => decode(endpoint, &resp, clock.now_ms()),
+        Ok(resp) => match read_success(endpoint, &resp.body) {
+            Some(v) => Ok(Reply::Shaped(v)),
+            None => decode(endpoint, &resp, clock.now_ms()).map(Reply::Envelope),
+        },
         Err(e) => Err(transport_failure(e, endpoint.name)),
     }
 }
@@ -330,6 +335,47 @@ pub fn api_failure(code: &str, status: u16) -> Failure {
     }
 }
 
+/// A successful attempt's answer.
+pub enum Reply {
+    /// Read through the endpoint's model type already.
+    Shaped(Value),
+    /// The envelope, still to read with [`answer`].
+    Envelope(Value),
+}
+
+/// The fields of an envelope that tell a success and hold its item; the
+/// rest is skipped.
+#[derive(serde::Deserialize)]
+struct SuccessEnvelope<'a> {
+    #[serde(borrow, default)]
+    ret_code: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    item: Option<&'a RawValue>,
+}
+
+/// The answer of a success read straight from the body's text into the
+/// endpoint's model type, in one pass and without a `Value` in between.
+/// `None` for anything else (a failure, a body that is not an object, a
+/// `ret_code` written another way, an answer of the wrong shape): [`decode`]
+/// and [`answer`] then read it as before and say what is wrong.
+pub fn read_success(endpoint: &Endpoint, body: &[u8]) -> Option<Value> {
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return None;
+    }
+    let text = std::str::from_utf8(body).ok()?;
+    let env: SuccessEnvelope = serde_json::from_str(text).ok()?;
+    let code = env.ret_code?.get();
+    if code.len() != SUCCESS_CODE.len() + 2 || code.get(1..code.len() - 1) != Some(SUCCESS_CODE) {
+        return None;
+    }
+    let part = match endpoint.answer {
+        Answer::Nothing => return Some(Value::Null),
+        Answer::Item => env.item.map_or("null", RawValue::get),
+        _ => text,
+    };
+    (endpoint.shape)(api::Answered::Text(part)).ok()
+}
+
 /// What a successful call gives back, read through the endpoint's model type.
 pub fn answer(endpoint: &Endpoint, env: Value) -> Result<Value, Error> {
     let v = match (endpoint.answer, env) {
@@ -337,7 +383,7 @@ pub fn answer(endpoint: &Endpoint, env: Value) -> Result<Value, Error> {
         (Answer::Nothing, _) => return Ok(Value::Null),
         (_, v) => v,
     };
-    (endpoint.shape)(v).map_err(|e| {
+    (endpoint.shape)(api::Answered::Value(v)).map_err(|e| {
         Error::decode(
             format!(
                 "the {} answer is not the documented shape: {e}",

@@ -726,3 +726,62 @@ fn get_token_attempts_are_bounded_by_the_timeout_and_repeated_like_a_read() {
         assert_eq!(t.seen.borrow().len(), attempts, "{code}");
     }
 }
+
+/// A success read in one pass from the text gives what the envelope path
+/// gives, for every documented answer; anything else is left to that path.
+#[test]
+fn successes_read_from_text_equal_the_envelope_path() {
+    use crate::api::by_name;
+    use crate::client::sobot::{answer, decode, read_success};
+    let resp = |body: &[u8]| HttpResponse {
+        status: 200,
+        retry_after: None,
+        body: body.to_vec(),
+    };
+    let mut compared = 0;
+    for dir in ["messenger", "line"] {
+        let path = format!("{}/tests/fixtures/{dir}", env!("CARGO_MANIFEST_DIR"));
+        for entry in std::fs::read_dir(path).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+            let Some(stem) = name.strip_suffix("_response.json") else {
+                continue;
+            };
+            let Some(ep) = by_name(&format!("{dir}.{stem}")).or_else(|| by_name(stem)) else {
+                continue;
+            };
+            let body = std::fs::read(&path).unwrap();
+            let slow = answer(ep, decode(ep, &resp(&body), 0).unwrap()).unwrap();
+            assert_eq!(read_success(ep, &body), Some(slow), "{dir}/{name}");
+            compared += 1;
+        }
+    }
+    assert!(compared >= 10, "only {compared} answers compared");
+
+    let ep = by_name("line.query_task_list").unwrap();
+    let page = r#"{"ret_code":"000000","items":[],"total_count":0}"#;
+    assert!(read_success(ep, page.as_bytes()).is_some());
+    for other in [
+        r#"{"ret_code":0,"items":[]}"#,
+        r#"{"ret_code":null,"items":[]}"#,
+        r#"{"ret_code":"\u0030000000","items":[]}"#,
+        r#"{"ret_code":"000000","ret_code":"000000","items":[]}"#,
+        r#"{"ret_code":"900002","ret_msg":"token invalid"}"#,
+        r#"{"ret_code":"000000","items":{}}"#,
+        r#"["000000"]"#,
+        "",
+    ] {
+        assert_eq!(read_success(ep, other.as_bytes()), None, "{other}");
+    }
+    let not_utf8 = b"{\"ret_code\":\"000000\",\"items\":[\"\xff\"]}";
+    assert_eq!(read_success(ep, not_utf8), None);
+    let send = by_name("messenger.send").unwrap();
+    assert_eq!(
+        read_success(send, br#"{"ret_code":"000000","item":{"id":1}}"#),
+        Some(serde_json::json!({"id": 1}))
+    );
+    assert_eq!(
+        read_success(send, br#"{"ret_code":"000000"}"#),
+        Some(Value::Null)
+    );
+}
