@@ -30,7 +30,6 @@ pub mod api;
 pub mod client;
 pub mod error;
 mod hex;
-#[cfg(any(target_arch = "wasm32", test))]
 mod json;
 pub mod model;
 pub mod validate;

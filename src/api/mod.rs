@@ -100,24 +100,48 @@ impl Answered<'_> {
     }
 }
 
+/// An answer read through its model type, as JSON text: what a call gives
+/// back, handed to JavaScript as it is (one `JSON.parse` there).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Json(pub String);
+
+impl Json {
+    /// `null`.
+    pub fn null() -> Self {
+        Json("null".to_owned())
+    }
+
+    /// The answer as a JSON value (for the page walkers and tests).
+    pub fn value(&self) -> Result<serde_json::Value, crate::Error> {
+        serde_json::from_str(&self.0).map_err(|e| crate::Error::decode(e.to_string(), None))
+    }
+}
+
+/// Writes a model value as [`Json`].
+pub fn json_of<T: serde::Serialize + ?Sized>(t: &T) -> Result<Json, String> {
+    crate::json::to_string(t)
+        .map(Json)
+        .map_err(|e| e.to_string())
+}
+
 /// Reads an answer through the endpoint's model type: lenient where the
 /// document is (numbers as strings and the reverse), so that what reaches the
 /// caller has exactly the documented types. Fails when the shape is wrong.
-pub type Shape = fn(Answered<'_>) -> Result<serde_json::Value, String>;
+pub type Shape = fn(Answered<'_>) -> Result<Json, String>;
 
-/// Decodes the answer as `T` and encodes it back.
+/// Decodes the answer as `T` and writes it back as JSON text.
 pub fn shape_as<T: serde::de::DeserializeOwned + serde::Serialize>(
     a: Answered<'_>,
-) -> Result<serde_json::Value, String> {
+) -> Result<Json, String> {
     let t: T = a.read()?;
-    serde_json::to_value(&t).map_err(|e| e.to_string())
+    json_of(&t)
 }
 
 /// Reads `get_media_content`'s `item` (a URL string, or the document's
 /// printed object form) and gives back the URL string the document describes.
-pub fn shape_media_url(a: Answered<'_>) -> Result<serde_json::Value, String> {
+pub fn shape_media_url(a: Answered<'_>) -> Result<Json, String> {
     let m: line::MediaContent = a.read()?;
-    Ok(serde_json::Value::String(m.url))
+    json_of(&m.url)
 }
 
 /// Removes `null` members of objects, at any depth: the validators read a
@@ -161,8 +185,8 @@ pub fn encode_any(v: serde_json::Value) -> Result<serde_json::Value, String> {
 }
 
 /// Keeps an answer the documents do not describe as it is.
-pub fn shape_any(a: Answered<'_>) -> Result<serde_json::Value, String> {
-    a.read()
+pub fn shape_any(a: Answered<'_>) -> Result<Json, String> {
+    json_of(&a.read::<serde_json::Value>()?)
 }
 
 /// One endpoint of the catalogue.
@@ -353,11 +377,16 @@ mod tests {
         );
         assert_eq!(
             (LINE_GET_MEDIA_CONTENT.shape)(Answered::Value(json!({"url": "https://x/y.png"})))
+                .unwrap()
+                .value()
                 .unwrap(),
             json!("https://x/y.png")
         );
         assert_eq!(
-            (LINE_GET_MEDIA_CONTENT.shape)(Answered::Text(r#""https://x/y.png""#)).unwrap(),
+            (LINE_GET_MEDIA_CONTENT.shape)(Answered::Text(r#""https://x/y.png""#))
+                .unwrap()
+                .value()
+                .unwrap(),
             json!("https://x/y.png")
         );
     }

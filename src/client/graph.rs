@@ -1,7 +1,7 @@
 //! Calls to the Graph API Conversations API: conversations of a Page or
 //! Instagram account, the messages of a conversation, and message details.
 
-use crate::api::{self, Endpoint};
+use crate::api::{self, Endpoint, Json};
 use crate::client::exec::{with_retries, AttemptError};
 use crate::client::retry::{parse_retry_after, Failure, RetryPolicy};
 use crate::client::sobot::transport_failure;
@@ -9,6 +9,7 @@ use crate::client::{Clock, HttpRequest, HttpResponse, Transport};
 use crate::error::{Error, GraphDetails};
 use crate::model::graph::{GraphList, MessageRef};
 use crate::validate::{is_http_url, Violation};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 /// Graph's host.
@@ -85,12 +86,39 @@ fn graph_transient(code: i64) -> bool {
     matches!(code, 1 | 2)
 }
 
+/// Whether a member is there at all (`null` included).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    serde::de::IgnoredAny::deserialize(d).map(|_| true)
+}
+
+/// The one member of a Graph answer that tells a failure.
+#[derive(serde::Deserialize)]
+struct ErrorMember {
+    #[serde(default, deserialize_with = "present")]
+    error: bool,
+}
+
+/// A success (2xx, an object without `error`) read in one pass from the
+/// text into the endpoint's model type; `None` for anything else, which
+/// [`decode`] reads through a `Value` and explains.
+fn read_success(endpoint: &Endpoint, resp: &HttpResponse) -> Option<Json> {
+    if !(200..300).contains(&resp.status)
+        || resp.body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{')
+    {
+        return None;
+    }
+    let text = std::str::from_utf8(&resp.body).ok()?;
+    match serde_json::from_str::<ErrorMember>(text) {
+        Ok(ErrorMember { error: false }) => (endpoint.shape)(api::Answered::Text(text)).ok(),
+        _ => None,
+    }
+}
+
 /// Decodes a Graph answer: the object, or Graph's error object as an error.
-pub fn decode(
-    endpoint: &Endpoint,
-    resp: &HttpResponse,
-    now_ms: u64,
-) -> Result<Value, AttemptError> {
+pub fn decode(endpoint: &Endpoint, resp: &HttpResponse, now_ms: u64) -> Result<Json, AttemptError> {
+    if let Some(j) = read_success(endpoint, resp) {
+        return Ok(j);
+    }
     let retry_after_ms = resp
         .retry_after
         .as_deref()
@@ -208,7 +236,7 @@ impl GraphClient {
         node: &str,
         query: &[(&str, &str)],
         timeout_ms: Option<u64>,
-    ) -> Result<Value, Error> {
+    ) -> Result<Json, Error> {
         let mut q: Vec<(&str, &str)> = query.to_vec();
         q.push(("access_token", &self.config.access_token));
         let path = format!("/{}/{}", self.config.version, node);
@@ -250,7 +278,7 @@ impl GraphClient {
         request: &Value,
         limit: Option<u32>,
         timeout_ms: Option<u64>,
-    ) -> Result<Value, Error> {
+    ) -> Result<Json, Error> {
         let ep = &api::GRAPH_CONVERSATIONS;
         Self::check(ep, request)?;
         let s = |k: &str| request.get(k).and_then(Value::as_str);
@@ -279,7 +307,7 @@ impl GraphClient {
         conversation_id: &str,
         after: Option<&str>,
         timeout_ms: Option<u64>,
-    ) -> Result<Value, Error> {
+    ) -> Result<Json, Error> {
         let ep = &api::GRAPH_CONVERSATION_MESSAGES;
         Self::check(ep, &json!({ "conversation_id": conversation_id }))?;
         match after {
@@ -305,7 +333,9 @@ impl GraphClient {
                 let page = self
                     .get(transport, clock, &edge, &node, &[("after", a)], timeout_ms)
                     .await?;
-                Ok(json!({ "messages": page, "id": conversation_id }))
+                let id = api::json_of(conversation_id)
+                    .map_err(|e| Error::decode(e, None).at(ep.name))?;
+                Ok(Json(format!("{{\"id\":{},\"messages\":{}}}", id.0, page.0)))
             }
         }
     }
@@ -318,7 +348,7 @@ impl GraphClient {
         message_id: &str,
         fields: Option<&str>,
         timeout_ms: Option<u64>,
-    ) -> Result<Value, Error> {
+    ) -> Result<Json, Error> {
         let ep = &api::GRAPH_MESSAGE;
         let req = match fields {
             Some(f) => json!({ "message_id": message_id, "fields": f }),

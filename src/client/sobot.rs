@@ -2,7 +2,7 @@
 //! decode the envelope, retry what may be retried, and refresh the token
 //! when the platform refuses it (a bounded number of times per call).
 
-use crate::api::{self, Answer, Auth, Endpoint, Method};
+use crate::api::{self, Answer, Auth, Endpoint, Json, Method};
 use crate::client::exec::{with_retries, AttemptError, Attempts};
 use crate::client::retry::{classify, parse_retry_after, Failure, RetryPolicy};
 use crate::client::store::TokenStore;
@@ -108,7 +108,7 @@ impl<S: TokenStore> SobotClient<S> {
         endpoint: &Endpoint,
         request: &Value,
         opts: CallOptions,
-    ) -> (Result<Value, Error>, CallReport) {
+    ) -> (Result<Json, Error>, CallReport) {
         let mut report = CallReport::default();
         let violations = (endpoint.validate)(request);
         if !violations.is_empty() {
@@ -338,7 +338,7 @@ pub fn api_failure(code: &str, status: u16) -> Failure {
 /// A successful attempt's answer.
 pub enum Reply {
     /// Read through the endpoint's model type already.
-    Shaped(Value),
+    Shaped(Json),
     /// The envelope, still to read with [`answer`].
     Envelope(Value),
 }
@@ -358,7 +358,7 @@ struct SuccessEnvelope<'a> {
 /// `None` for anything else (a failure, a body that is not an object, a
 /// `ret_code` written another way, an answer of the wrong shape): [`decode`]
 /// and [`answer`] then read it as before and say what is wrong.
-pub fn read_success(endpoint: &Endpoint, body: &[u8]) -> Option<Value> {
+pub fn read_success(endpoint: &Endpoint, body: &[u8]) -> Option<Json> {
     if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return None;
     }
@@ -369,7 +369,7 @@ pub fn read_success(endpoint: &Endpoint, body: &[u8]) -> Option<Value> {
         return None;
     }
     let part = match endpoint.answer {
-        Answer::Nothing => return Some(Value::Null),
+        Answer::Nothing => return Some(Json::null()),
         Answer::Item => env.item.map_or("null", RawValue::get),
         _ => text,
     };
@@ -377,10 +377,10 @@ pub fn read_success(endpoint: &Endpoint, body: &[u8]) -> Option<Value> {
 }
 
 /// What a successful call gives back, read through the endpoint's model type.
-pub fn answer(endpoint: &Endpoint, env: Value) -> Result<Value, Error> {
+pub fn answer(endpoint: &Endpoint, env: Value) -> Result<Json, Error> {
     let v = match (endpoint.answer, env) {
         (Answer::Item, Value::Object(mut m)) => m.remove("item").unwrap_or(Value::Null),
-        (Answer::Nothing, _) => return Ok(Value::Null),
+        (Answer::Nothing, _) => return Ok(Json::null()),
         (_, v) => v,
     };
     (endpoint.shape)(api::Answered::Value(v)).map_err(|e| {

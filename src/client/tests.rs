@@ -180,7 +180,8 @@ impl<S: TokenStore> Harness<S> {
         req: &Value,
         o: CallOptions,
     ) -> (Result<Value, Error>, sobot::CallReport) {
-        self.client.call(&self.fake, &self.clock, e, req, o).await
+        let (r, report) = self.client.call(&self.fake, &self.clock, e, req, o).await;
+        (r.map(|j| j.value().unwrap()), report)
     }
     fn tokens(&self) -> &tokens::TokenManager<S> {
         self.client.tokens()
@@ -648,9 +649,15 @@ fn graph_conversation_messages_read_later_pages_from_the_messages_edge() {
         seen: RefCell::new(Vec::new()),
     };
     let clock = VClock::default();
-    let first = run(client.conversation_messages(&fake, &clock, "t_1", None, None)).unwrap();
+    let first = run(client.conversation_messages(&fake, &clock, "t_1", None, None))
+        .unwrap()
+        .value()
+        .unwrap();
     assert_eq!(first["messages"]["data"][0]["id"], "m_4");
-    let later = run(client.conversation_messages(&fake, &clock, "t_1", Some("A"), None)).unwrap();
+    let later = run(client.conversation_messages(&fake, &clock, "t_1", Some("A"), None))
+        .unwrap()
+        .value()
+        .unwrap();
     assert_eq!(later["id"], "t_1");
     assert_eq!(later["messages"]["data"][0]["id"], "m_3");
     assert_eq!(later["messages"]["paging"]["cursors"]["after"], "C");
@@ -777,11 +784,11 @@ fn successes_read_from_text_equal_the_envelope_path() {
     assert_eq!(read_success(ep, not_utf8), None);
     let send = by_name("messenger.send").unwrap();
     assert_eq!(
-        read_success(send, br#"{"ret_code":"000000","item":{"id":1}}"#),
+        read_success(send, br#"{"ret_code":"000000","item":{"id":1}}"#).map(|j| j.value().unwrap()),
         Some(serde_json::json!({"id": 1}))
     );
     assert_eq!(
-        read_success(send, br#"{"ret_code":"000000"}"#),
+        read_success(send, br#"{"ret_code":"000000"}"#).map(|j| j.value().unwrap()),
         Some(Value::Null)
     );
 }

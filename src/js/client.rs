@@ -5,7 +5,7 @@
 use super::error::reject;
 use super::io::{call_io, Store};
 use super::options::{request_json, Reader};
-use crate::api::{self, Endpoint};
+use crate::api::{self, Endpoint, Json};
 use crate::client::graph::{
     GraphClient as GraphCore, GraphConfig, DEFAULT_GRAPH_URL, DEFAULT_GRAPH_VERSION,
     MESSAGE_DETAIL_LIMIT,
@@ -179,9 +179,12 @@ fn call_options(options: &JsValue) -> Result<(CallOptions, JsValue), Vec<Violati
 /// engine's `JSON.parse`, one crossing of the boundary instead of one per
 /// field (a page of tasks converts several times faster this way).
 fn to_js_value(v: &Value) -> Result<JsValue, JsValue> {
-    let text =
-        crate::json::to_string(v).map_err(|e| JsValue::from(Error::decode(e.to_string(), None)))?;
-    js_sys::JSON::parse(&text)
+    json_to_js(&api::json_of(v).map_err(|e| JsValue::from(Error::decode(e, None)))?)
+}
+
+/// An answer's JSON text as a JS value, through the engine's `JSON.parse`.
+fn json_to_js(j: &Json) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(&j.0)
 }
 
 struct SobotShared {
@@ -206,7 +209,7 @@ impl SobotShared {
             let req = request_json(&request, "request")
                 .map_err(|v| JsValue::from(Error::validation(vec![v]).at(ep.name)))?;
             match me.run(ep, &req, opts, &signal).await {
-                Ok(v) => to_js_value(&v),
+                Ok(v) => json_to_js(&v),
                 Err(e) => Err(reject(e, &signal, &me.secrets())),
             }
         })
@@ -218,7 +221,7 @@ impl SobotShared {
         req: &Value,
         opts: CallOptions,
         signal: &JsValue,
-    ) -> Result<Value, Error> {
+    ) -> Result<Json, Error> {
         let (transport, clock) = call_io(&self.fetch, signal);
         self.core.call(&transport, &clock, ep, req, opts).await.0
     }
@@ -584,7 +587,7 @@ impl GraphShared {
         limit: Option<u32>,
         opts: CallOptions,
         signal: &JsValue,
-    ) -> Result<Value, Error> {
+    ) -> Result<Json, Error> {
         let (transport, clock) = call_io(&self.fetch, signal);
         self.core
             .conversations(&transport, &clock, req, limit, opts.timeout_ms)
@@ -598,7 +601,7 @@ impl GraphShared {
         after: Option<&str>,
         opts: CallOptions,
         signal: &JsValue,
-    ) -> Result<Value, Error> {
+    ) -> Result<Json, Error> {
         let (transport, clock) = call_io(&self.fetch, signal);
         self.core
             .conversation_messages(&transport, &clock, id, after, opts.timeout_ms)
@@ -611,7 +614,7 @@ impl GraphShared {
         fields: Option<&str>,
         opts: CallOptions,
         signal: &JsValue,
-    ) -> Result<Value, Error> {
+    ) -> Result<Json, Error> {
         let (transport, clock) = call_io(&self.fetch, signal);
         self.core
             .message(&transport, &clock, id, fields, opts.timeout_ms)
@@ -627,7 +630,7 @@ fn graph_call<F, Fut>(
 ) -> Promise
 where
     F: FnOnce(Rc<GraphShared>, CallOptions, JsValue) -> Fut + 'static,
-    Fut: std::future::Future<Output = Result<Value, Error>> + 'static,
+    Fut: std::future::Future<Output = Result<Json, Error>> + 'static,
 {
     let me = shared.clone();
     future_to_promise(async move {
@@ -635,7 +638,7 @@ where
             call_options(&options).map_err(|v| JsValue::from(Error::validation(v).at(endpoint)))?;
         let r = f(me.clone(), opts, signal.clone()).await;
         match r {
-            Ok(v) => to_js_value(&v),
+            Ok(v) => json_to_js(&v),
             Err(e) => Err(reject(e, &signal, &me.secrets())),
         }
     })
@@ -913,6 +916,7 @@ impl Pager {
                         .run(ep, &req, opts, &signal)
                         .await
                         .map_err(|e| reject(e, &signal, &shared.secrets()))?;
+                    let page = page.value().map_err(JsValue::from)?;
                     let items = match &mut *walker.borrow_mut() {
                         Ok(w) => w.advance(page),
                         Err(_) => Vec::new(),
@@ -947,6 +951,7 @@ impl Pager {
                         .conversations(&req, limit, opts, &signal)
                         .await
                         .map_err(|e| reject(e, &signal, &shared.secrets()))?;
+                    let page = page.value().map_err(JsValue::from)?;
                     let items = walker.borrow_mut().advance(page);
                     items_js(items)
                 })
@@ -976,6 +981,7 @@ impl Pager {
                         .messages(&id, after.as_deref(), opts, &signal)
                         .await
                         .map_err(|e| reject(e, &signal, &shared.secrets()))?;
+                    let answer = answer.value().map_err(JsValue::from)?;
                     let page = answer.get("messages").cloned().unwrap_or(Value::Null);
                     let refs = walker.borrow_mut().advance(page);
                     let Some(d) = details else {
@@ -997,7 +1003,7 @@ impl Pager {
                             .message(mid, fields.as_deref(), opts, &signal)
                             .await
                             .map_err(|e| reject(e, &signal, &shared.secrets()))?;
-                        out.push(detail);
+                        out.push(detail.value().map_err(JsValue::from)?);
                         d.borrow_mut().yielded += 1;
                     }
                     items_js(out)
