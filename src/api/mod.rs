@@ -137,6 +137,19 @@ pub fn shape_as<T: serde::de::DeserializeOwned + serde::Serialize>(
     json_of(&t)
 }
 
+/// Reads a page answer as `Paged<T>` and writes it back. A page whose
+/// `ret_code` is not the success code is refused, so that a page read
+/// straight from the body needs no separate pass over its envelope.
+pub fn shape_page<T: serde::de::DeserializeOwned + serde::Serialize>(
+    a: Answered<'_>,
+) -> Result<Json, String> {
+    let page: Paged<T> = a.read()?;
+    if !page.is_success() {
+        return Err(format!("ret_code {:?} is not a success", page.ret_code));
+    }
+    json_of(&page)
+}
+
 /// Reads `get_media_content`'s `item` (a URL string, or the document's
 /// printed object form) and gives back the URL string the document describes.
 pub fn shape_media_url(a: Answered<'_>) -> Result<Json, String> {
@@ -261,25 +274,25 @@ endpoints! {
     /// Messenger: upload an attachment; the result arrives by webhook.
     MESSENGER_UPLOAD_ASYNC = "messenger.upload_async", Post "/chat-facebook/api/messenger/upload_async", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::upload_async, encode_plain, shape_as::<String>;
     /// Messenger: the users subscribed to a topic.
-    MESSENGER_QUERY_SUB_USERS = "messenger.query_sub_users", Get "/chat-facebook/api/messenger/query_sub_users", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::messenger::query_sub_users, encode_plain, shape_as::<Paged<messenger::SubscribedUser>>;
+    MESSENGER_QUERY_SUB_USERS = "messenger.query_sub_users", Get "/chat-facebook/api/messenger/query_sub_users", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::messenger::query_sub_users, encode_plain, shape_page::<messenger::SubscribedUser>;
     /// Messenger: create a subscription topic, or update one (`configid`).
     MESSENGER_CREATE_OR_UPDATE_TITLE = "messenger.create_or_update_title", Post "/chat-facebook/api/messenger/create_or_update_title", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::topic, encode_plain, shape_as::<String>;
     /// Messenger: delete a subscription topic.
     MESSENGER_DEL_TITLE = "messenger.del_title", Get "/chat-facebook/api/messenger/del_title", SobotToken, None, OnlyIfNotProcessed, Answer::Nothing, validate::messenger::delete_topic, encode_plain, shape_any;
     /// Messenger: list subscription topics (the list is in `item`).
-    MESSENGER_GET_TITLE_LIST = "messenger.get_title_list", Post "/chat-facebook/api/messenger/get_title_list", SobotToken, PageNo, Safe, Answer::Page { list: "item" }, validate::messenger::title_list, encode_plain, shape_as::<Paged<messenger::Topic>>;
+    MESSENGER_GET_TITLE_LIST = "messenger.get_title_list", Post "/chat-facebook/api/messenger/get_title_list", SobotToken, PageNo, Safe, Answer::Page { list: "item" }, validate::messenger::title_list, encode_plain, shape_page::<messenger::Topic>;
     /// Messenger: send the opt-in (subscription) message to a user.
     MESSENGER_SEND_OPT_IN_MESSAGE = "messenger.send_opt_in_message", Post "/chat-facebook/api/messenger/send_opt_in_message", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::opt_in, encode_opt_in, shape_as::<messenger::OptInResult>;
     /// Messenger: mass-send tasks.
-    MESSENGER_QUERY_TASK_LIST = "messenger.query_task_list", Post "/chat-set/api/messenger/query_task_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::messenger::task_list, encode_plain, shape_as::<Paged<messenger::MessengerTask>>;
+    MESSENGER_QUERY_TASK_LIST = "messenger.query_task_list", Post "/chat-set/api/messenger/query_task_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::messenger::task_list, encode_plain, shape_page::<messenger::MessengerTask>;
     /// Messenger: send records.
-    MESSENGER_SEND_RECORD_LIST = "messenger.send_record_list", Post "/chat-set/api/messenger/send_record_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::messenger::send_record_list, encode_plain, shape_as::<Paged<messenger::MessengerSendRecord>>;
+    MESSENGER_SEND_RECORD_LIST = "messenger.send_record_list", Post "/chat-set/api/messenger/send_record_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::messenger::send_record_list, encode_plain, shape_page::<messenger::MessengerSendRecord>;
     /// LINE: the URL of a media message's content.
     LINE_GET_MEDIA_CONTENT = "line.get_media_content", Get "/chat-line/api/line/get_media_content", SobotToken, None, Safe, Answer::Item, validate::line::media_content, encode_plain, shape_media_url;
     /// LINE: mass-send tasks.
-    LINE_QUERY_TASK_LIST = "line.query_task_list", Post "/chat-set/api/line/query_task_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::line::task_list, encode_plain, shape_as::<Paged<line::LineTask>>;
+    LINE_QUERY_TASK_LIST = "line.query_task_list", Post "/chat-set/api/line/query_task_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::line::task_list, encode_plain, shape_page::<line::LineTask>;
     /// LINE: send records.
-    LINE_SEND_RECORD_LIST = "line.send_record_list", Post "/chat-set/api/line/send_record_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::line::send_record_list, encode_plain, shape_as::<Paged<line::LineSendRecord>>;
+    LINE_SEND_RECORD_LIST = "line.send_record_list", Post "/chat-set/api/line/send_record_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::line::send_record_list, encode_plain, shape_page::<line::LineSendRecord>;
     /// Graph: the conversations of a Page or Instagram account.
     GRAPH_CONVERSATIONS = "graph.conversations", Get "/{version}/{page_id}/conversations", GraphAccessToken, GraphCursor, Safe, Answer::Graph, validate::graph::conversations, encode_any, shape_as::<graph::GraphList<graph::Conversation>>;
     /// Graph: the messages (ids and times) of a conversation.

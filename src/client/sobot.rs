@@ -363,6 +363,10 @@ pub fn read_success(endpoint: &Endpoint, body: &[u8]) -> Option<Json> {
         return None;
     }
     let text = std::str::from_utf8(body).ok()?;
+    if let Answer::Page { .. } = endpoint.answer {
+        // A page's model type reads `ret_code` itself (`api::shape_page`).
+        return (endpoint.shape)(api::Answered::Text(text)).ok();
+    }
     let env: SuccessEnvelope = serde_json::from_str(text).ok()?;
     let code = env.ret_code?.get();
     if code.len() != SUCCESS_CODE.len() + 2 || code.get(1..code.len() - 1) != Some(SUCCESS_CODE) {
