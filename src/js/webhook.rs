@@ -17,19 +17,17 @@ use wasm_bindgen::JsCast;
 #[wasm_bindgen(typescript_custom_section)]
 const WEBHOOK_TS: &'static str = include_str!("webhook.d.ts");
 
-/// A request body: the bytes of a string, a `Uint8Array` (or any typed array
-/// or `DataView`), or an `ArrayBuffer`.
-enum Body {
-    Text(String),
-    Bytes(Vec<u8>),
-}
+/// A request body, copied into wasm: the UTF-8 of a string, or the bytes of
+/// a `Uint8Array` (or any typed array or `DataView`) or an `ArrayBuffer`.
+struct Body(Vec<u8>);
+
+/// The length (in UTF-16 units) from which a string body is encoded by the
+/// engine's `TextEncoder` rather than by wasm-bindgen's copy.
+const LONG_STRING: u32 = 1024;
 
 impl Body {
     fn as_slice(&self) -> &[u8] {
-        match self {
-            Body::Text(s) => s.as_bytes(),
-            Body::Bytes(b) => b,
-        }
+        &self.0
     }
 }
 
@@ -48,14 +46,20 @@ fn kind_of(v: &JsValue) -> &'static str {
 }
 
 fn body(v: &JsValue, name: &str) -> Result<Body, JsValue> {
-    if let Some(s) = v.as_string() {
-        return Ok(Body::Text(s));
+    if let Some(s) = v.dyn_ref::<js_sys::JsString>() {
+        // wasm-bindgen copies a string's ASCII character by character in JS,
+        // which is the quicker way for short ones; the engine's encoder is
+        // quicker from about a kilobyte (bench/NOTES.md).
+        if s.length() < LONG_STRING {
+            return Ok(Body(String::from(s).into_bytes()));
+        }
+        return Ok(Body(utf8(v).to_vec()));
     }
     if let Some(a) = v.dyn_ref::<Uint8Array>() {
-        return Ok(Body::Bytes(a.to_vec()));
+        return Ok(Body(a.to_vec()));
     }
     if v.is_instance_of::<js_sys::ArrayBuffer>() {
-        return Ok(Body::Bytes(Uint8Array::new(v).to_vec()));
+        return Ok(Body(Uint8Array::new(v).to_vec()));
     }
     if js_sys::ArrayBuffer::is_view(v) {
         let get = |k: &str| Reflect::get(v, &JsValue::from_str(k)).ok();
@@ -66,7 +70,7 @@ fn body(v: &JsValue, name: &str) -> Result<Body, JsValue> {
                 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                 let view =
                     Uint8Array::new_with_byte_offset_and_length(&buf, off as u32, len as u32);
-                return Ok(Body::Bytes(view.to_vec()));
+                return Ok(Body(view.to_vec()));
             }
         }
     }
@@ -294,6 +298,9 @@ extern "C" {
     /// (a `Uint8Array`), or `undefined`.
     #[wasm_bindgen(js_name = hostHmac)]
     fn host_hmac(sha1: bool, key: &JsValue, body: &JsValue) -> JsValue;
+
+    /// The UTF-8 bytes of a JS string, encoded by the engine.
+    fn utf8(s: &JsValue) -> Uint8Array;
 }
 
 /// Whether a secret argument is empty, without copying it; a value that is
