@@ -368,8 +368,9 @@ pub fn read_success(endpoint: &Endpoint, body: &[u8]) -> Option<Json> {
         return (endpoint.shape)(api::Answered::Text(text)).ok();
     }
     let env: SuccessEnvelope = serde_json::from_str(text).ok()?;
+    // Exactly the string "000000"; any other spelling goes the long way.
     let code = env.ret_code?.get();
-    if code.len() != SUCCESS_CODE.len() + 2 || code.get(1..code.len() - 1) != Some(SUCCESS_CODE) {
+    if code.strip_prefix('"').and_then(|c| c.strip_suffix('"')) != Some(SUCCESS_CODE) {
         return None;
     }
     let part = match endpoint.answer {
