@@ -220,7 +220,12 @@ test('through the proxy: CORS for the page\'s origin, and one shared token howev
     await page.locator('#error', { hasText: 'Sobot error 999994' }).waitFor();
     assert.equal(upstream.admin.count('get_token'), 1);
   } finally {
-    await new Promise((r) => proxy.close(r));
+    // Chromium may hold a preconnected socket that never sends a request; without
+    // closing it, `close()` waits for the server's 60 s headers timeout.
+    await new Promise((r) => {
+      proxy.close(r);
+      proxy.closeAllConnections();
+    });
     await upstream.close();
   }
 });
