@@ -368,8 +368,9 @@ impl ser::SerializeMap for Compound<'_> {
     type Error = Error;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
         self.comma();
-        key.serialize(KeyWriter {
+        key.serialize(TextWriter {
             out: &mut *self.out,
+            raw: false,
         })?;
         self.out.push(b':');
         Ok(())
@@ -394,8 +395,9 @@ impl ser::SerializeStruct for Compound<'_> {
         value: &T,
     ) -> Result<(), Error> {
         if self.raw {
-            return value.serialize(RawWriter {
+            return value.serialize(TextWriter {
                 out: &mut *self.out,
+                raw: true,
             });
         }
         self.key(key);
@@ -424,18 +426,31 @@ impl ser::SerializeStructVariant for Compound<'_> {
     }
 }
 
-fn key_error() -> Error {
-    Error("key must be a string".to_owned())
-}
-
-/// Object keys: strings, and numbers, booleans and chars as strings, as
-/// serde_json writes them.
-struct KeyWriter<'a> {
+/// Object keys, and the text of a `RawValue`: the places that take a
+/// string (or, for keys, a number, boolean or char written as one).
+struct TextWriter<'a> {
     out: &'a mut Vec<u8>,
+    /// The text of a `RawValue`, appended as it is; otherwise an object key.
+    raw: bool,
 }
 
-impl KeyWriter<'_> {
+impl TextWriter<'_> {
+    fn refuse(&self) -> Error {
+        Error(
+            if self.raw {
+                "a raw JSON value must be text"
+            } else {
+                "key must be a string"
+            }
+            .to_owned(),
+        )
+    }
+
+    /// A key written as a string: `"…"` around what `f` writes.
     fn quoted(self, f: impl FnOnce(&mut Vec<u8>)) -> Result<(), Error> {
+        if self.raw {
+            return Err(self.refuse());
+        }
         self.out.push(b'"');
         f(self.out);
         self.out.push(b'"');
@@ -443,7 +458,7 @@ impl KeyWriter<'_> {
     }
 }
 
-impl ser::Serializer for KeyWriter<'_> {
+impl ser::Serializer for TextWriter<'_> {
     type Ok = ();
     type Error = Error;
     type SerializeSeq = Impossible<(), Error>;
@@ -455,14 +470,21 @@ impl ser::Serializer for KeyWriter<'_> {
     type SerializeStructVariant = Impossible<(), Error>;
 
     fn serialize_str(self, v: &str) -> Result<(), Error> {
-        string(self.out, v);
+        if self.raw {
+            self.out.extend_from_slice(v.as_bytes());
+        } else {
+            string(self.out, v);
+        }
         Ok(())
     }
     fn serialize_char(self, v: char) -> Result<(), Error> {
+        if self.raw {
+            return Err(self.refuse());
+        }
         self.serialize_str(v.encode_utf8(&mut [0u8; 4]))
     }
     fn serialize_bool(self, v: bool) -> Result<(), Error> {
-        self.serialize_str(if v { "true" } else { "false" })
+        self.quoted(|out| out.extend_from_slice(if v { b"true" } else { b"false" }))
     }
     fn serialize_i8(self, v: i8) -> Result<(), Error> {
         self.serialize_i64(i64::from(v))
@@ -489,25 +511,25 @@ impl ser::Serializer for KeyWriter<'_> {
         self.quoted(|out| unsigned(out, v))
     }
     fn serialize_f32(self, _v: f32) -> Result<(), Error> {
-        Err(key_error())
+        Err(self.refuse())
     }
     fn serialize_f64(self, _v: f64) -> Result<(), Error> {
-        Err(key_error())
+        Err(self.refuse())
     }
     fn serialize_bytes(self, _v: &[u8]) -> Result<(), Error> {
-        Err(key_error())
+        Err(self.refuse())
     }
     fn serialize_none(self) -> Result<(), Error> {
-        Err(key_error())
+        Err(self.refuse())
     }
     fn serialize_some<T: Serialize + ?Sized>(self, _value: &T) -> Result<(), Error> {
-        Err(key_error())
+        Err(self.refuse())
     }
     fn serialize_unit(self) -> Result<(), Error> {
-        Err(key_error())
+        Err(self.refuse())
     }
     fn serialize_unit_struct(self, _name: &'static str) -> Result<(), Error> {
-        Err(key_error())
+        Err(self.refuse())
     }
     fn serialize_unit_variant(
         self,
@@ -515,6 +537,9 @@ impl ser::Serializer for KeyWriter<'_> {
         _index: u32,
         variant: &'static str,
     ) -> Result<(), Error> {
+        if self.raw {
+            return Err(self.refuse());
+        }
         self.serialize_str(variant)
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
@@ -522,6 +547,9 @@ impl ser::Serializer for KeyWriter<'_> {
         _name: &'static str,
         value: &T,
     ) -> Result<(), Error> {
+        if self.raw {
+            return Err(self.refuse());
+        }
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -531,20 +559,20 @@ impl ser::Serializer for KeyWriter<'_> {
         _variant: &'static str,
         _value: &T,
     ) -> Result<(), Error> {
-        Err(key_error())
+        Err(self.refuse())
     }
     fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, Error> {
-        Err(key_error())
+        Err(self.refuse())
     }
     fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, Error> {
-        Err(key_error())
+        Err(self.refuse())
     }
     fn serialize_tuple_struct(
         self,
         _name: &'static str,
         _len: usize,
     ) -> Result<Self::SerializeTupleStruct, Error> {
-        Err(key_error())
+        Err(self.refuse())
     }
     fn serialize_tuple_variant(
         self,
@@ -553,17 +581,17 @@ impl ser::Serializer for KeyWriter<'_> {
         _variant: &'static str,
         _len: usize,
     ) -> Result<Self::SerializeTupleVariant, Error> {
-        Err(key_error())
+        Err(self.refuse())
     }
     fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, Error> {
-        Err(key_error())
+        Err(self.refuse())
     }
     fn serialize_struct(
         self,
         _name: &'static str,
         _len: usize,
     ) -> Result<Self::SerializeStruct, Error> {
-        Err(key_error())
+        Err(self.refuse())
     }
     fn serialize_struct_variant(
         self,
@@ -572,149 +600,7 @@ impl ser::Serializer for KeyWriter<'_> {
         _variant: &'static str,
         _len: usize,
     ) -> Result<Self::SerializeStructVariant, Error> {
-        Err(key_error())
-    }
-}
-
-/// The field of a `RawValue`: its JSON text, appended as it is.
-struct RawWriter<'a> {
-    out: &'a mut Vec<u8>,
-}
-
-fn raw_error() -> Error {
-    Error("a raw JSON value must be text".to_owned())
-}
-
-impl ser::Serializer for RawWriter<'_> {
-    type Ok = ();
-    type Error = Error;
-    type SerializeSeq = Impossible<(), Error>;
-    type SerializeTuple = Impossible<(), Error>;
-    type SerializeTupleStruct = Impossible<(), Error>;
-    type SerializeTupleVariant = Impossible<(), Error>;
-    type SerializeMap = Impossible<(), Error>;
-    type SerializeStruct = Impossible<(), Error>;
-    type SerializeStructVariant = Impossible<(), Error>;
-
-    fn serialize_str(self, v: &str) -> Result<(), Error> {
-        self.out.extend_from_slice(v.as_bytes());
-        Ok(())
-    }
-    fn serialize_bool(self, _v: bool) -> Result<(), Error> {
-        Err(raw_error())
-    }
-    fn serialize_i8(self, _v: i8) -> Result<(), Error> {
-        Err(raw_error())
-    }
-    fn serialize_i16(self, _v: i16) -> Result<(), Error> {
-        Err(raw_error())
-    }
-    fn serialize_i32(self, _v: i32) -> Result<(), Error> {
-        Err(raw_error())
-    }
-    fn serialize_i64(self, _v: i64) -> Result<(), Error> {
-        Err(raw_error())
-    }
-    fn serialize_u8(self, _v: u8) -> Result<(), Error> {
-        Err(raw_error())
-    }
-    fn serialize_u16(self, _v: u16) -> Result<(), Error> {
-        Err(raw_error())
-    }
-    fn serialize_u32(self, _v: u32) -> Result<(), Error> {
-        Err(raw_error())
-    }
-    fn serialize_u64(self, _v: u64) -> Result<(), Error> {
-        Err(raw_error())
-    }
-    fn serialize_f32(self, _v: f32) -> Result<(), Error> {
-        Err(raw_error())
-    }
-    fn serialize_f64(self, _v: f64) -> Result<(), Error> {
-        Err(raw_error())
-    }
-    fn serialize_char(self, _v: char) -> Result<(), Error> {
-        Err(raw_error())
-    }
-    fn serialize_bytes(self, _v: &[u8]) -> Result<(), Error> {
-        Err(raw_error())
-    }
-    fn serialize_none(self) -> Result<(), Error> {
-        Err(raw_error())
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, _value: &T) -> Result<(), Error> {
-        Err(raw_error())
-    }
-    fn serialize_unit(self) -> Result<(), Error> {
-        Err(raw_error())
-    }
-    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), Error> {
-        Err(raw_error())
-    }
-    fn serialize_unit_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-    ) -> Result<(), Error> {
-        Err(raw_error())
-    }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _name: &'static str,
-        _value: &T,
-    ) -> Result<(), Error> {
-        Err(raw_error())
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _value: &T,
-    ) -> Result<(), Error> {
-        Err(raw_error())
-    }
-    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, Error> {
-        Err(raw_error())
-    }
-    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, Error> {
-        Err(raw_error())
-    }
-    fn serialize_tuple_struct(
-        self,
-        _name: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeTupleStruct, Error> {
-        Err(raw_error())
-    }
-    fn serialize_tuple_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeTupleVariant, Error> {
-        Err(raw_error())
-    }
-    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, Error> {
-        Err(raw_error())
-    }
-    fn serialize_struct(
-        self,
-        _name: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeStruct, Error> {
-        Err(raw_error())
-    }
-    fn serialize_struct_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeStructVariant, Error> {
-        Err(raw_error())
+        Err(self.refuse())
     }
 }
 

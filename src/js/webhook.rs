@@ -17,19 +17,9 @@ use wasm_bindgen::JsCast;
 #[wasm_bindgen(typescript_custom_section)]
 const WEBHOOK_TS: &'static str = include_str!("webhook.d.ts");
 
-/// A request body, copied into wasm: the UTF-8 of a string, or the bytes of
-/// a `Uint8Array` (or any typed array or `DataView`) or an `ArrayBuffer`.
-struct Body(Vec<u8>);
-
 /// The length (in UTF-16 units) from which a string body is encoded by the
 /// engine's `TextEncoder` rather than by wasm-bindgen's copy.
 const LONG_STRING: u32 = 1024;
-
-impl Body {
-    fn as_slice(&self) -> &[u8] {
-        &self.0
-    }
-}
 
 fn kind_of(v: &JsValue) -> &'static str {
     if v.is_null() {
@@ -45,21 +35,23 @@ fn kind_of(v: &JsValue) -> &'static str {
     }
 }
 
-fn body(v: &JsValue, name: &str) -> Result<Body, JsValue> {
+/// A request body, copied into wasm: the UTF-8 of a string, or the bytes of
+/// a `Uint8Array` (or any typed array or `DataView`) or an `ArrayBuffer`.
+fn body(v: &JsValue, name: &str) -> Result<Vec<u8>, JsValue> {
     if let Some(s) = v.dyn_ref::<js_sys::JsString>() {
         // wasm-bindgen copies a string's ASCII character by character in JS,
         // which is the quicker way for short ones; the engine's encoder is
         // quicker from about a kilobyte (bench/NOTES.md).
         if s.length() < LONG_STRING {
-            return Ok(Body(String::from(s).into_bytes()));
+            return Ok(String::from(s).into_bytes());
         }
-        return Ok(Body(utf8(v).to_vec()));
+        return Ok(utf8(v).to_vec());
     }
     if let Some(a) = v.dyn_ref::<Uint8Array>() {
-        return Ok(Body(a.to_vec()));
+        return Ok(a.to_vec());
     }
     if v.is_instance_of::<js_sys::ArrayBuffer>() {
-        return Ok(Body(Uint8Array::new(v).to_vec()));
+        return Ok(Uint8Array::new(v).to_vec());
     }
     if js_sys::ArrayBuffer::is_view(v) {
         let get = |k: &str| Reflect::get(v, &JsValue::from_str(k)).ok();
@@ -70,7 +62,7 @@ fn body(v: &JsValue, name: &str) -> Result<Body, JsValue> {
                 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                 let view =
                     Uint8Array::new_with_byte_offset_and_length(&buf, off as u32, len as u32);
-                return Ok(Body(view.to_vec()));
+                return Ok(view.to_vec());
             }
         }
     }
@@ -83,7 +75,7 @@ fn body(v: &JsValue, name: &str) -> Result<Body, JsValue> {
 }
 
 /// A secret or token argument: a non-empty string or bytes.
-fn secret(v: &JsValue, name: &str) -> Result<Body, JsValue> {
+fn secret(v: &JsValue, name: &str) -> Result<Vec<u8>, JsValue> {
     match body(v, name) {
         Ok(b) => Ok(b),
         Err(_) => Err(Error::validation(vec![Violation::required(name)]).into()),
