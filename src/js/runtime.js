@@ -148,17 +148,21 @@ function bytesOf(v) {
 }
 
 /**
- * HMAC-SHA256 (HMAC-SHA1 when `sha1`) of `body` (a string, typed array,
- * DataView or ArrayBuffer) under `key` through the host's crypto; `undefined`
- * when the host has none.
+ * Writes HMAC-SHA256 (HMAC-SHA1 when `sha1`) of `body` (a string, typed
+ * array, DataView or ArrayBuffer) under `key`, computed by the host's crypto,
+ * into `out` (a view of wasm memory, so the digest needs no copy of its own);
+ * returns the length written, or -1 when the host has no synchronous HMAC.
  */
-export function hostHmac(sha1, key, body) {
+export function hostHmac(sha1, key, body, out) {
   if (hostCrypto === undefined) hostCrypto = lookUpHostCrypto();
-  if (!hostCrypto) return undefined;
+  if (!hostCrypto) return -1;
   try {
-    return hostCrypto.createHmac(sha1 ? 'sha1' : 'sha256', bytesOf(key)).update(bytesOf(body)).digest();
+    const d = hostCrypto.createHmac(sha1 ? 'sha1' : 'sha256', bytesOf(key)).update(bytesOf(body)).digest();
+    if (d.length > out.length) return -1;
+    out.set(d);
+    return d.length;
   } catch {
-    return undefined;
+    return -1;
   }
 }
 
