@@ -335,7 +335,12 @@ fn verify(
     };
     // a digest is at most 32 bytes: written by the host straight into this buffer
     let mut buf = [0u8; 32];
-    let n = host_hmac(claim.algorithm == webhook::MacAlgorithm::Sha1, key, body, &mut buf);
+    let n = host_hmac(
+        claim.algorithm == webhook::MacAlgorithm::Sha1,
+        key,
+        body,
+        &mut buf,
+    );
     if let Some(out) = usize::try_from(n).ok().and_then(|n| buf.get(..n)) {
         return Ok(claim.matches(out));
     }
