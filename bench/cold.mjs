@@ -1,18 +1,26 @@
 // One cold start, in this fresh process: import a package and handle one webhook.
 //   node bench/cold.mjs sdk|sdk-webhook|line-bot-sdk <body-file> <signature>
 //   node bench/cold.mjs compile <wasm-file>
+//   node bench/cold.mjs empty <empty-cjs-file>
+//   node bench/cold.mjs crypto
 // Prints JSON: ms from before the import to the parsed result, its parts
 // (import, first verification, first parse), and ms since the process's time
-// origin (Node's own start-up included). `compile` times `new WebAssembly.Module`
-// alone: decoding and validating the wasm, which every import pays.
+// origin (Node's own start-up included). The other three time, each in its own
+// fresh process, what any package in this place pays: `compile` times
+// `new WebAssembly.Module` alone (decoding and validating the wasm, which every
+// import pays); `empty` an ESM import of an empty CommonJS file (Node's module
+// loader); `crypto` the first load of `node:crypto` (which an HMAC through it pays).
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 const [which, file, signature] = process.argv.slice(2);
-if (which === 'compile') {
-  const bytes = readFileSync(file);
+if (which === 'compile' || which === 'empty' || which === 'crypto') {
+  const bytes = which === 'compile' ? readFileSync(file) : null;
   const t = performance.now();
-  new WebAssembly.Module(bytes);
-  process.stdout.write(JSON.stringify({ ok: true, compileMs: performance.now() - t }));
+  if (which === 'compile') new WebAssembly.Module(bytes);
+  else if (which === 'empty') await import(pathToFileURL(file).href);
+  else await import('node:crypto');
+  process.stdout.write(JSON.stringify({ ok: true, ms: performance.now() - t }));
   process.exit(0);
 }
 const body = readFileSync(file);

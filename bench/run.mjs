@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync, constants as zc } from 'node:zlib';
 import { validateSignature } from '@line/bot-sdk';
 import * as sdk from 'sobot-channels';
+import * as webhookEntry from 'sobot-channels/webhook';
 import { interleaved, interleavedAsync, median } from './harness.mjs';
 import * as P from './payloads.mjs';
 
@@ -68,6 +69,8 @@ if (want('parse')) {
         eventsString: () => sdk.parseEvents(channel, text),
         eventsBytes: () => sdk.parseEvents(channel, u8),
         eventsArrayBuffer: () => sdk.parseEvents(channel, ab),
+        webhookString: () => webhookEntry.parseEvents(channel, text),
+        webhookBytes: () => webhookEntry.parseEvents(channel, u8),
         typedString: () => typed(text),
         typedBytes: () => typed(u8),
       },
@@ -81,6 +84,10 @@ if (want('parse')) {
     figures[`parse.${id}.string.ratio`] = ratio(t.eventsString, t.jsonString);
     figures[`parse.${id}.bytes.ratio`] = ratio(t.eventsBytes, t.jsonBytes);
     figures[`parse.${id}.typed.bytes.ratio`] = ratio(t.typedBytes, t.jsonBytes);
+    figures[`parse.${id}.webhookEntry.string.us`] = t.webhookString;
+    figures[`parse.${id}.webhookEntry.bytes.us`] = t.webhookBytes;
+    figures[`parse.${id}.webhookEntry.string.ratio`] = ratio(t.webhookString, t.jsonString);
+    figures[`parse.${id}.webhookEntry.bytes.ratio`] = ratio(t.webhookBytes, t.jsonBytes);
     figures[`parse.${id}.floor.readOnly.us`] = t.readOnly;
     figures[`parse.${id}.floor.handOver.us`] = t.handOver;
     figures[`parse.${id}.floor.ratio`] = ratio(t.readOnly + t.handOver, t.jsonString);
@@ -92,15 +99,18 @@ if (want('parse')) {
       fmtRatio(ratio(t.readOnly + t.handOver, t.jsonString)),
       fmtRatio(ratio(t.eventsString, t.jsonString)),
     ]);
-    rows.push([`${name}, ${bytes.length} B`, 'string', us(t.jsonString), us(t.eventsString), fmtRatio(ratio(t.eventsString, t.jsonString)), us(t.typedString), fmtRatio(ratio(t.typedString, t.jsonString))]);
-    rows.push(['', 'Uint8Array', us(t.jsonBytes), us(t.eventsBytes), fmtRatio(ratio(t.eventsBytes, t.jsonBytes)), us(t.typedBytes), fmtRatio(ratio(t.typedBytes, t.jsonBytes))]);
-    rows.push(['', 'ArrayBuffer', us(t.jsonBytes), us(t.eventsArrayBuffer), fmtRatio(ratio(t.eventsArrayBuffer, t.jsonBytes)), '', '']);
+    const pair = (x, base) => [us(x), fmtRatio(ratio(x, base))];
+    rows.push([`${name}, ${bytes.length} B`, 'string', us(t.jsonString), ...pair(t.eventsString, t.jsonString), ...pair(t.webhookString, t.jsonString), ...pair(t.typedString, t.jsonString)]);
+    rows.push(['', 'Uint8Array', us(t.jsonBytes), ...pair(t.eventsBytes, t.jsonBytes), ...pair(t.webhookBytes, t.jsonBytes), ...pair(t.typedBytes, t.jsonBytes)]);
+    rows.push(['', 'ArrayBuffer', us(t.jsonBytes), ...pair(t.eventsArrayBuffer, t.jsonBytes), '', '', '', '']);
   }
   say(
     '## Parse + normalise vs JSON.parse (µs per body, median)\n\n' +
       'Baseline: `JSON.parse(string)` for a string body, `JSON.parse(new TextDecoder().decode(bytes))` for bytes. ' +
-      '`parseEvents` parses, checks the shape and normalises; `parse…Webhook` returns the typed payload.\n\n' +
-      table(['payload', 'input', 'JSON.parse', 'parseEvents', 'ratio', 'parse…Webhook', 'ratio'], rows) +
+      '`parseEvents` parses, checks the shape and normalises; `parse…Webhook` returns the typed payload. ' +
+      'The same `parseEvents` from `sobot-channels/webhook`, the entry for webhook handlers, is compiled for speed ' +
+      '(`opt-level = "s"`); the whole package is compiled for size (`"z"`).\n\n' +
+      table(['payload', 'input', 'JSON.parse', 'parseEvents', 'ratio', 'parseEvents, `/webhook`', 'ratio', 'parse…Webhook', 'ratio'], rows) +
       '\n\n### The floor of parseEvents (string body, µs, median)\n\n' +
       'What any wasm parser returning these events pays at least, measured through the public API: ' +
       '"read only" is `parseEvents` on the same body wrapped in an ignored member of a webhook with no events ' +
@@ -186,6 +196,9 @@ if (want('cold')) {
   const parts = { sdk: {}, 'sdk-webhook': {}, 'line-bot-sdk': {} };
   const wasmFiles = { sdk: 'sobot_channels_bg.wasm', 'sdk-webhook': 'sobot_channels_webhook_bg.wasm' };
   const compile = { sdk: [], 'sdk-webhook': [] };
+  const floorParts = { empty: [], crypto: [] };
+  const emptyFile = join(dir, 'empty.cjs');
+  writeFileSync(emptyFile, '');
   const script = fileURLToPath(new URL('./cold.mjs', import.meta.url));
   for (let i = 0; i < 21; i++) {
     for (const which of Object.keys(runs)) {
@@ -204,7 +217,11 @@ if (want('cold')) {
     }
     for (const [name, wasm] of Object.entries(wasmFiles)) {
       const out = JSON.parse(execFileSync(process.execPath, [script, 'compile', join(root, 'pkg', wasm)], { cwd: root }).toString());
-      if (i > 0) compile[name].push(out.compileMs);
+      if (i > 0) compile[name].push(out.ms);
+    }
+    for (const [name, args] of [['empty', [emptyFile]], ['crypto', []]]) {
+      const out = JSON.parse(execFileSync(process.execPath, [script, name, ...args], { cwd: root }).toString());
+      if (i > 0) floorParts[name].push(out.ms);
     }
   }
   const m = (xs) => median(xs);
@@ -219,6 +236,11 @@ if (want('cold')) {
     figures[`cold.${name}.firstParse.ms`] = m(parts[key].parseMs);
     figures[`cold.${name}.wasmCompile.ms`] = m(compile[key]);
   }
+  figures['cold.floor.esmImportOfEmptyFile.ms'] = m(floorParts.empty);
+  figures['cold.floor.nodeCryptoLoad.ms'] = m(floorParts.crypto);
+  const floorOf = (key) => m(floorParts.empty) + m(floorParts.crypto) + m(compile[key]);
+  figures['cold.sdk.floor.ms'] = floorOf('sdk');
+  figures['cold.webhook.floor.ms'] = floorOf('sdk-webhook');
   const row = (label, key) => [
     label,
     m(runs[key]).toFixed(2),
@@ -237,7 +259,13 @@ if (want('cold')) {
       table(
         ['', 'import + verify + parse', 'import', 'of which wasm compile', 'first verify', 'first parse', 'whole process (spawn to exit)'],
         [row('sobot-channels', 'sdk'), row('sobot-channels/webhook', 'sdk-webhook'), row('@line/bot-sdk', 'line-bot-sdk')],
-      ),
+      ) +
+      '\n\nThe floor, each part timed in its own fresh process: Node\'s ESM import of an empty CommonJS file ' +
+      `(${m(floorParts.empty).toFixed(2)} ms, its module loader), the first load of \`node:crypto\` ` +
+      `(${m(floorParts.crypto).toFixed(2)} ms, paid by any HMAC through it; \`@line/bot-sdk\` pays it inside its import) ` +
+      'and the wasm compile above. Together: ' +
+      `**${floorOf('sdk-webhook').toFixed(2)} ms** for \`sobot-channels/webhook\`, ${floorOf('sdk').toFixed(2)} ms for \`sobot-channels\`, ` +
+      'before the first parse compiles its code.',
   );
 }
 
