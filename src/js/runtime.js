@@ -174,3 +174,11 @@ const encoder = new TextEncoder();
 export function utf8(s) {
   return encoder.encode(s);
 }
+
+/**
+ * Writes the UTF-8 of `s` into `out` (a view of wasm memory of at least three
+ * bytes per UTF-16 unit of `s`, so that all of it fits); returns the bytes written.
+ */
+export function utf8Into(s, out) {
+  return encoder.encodeInto(s, out).written;
+}

@@ -17,8 +17,9 @@ use wasm_bindgen::JsCast;
 #[wasm_bindgen(typescript_custom_section)]
 const WEBHOOK_TS: &'static str = include_str!("webhook.d.ts");
 
-/// The length (in UTF-16 units) from which a string body is encoded by the
-/// engine's `TextEncoder` rather than by wasm-bindgen's copy.
+/// The length (in UTF-16 units) from which a string body is encoded into a
+/// new `Uint8Array` and copied, rather than straight into a buffer of three
+/// bytes per unit in wasm memory (which would be three times its size).
 const LONG_STRING: u32 = 1024;
 
 fn kind_of(v: &JsValue) -> &'static str {
@@ -39,11 +40,15 @@ fn kind_of(v: &JsValue) -> &'static str {
 /// a `Uint8Array` (or any typed array or `DataView`) or an `ArrayBuffer`.
 fn body(v: &JsValue, name: &str) -> Result<Vec<u8>, JsValue> {
     if let Some(s) = v.dyn_ref::<js_sys::JsString>() {
-        // wasm-bindgen copies a string's ASCII character by character in JS,
-        // which is the quicker way for short ones; the engine's encoder is
-        // quicker from about a kilobyte (bench/NOTES.md).
-        if s.length() < LONG_STRING {
-            return Ok(String::from(s).into_bytes());
+        // The engine's encoder writes straight into wasm memory: quicker than
+        // wasm-bindgen's copy, which moves ASCII character by character in JS
+        // (bench/NOTES.md). Three bytes per UTF-16 unit always suffice.
+        let units = s.length();
+        if units < LONG_STRING {
+            let mut out = vec![0u8; units as usize * 3];
+            let n = utf8_into(v, &mut out) as usize;
+            out.truncate(n);
+            return Ok(out);
         }
         return Ok(utf8(v).to_vec());
     }
@@ -293,6 +298,11 @@ extern "C" {
 
     /// The UTF-8 bytes of a JS string, encoded by the engine.
     fn utf8(s: &JsValue) -> Uint8Array;
+
+    /// Writes the UTF-8 of a JS string into `out` (three bytes per UTF-16
+    /// unit at least), encoded by the engine; the bytes written.
+    #[wasm_bindgen(js_name = utf8Into)]
+    fn utf8_into(s: &JsValue, out: &mut [u8]) -> u32;
 }
 
 /// Whether a secret argument is empty, without copying it; a value that is
