@@ -108,8 +108,8 @@ if (want('parse')) {
     '## Parse + normalise vs JSON.parse (µs per body, median)\n\n' +
       'Baseline: `JSON.parse(string)` for a string body, `JSON.parse(new TextDecoder().decode(bytes))` for bytes. ' +
       '`parseEvents` parses, checks the shape and normalises; `parse…Webhook` returns the typed payload. ' +
-      'The same `parseEvents` from `sobot-channels/webhook`, the entry for webhook handlers, is compiled for speed ' +
-      '(`opt-level = "s"`); the whole package is compiled for size (`"z"`).\n\n' +
+      'The same `parseEvents` from `sobot-channels/webhook`, the entry for webhook handlers, is compiled at ' +
+      '`opt-level = "s"`; the whole package at `"z"`, the smallest.\n\n' +
       table(['payload', 'input', 'JSON.parse', 'parseEvents', 'ratio', 'parseEvents, `/webhook`', 'ratio', 'parse…Webhook', 'ratio'], rows) +
       '\n\n### The floor of parseEvents (string body, µs, median)\n\n' +
       'What any wasm parser returning these events pays at least, measured through the public API: ' +
@@ -260,10 +260,11 @@ if (want('cold')) {
         ['', 'import + verify + parse', 'import', 'of which wasm compile', 'first verify', 'first parse', 'whole process (spawn to exit)'],
         [row('sobot-channels', 'sdk'), row('sobot-channels/webhook', 'sdk-webhook'), row('@line/bot-sdk', 'line-bot-sdk')],
       ) +
-      '\n\nThe floor, each part timed in its own fresh process: Node\'s ESM import of an empty CommonJS file ' +
-      `(${m(floorParts.empty).toFixed(2)} ms, its module loader), the first load of \`node:crypto\` ` +
-      `(${m(floorParts.crypto).toFixed(2)} ms, paid by any HMAC through it; \`@line/bot-sdk\` pays it inside its import) ` +
-      'and the wasm compile above. Together: ' +
+      '\n\nThe floor of this design: the parts that do not depend on what the wasm does, each timed in its own fresh ' +
+      `process. Node\'s ESM import of an empty CommonJS file (${m(floorParts.empty).toFixed(2)} ms: the Node ES-module entry ` +
+      'imports its CommonJS twin, so that `import` and `require` share one instance), the first load of `node:crypto` ' +
+      `(${m(floorParts.crypto).toFixed(2)} ms: its HMAC is what meets the verification budget; \`@line/bot-sdk\` pays it ` +
+      'inside its import) and the wasm compile above (it scales with the code). Together: ' +
       `**${floorOf('sdk-webhook').toFixed(2)} ms** for \`sobot-channels/webhook\`, ${floorOf('sdk').toFixed(2)} ms for \`sobot-channels\`, ` +
       'before the first parse compiles its code.',
   );

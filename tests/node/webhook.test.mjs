@@ -181,6 +181,26 @@ test('signatures over typed-array views, byte secrets and text with lone surroga
   assert.equal(verifyMessengerSignature(text, 'k', hubSig(utf8, 'k')), true);
 });
 
+test('string bodies around the encoding threshold (1,024 UTF-16 units) read as their UTF-8', () => {
+  // Below the threshold a string is encoded into a buffer of three bytes per unit, above
+  // it through a Uint8Array: both must give what the string's UTF-8 gives, whatever it holds.
+  const base = JSON.parse(readFileSync(new URL('line/webhook_doc_text.json', fixturesDir), 'utf8'));
+  base.events[0].message.text = '@@';
+  const [head, tail] = JSON.stringify(base).split('@@');
+  for (const fill of ['a', '語', '\ud800', '🌏', 'é']) {
+    for (const units of [1022, 1023, 1024, 1025]) {
+      let text = '';
+      while (head.length + text.length + fill.length + tail.length <= units) text += fill;
+      text += 'x'.repeat(units - head.length - text.length - tail.length);
+      const body = head + text + tail;
+      assert.equal(body.length, units);
+      const bytes = new TextEncoder().encode(body);
+      assert.deepEqual(parseEvents('line', body), parseEvents('line', bytes), `${units} units of ${JSON.stringify(fill)}`);
+      assert.equal(verifyLineSignature(body, 'k', lineSig(bytes, 'k')), true);
+    }
+  }
+});
+
 test('without the host crypto (browsers, Workers) the software HMAC gives the same answers', () => {
   // A fresh process where `process.getBuiltinModule` is missing, as on Node 18.
   const script = `
