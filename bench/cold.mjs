@@ -6,7 +6,8 @@
 // Prints JSON: ms from before the import to the parsed result, its parts
 // (import, first verification, first parse), and ms since the process's time
 // origin (Node's own start-up included). The other three time, each in its own
-// fresh process, what any package in this place pays: `compile` times
+// fresh process, the parts of a cold start that do not depend on what the wasm
+// does (the floor of this design, bench/NOTES.md): `compile` times
 // `new WebAssembly.Module` alone (decoding and validating the wasm, which every
 // import pays); `empty` an ESM import of an empty CommonJS file (Node's module
 // loader); `crypto` the first load of `node:crypto` (which an HMAC through it pays).
