@@ -4,7 +4,7 @@
 use crate::api::{self, Endpoint, Json};
 use crate::client::exec::{with_retries, AttemptError};
 use crate::client::retry::{parse_retry_after, Failure, RetryPolicy};
-use crate::client::sobot::transport_failure;
+use crate::client::sobot::{object_text, transport_failure};
 use crate::client::{Clock, HttpRequest, HttpResponse, Transport};
 use crate::error::{Error, GraphDetails};
 use crate::model::graph::{GraphList, MessageRef};
@@ -102,12 +102,10 @@ struct ErrorMember {
 /// text into the endpoint's model type; `None` for anything else, which
 /// [`decode`] reads through a `Value` and explains.
 fn read_success(endpoint: &Endpoint, resp: &HttpResponse) -> Option<Json> {
-    if !(200..300).contains(&resp.status)
-        || resp.body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{')
-    {
+    if !(200..300).contains(&resp.status) {
         return None;
     }
-    let text = std::str::from_utf8(&resp.body).ok()?;
+    let text = object_text(&resp.body)?;
     match serde_json::from_str::<ErrorMember>(text) {
         Ok(ErrorMember { error: false }) => (endpoint.shape)(api::Answered::Text(text)).ok(),
         _ => None,

@@ -353,16 +353,22 @@ struct SuccessEnvelope<'a> {
     item: Option<&'a RawValue>,
 }
 
+/// The body's text when it is a JSON object (its first non-blank byte is
+/// `{`) in UTF-8: the only answers a success can be read from in one pass.
+pub(crate) fn object_text(body: &[u8]) -> Option<&str> {
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return None;
+    }
+    std::str::from_utf8(body).ok()
+}
+
 /// The answer of a success read straight from the body's text into the
 /// endpoint's model type, in one pass and without a `Value` in between.
 /// `None` for anything else (a failure, a body that is not an object, a
 /// `ret_code` written another way, an answer of the wrong shape): [`decode`]
 /// and [`answer`] then read it as before and say what is wrong.
 pub fn read_success(endpoint: &Endpoint, body: &[u8]) -> Option<Json> {
-    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return None;
-    }
-    let text = std::str::from_utf8(body).ok()?;
+    let text = object_text(body)?;
     if let Answer::Page { .. } = endpoint.answer {
         // A page's model type reads `ret_code` itself (`api::shape_page`).
         return (endpoint.shape)(api::Answered::Text(text)).ok();

@@ -175,13 +175,6 @@ fn call_options(options: &JsValue) -> Result<(CallOptions, JsValue), Vec<Violati
     }
 }
 
-/// An answer as a JS value: encoded to JSON text in wasm and parsed by the
-/// engine's `JSON.parse`, one crossing of the boundary instead of one per
-/// field (a page of tasks converts several times faster this way).
-fn to_js_value(v: &Value) -> Result<JsValue, JsValue> {
-    json_to_js(&api::json_of(v).map_err(|e| JsValue::from(Error::decode(e, None)))?)
-}
-
 /// An answer's JSON text as a JS value, through the engine's `JSON.parse`.
 fn json_to_js(j: &Json) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&j.0)
@@ -390,7 +383,7 @@ impl SobotClient {
                 .map_err(|v| JsValue::from(Error::validation(v).at(api::GET_TOKEN.name)))?;
             let (transport, clock) = call_io(&me.fetch, &signal);
             match me.core.token(&transport, &clock).await {
-                Ok(t) => to_js_value(&json!({ "token": t.token, "expiresAt": t.expires_at_ms })),
+                Ok(t) => super::to_js(&json!({ "token": t.token, "expiresAt": t.expires_at_ms })),
                 Err(e) => Err(reject(e, &signal, &me.secrets())),
             }
         })
@@ -401,7 +394,7 @@ impl SobotClient {
     #[wasm_bindgen(unchecked_return_type = "{ tokenRequests: number; tokenRefreshes: number }")]
     pub fn stats(&self) -> JsValue {
         let s = self.shared.core.tokens().stats();
-        to_js_value(&json!({ "tokenRequests": s.requests, "tokenRefreshes": s.refreshes }))
+        super::to_js(&json!({ "tokenRequests": s.requests, "tokenRefreshes": s.refreshes }))
             .unwrap_or(JsValue::NULL)
     }
 
@@ -409,7 +402,7 @@ impl SobotClient {
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "{ appId: string; baseUrl: string }")]
     pub fn to_json(&self) -> JsValue {
         let c = &self.shared.core.config().credentials;
-        to_js_value(&json!({ "appId": c.app_id, "baseUrl": c.base_url })).unwrap_or(JsValue::NULL)
+        super::to_js(&json!({ "appId": c.app_id, "baseUrl": c.base_url })).unwrap_or(JsValue::NULL)
     }
 
     /// `SobotClient(appId @ baseUrl)` (never a secret).
@@ -818,7 +811,7 @@ impl GraphClient {
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "{ version: string; baseUrl: string }")]
     pub fn to_json(&self) -> JsValue {
         let c = self.shared.core.config();
-        to_js_value(&json!({ "version": c.version, "baseUrl": c.base_url }))
+        super::to_js(&json!({ "version": c.version, "baseUrl": c.base_url }))
             .unwrap_or(JsValue::NULL)
     }
 
@@ -888,7 +881,7 @@ fn iterate_pager(pager: Pager) -> JsValue {
 }
 
 fn items_js(items: Vec<Value>) -> Result<JsValue, JsValue> {
-    to_js_value(&Value::Array(items))
+    super::to_js(&Value::Array(items))
 }
 
 #[wasm_bindgen]

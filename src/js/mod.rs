@@ -27,6 +27,14 @@ pub use token::{get_token, sign};
 
 use wasm_bindgen::prelude::*;
 
+/// Writes `value` as JSON text in Rust and lets the engine's `JSON.parse`
+/// build the objects: one crossing of the boundary instead of one per field.
+fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    let text = crate::json::to_string(value)
+        .map_err(|e| JsValue::from(crate::error::Error::decode(e.to_string(), None)))?;
+    js_sys::JSON::parse(&text)
+}
+
 /// The size in bytes of this instance's WebAssembly linear memory: a
 /// diagnostic for monitoring. It grows on demand and never shrinks.
 #[wasm_bindgen(js_name = wasmMemoryBytes)]

@@ -144,14 +144,6 @@ fn to_js_objects<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
         .map_err(|e| JsValue::from(Error::decode(e.to_string(), None)))
 }
 
-/// Serialises to JSON in Rust and lets the engine's `JSON.parse` build the
-/// objects (normalised events, whose `raw` is verbatim JSON).
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let s = crate::json::to_string(value)
-        .map_err(|e| JsValue::from(Error::decode(e.to_string(), None)))?;
-    JSON::parse(&s)
-}
-
 /// Normalised events cross as JSON text read by `JSON.parse`, written out
 /// event by event and handed over every `EVENTS_CHUNK` bytes: a body of many
 /// events never holds all their JSON (or all their `Event`s) in linear
@@ -466,7 +458,7 @@ pub fn messenger_verify_challenge(
             message: r.message(),
         },
     };
-    to_js(&out)
+    super::to_js(&out)
 }
 
 /// Remembers the last `capacity` event ids so a handler can skip redeliveries.
