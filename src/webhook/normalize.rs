@@ -762,7 +762,7 @@ fn line_event<'a>(item: &'a Item<LineEvent>, destination: &'a str) -> Event<'a> 
         Item::Unknown(u) => {
             let mut e = unknown(Channel::Line, raw, u.type_.as_deref(), None);
             // Unknown kinds still tell their id and time when they follow LINE's common fields.
-            if let Ok(c) = serde_json::from_str::<LineCommon>(raw.get()) {
+            if let Ok(c) = serde_json::from_slice::<LineCommon>(raw.get().as_bytes()) {
                 e.event_id = c.webhook_event_id.map(Cow::Owned);
                 e.timestamp = c.timestamp;
             }

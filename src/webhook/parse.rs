@@ -145,12 +145,14 @@ fn wrong_type(path: &str, expected: &'static str, raw: &RawValue) -> Error {
 
 fn string_field(path: &str, raw: Option<&RawValue>) -> Result<String, Error> {
     let raw = raw.ok_or_else(|| required(path))?;
-    serde_json::from_str::<String>(raw.get()).map_err(|_| wrong_type(path, "a string", raw))
+    serde_json::from_slice::<String>(raw.get().as_bytes())
+        .map_err(|_| wrong_type(path, "a string", raw))
 }
 
 fn array_field<'a>(path: &str, raw: Option<&'a RawValue>) -> Result<Vec<&'a RawValue>, Error> {
     let raw = raw.ok_or_else(|| required(path))?;
-    serde_json::from_str::<Vec<&RawValue>>(raw.get()).map_err(|_| wrong_type(path, "an array", raw))
+    serde_json::from_slice::<Vec<&RawValue>>(raw.get().as_bytes())
+        .map_err(|_| wrong_type(path, "an array", raw))
 }
 
 /// Parses a Messenger webhook body (`object` `page`, `entry` array).
@@ -201,7 +203,7 @@ fn diagnose_messenger(body: &[u8]) -> Error {
         if !raw.get().starts_with('{') {
             return wrong_type(&path, "an object", raw);
         }
-        if let Err(e) = serde_json::from_str::<MessengerEntry>(raw.get()) {
+        if let Err(e) = serde_json::from_slice::<MessengerEntry>(raw.get().as_bytes()) {
             return fail(
                 &path,
                 "type",

@@ -84,8 +84,8 @@ impl<T: PartialEq> PartialEq for Item<T> {
 impl PartialEq for Unknown {
     fn eq(&self, other: &Self) -> bool {
         self.type_ == other.type_
-            && serde_json::from_str::<serde_json::Value>(self.raw.get()).ok()
-                == serde_json::from_str::<serde_json::Value>(other.raw.get()).ok()
+            && serde_json::from_slice::<serde_json::Value>(self.raw.get().as_bytes()).ok()
+                == serde_json::from_slice::<serde_json::Value>(other.raw.get().as_bytes()).ok()
     }
 }
 
@@ -104,7 +104,7 @@ struct TypeOnly {
 }
 
 fn type_of(raw: &RawValue) -> Option<String> {
-    match serde_json::from_str::<TypeOnly>(raw.get()) {
+    match serde_json::from_slice::<TypeOnly>(raw.get().as_bytes()) {
         Ok(TypeOnly {
             type_: Some(serde_json::Value::String(s)),
         }) => Some(s),
@@ -128,13 +128,13 @@ where
 {
     /// Decodes one element from its raw JSON; never fails.
     pub fn from_raw(raw: Box<RawValue>) -> Self {
-        match serde_json::from_str::<T>(raw.get()) {
+        match serde_json::from_slice::<T>(raw.get().as_bytes()) {
             Ok(value) if value.is_known() => Item::Known {
                 value: Box::new(value),
                 raw,
             },
             _ => {
-                if let Ok(form) = serde_json::from_str::<UnknownForm>(raw.get()) {
+                if let Ok(form) = serde_json::from_slice::<UnknownForm>(raw.get().as_bytes()) {
                     if form.kind == "unknown" {
                         let type_ = type_of(&form.raw);
                         return Item::Unknown(Unknown {
@@ -171,7 +171,7 @@ impl Serialize for Unknown {
         // As a JSON value rather than verbatim text, so that serialisers other
         // than serde_json's (serde-wasm-bindgen) build a plain object too.
         let raw: serde_json::Value =
-            serde_json::from_str(self.raw.get()).map_err(serde::ser::Error::custom)?;
+            serde_json::from_slice(self.raw.get().as_bytes()).map_err(serde::ser::Error::custom)?;
         st.serialize_field("raw", &raw)?;
         st.end()
     }
