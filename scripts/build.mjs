@@ -1,12 +1,16 @@
 // Builds pkg/: cargo (wasm32) → wasm-bindgen (web target) → wasm-opt → the npm
 // package assembled from pkg-template/, with one entry per runtime.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, lstatSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { gzipSync, brotliCompressSync, constants as zc } from 'node:zlib';
 import { build as esbuild } from 'esbuild';
 import { root, run, capture, lockedVersion, pinnedWasmBindgen, log } from './lib.mjs';
 
 const NAME = 'sobot_channels';
+const NAME_NPM = 'sobot-channels';
+const version = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
+const ERROR_KEY = 'sobot-channels/SobotError@dev';
 const target = join(root, 'target');
 const pkg = join(root, 'pkg');
 const tpl = join(root, 'pkg-template');
@@ -83,6 +87,11 @@ for (const v of VARIANTS) {
   cpSync(join(out, 'snippets'), join(pkg, 'snippets'), { recursive: true });
   const errorJs = findFile(join(pkg, 'snippets'), 'error.js');
   if (!errorJs) throw new Error('the SobotError snippet (src/js/error.js) is missing from the wasm-bindgen output');
+  // The realm-wide key of the `SobotError` class names this version and this
+  // class's source, so that different builds keep different classes.
+  const errorSrc = readFileSync(errorJs, 'utf8');
+  if (!errorSrc.includes(ERROR_KEY)) throw new Error(`src/js/error.js no longer has the key ${ERROR_KEY}`);
+  writeFileSync(errorJs, errorSrc.replace(ERROR_KEY, ERROR_KEY.replace('@dev', `@${version}+${digest(errorSrc)}`)));
   errorRel = './' + relative(pkg, errorJs).split('\\').join('/');
 
   // The names the entry exports: every glue export but the loader's own.
@@ -145,13 +154,49 @@ for (const v of built) {
         .replaceAll(`${NAME}_bg.wasm`, `${v.name}_bg.wasm`)
         .replaceAll(`./${NAME}.js`, `./${v.name}.js`)
         .replaceAll(`./${NAME}.cjs`, `./${v.name}.cjs`)
-        .replaceAll('./index.node.cjs', `./${v.entry}.node.cjs`)
+        .replaceAll('index.node.', `${v.entry}.node.`)
         .replaceAll("require('sobot-channels')", `require('sobot-channels/${v.entry}')`);
     }
     writeFileSync(join(pkg, file.replace(/^index\./, `${v.entry}.`)), text);
   };
-  fill('index.node.cjs', { '/*@cjs-exports*/': v.all.map((n) => `${n}: glue.${n},`).join('\n  ') });
-  fill('index.node.mjs', { '/*@esm-names*/': v.all.map((n) => `${n},`).join('\n  ') });
+  // The realm-wide key of the Node instance names the entry, the version and
+  // this build's wasm, so that only the same build shares an instance.
+  const spec = v.entry === 'index' ? NAME_NPM : `${NAME_NPM}/${v.entry}`;
+  const wasmDigest = digest(readFileSync(join(pkg, `${v.name}_bg.wasm`)));
+  const instanceKey = [`'${NAME_NPM}@dev'`, `'${spec}@${version}+${wasmDigest}'`];
+  const exportNames = ['init', ...v.all].map((n) => `'${n}'`).join(', ');
+  fill('index.node.cjs', {
+    '/*@cjs-exports*/': v.all.map((n) => `${n}: glue.${n},`).join('\n    '),
+    '/*@export-names*/': exportNames,
+    [instanceKey[0]]: instanceKey[1],
+  });
+  // The Node ES module: one file with its glue and snippets (esbuild).
+  await esbuild({
+    stdin: {
+      contents: readFileSync(join(tpl, 'index.node.mjs'), 'utf8')
+        .replace('/*@esm-glue*/', v.names.map((n) => `${n}: glue.${n},`).join('\n    '))
+        .replace('/*@esm-names*/', v.all.map((n) => `${n},`).join('\n  '))
+        .replace(instanceKey[0], instanceKey[1])
+        .replace('/*@export-names*/', exportNames)
+        .replace("'@error-snippet'", `'${errorRel}'`)
+        .replaceAll(`${NAME}_bg.wasm`, `${v.name}_bg.wasm`)
+        .replaceAll(`./${NAME}.js`, `./${v.name}.js`),
+      resolveDir: pkg,
+      sourcefile: `${v.entry}.node.template.mjs`,
+    },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'es2020',
+    outfile: join(pkg, `${v.entry}.node.mjs`),
+    banner: {
+      js:
+        `// Node, ES modules: ${v.entry === 'index' ? NAME_NPM : `${NAME_NPM}/${v.entry}`} bundled with its glue into one file, ` +
+        `its wasm instance shared with ${v.entry}.node.cjs (pkg-template/index.node.mjs, scripts/build.mjs).`,
+    },
+    logOverride: { 'duplicate-object-key': 'silent' },
+    legalComments: 'none',
+  });
   fill('index.workerd.js', { '/*@esm-reexports*/': esmReexports });
   fill('index.browser.js', { '/*@esm-reexports*/': esmReexports });
 }
@@ -176,7 +221,6 @@ for (const v of built) {
 }
 
 // package.json with the crate's version; README and LICENSE.
-const version = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
 const manifest = JSON.parse(readFileSync(join(tpl, 'package.json'), 'utf8'));
 manifest.version = version;
 writeFileSync(join(pkg, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
@@ -202,6 +246,11 @@ for (const v of built) {
   console.log(`  pkg/${v.name}_bg.wasm: ${size(readFileSync(join(pkg, `${v.name}_bg.wasm`)))}`);
   console.log(`  pkg/${v.name}.js (glue): ${size(readFileSync(join(pkg, `${v.name}.js`)))}`);
   console.log(`  exports: ${v.all.length + 1} (${['init', ...v.all].join(', ')})`);
+}
+
+/** The first 12 hex digits of the SHA-256 of `data`. */
+function digest(data) {
+  return createHash('sha256').update(data).digest('hex').slice(0, 12);
 }
 
 function kb(n) {
