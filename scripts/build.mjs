@@ -140,6 +140,14 @@ for (const v of built) {
   });
 }
 
+// `@node-instance` in the Node entry templates: the shared-instance helper.
+const nodeInstance = {
+  name: 'node-instance',
+  setup(b) {
+    b.onResolve({ filter: /^@node-instance$/ }, () => ({ path: join(tpl, 'node-instance.js') }));
+  },
+};
+
 // Entries, one per runtime and build, from the hand-written templates (written
 // for the whole package; the webhook entry's files name its own glue).
 for (const v of built) {
@@ -152,51 +160,47 @@ for (const v of built) {
     if (v.entry !== 'index') {
       text = text
         .replaceAll(`${NAME}_bg.wasm`, `${v.name}_bg.wasm`)
-        .replaceAll(`./${NAME}.js`, `./${v.name}.js`)
-        .replaceAll(`./${NAME}.cjs`, `./${v.name}.cjs`)
-        .replaceAll('index.node.', `${v.entry}.node.`)
-        .replaceAll("require('sobot-channels')", `require('sobot-channels/${v.entry}')`);
+        .replaceAll(`./${NAME}.js`, `./${v.name}.js`);
     }
     writeFileSync(join(pkg, file.replace(/^index\./, `${v.entry}.`)), text);
   };
-  // The realm-wide key of the Node instance names the entry, the version and
-  // this build's wasm, so that only the same build shares an instance.
+  // The Node entries, CommonJS and ES module, each one file bundled by esbuild
+  // with pkg-template/node-instance.js; the ES module carries its glue and
+  // snippets too. The realm-wide key of their instance names the entry, the
+  // version and this build's wasm, so that only the same build shares one.
   const spec = v.entry === 'index' ? NAME_NPM : `${NAME_NPM}/${v.entry}`;
-  const wasmDigest = digest(readFileSync(join(pkg, `${v.name}_bg.wasm`)));
-  const instanceKey = [`'${NAME_NPM}@dev'`, `'${spec}@${version}+${wasmDigest}'`];
+  const instanceKey = `'${spec}@${version}+${digest(readFileSync(join(pkg, `${v.name}_bg.wasm`)))}'`;
   const exportNames = ['init', ...v.all].map((n) => `'${n}'`).join(', ');
-  fill('index.node.cjs', {
-    '/*@cjs-exports*/': v.all.map((n) => `${n}: glue.${n},`).join('\n    '),
-    '/*@export-names*/': exportNames,
-    [instanceKey[0]]: instanceKey[1],
-  });
-  // The Node ES module: one file with its glue and snippets (esbuild).
-  await esbuild({
-    stdin: {
-      contents: readFileSync(join(tpl, 'index.node.mjs'), 'utf8')
-        .replace('/*@esm-glue*/', v.names.map((n) => `${n}: glue.${n},`).join('\n    '))
-        .replace('/*@esm-names*/', v.all.map((n) => `${n},`).join('\n  '))
-        .replace(instanceKey[0], instanceKey[1])
-        .replace('/*@export-names*/', exportNames)
-        .replace("'@error-snippet'", `'${errorRel}'`)
-        .replaceAll(`${NAME}_bg.wasm`, `${v.name}_bg.wasm`)
-        .replaceAll(`./${NAME}.js`, `./${v.name}.js`),
-      resolveDir: pkg,
-      sourcefile: `${v.entry}.node.template.mjs`,
-    },
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'es2020',
-    outfile: join(pkg, `${v.entry}.node.mjs`),
-    banner: {
-      js:
-        `// Node, ES modules: ${v.entry === 'index' ? NAME_NPM : `${NAME_NPM}/${v.entry}`} bundled with its glue into one file, ` +
-        `its wasm instance shared with ${v.entry}.node.cjs (pkg-template/index.node.mjs, scripts/build.mjs).`,
-    },
-    logOverride: { 'duplicate-object-key': 'silent' },
-    legalComments: 'none',
-  });
+  for (const [ext, format] of [['cjs', 'cjs'], ['mjs', 'esm']]) {
+    const source = readFileSync(join(tpl, `index.node.${ext}`), 'utf8')
+      .replace('/*@cjs-exports*/', v.all.map((n) => `${n}: glue.${n},`).join('\n      '))
+      .replace('/*@esm-glue*/', v.names.map((n) => `${n}: glue.${n},`).join('\n    '))
+      .replace('/*@esm-names*/', v.all.map((n) => `${n},`).join('\n  '))
+      .replace('/*@export-names*/', exportNames)
+      .replace(`'${NAME_NPM}@dev'`, instanceKey)
+      .replace("'@error-snippet'", `'${errorRel}'`)
+      .replaceAll(`${NAME}_bg.wasm`, `${v.name}_bg.wasm`)
+      .replaceAll(`./${NAME}.js`, `./${v.name}.js`)
+      .replaceAll(`./${NAME}.cjs`, `./${v.name}.cjs`);
+    await esbuild({
+      stdin: { contents: source, resolveDir: pkg, sourcefile: `${v.entry}.node.template.${ext}` },
+      bundle: true,
+      format,
+      platform: 'node',
+      target: 'es2020',
+      outfile: join(pkg, `${v.entry}.node.${ext}`),
+      // the CommonJS glue stays a file of its own, required only by the first loader
+      external: [`./${v.name}.cjs`],
+      plugins: [nodeInstance],
+      banner: {
+        js:
+          `// Node, ${format === 'cjs' ? 'CommonJS' : 'ES modules'}: ${spec}, one wasm instance in a realm shared by ` +
+          `${v.entry}.node.cjs and ${v.entry}.node.mjs (pkg-template/node-instance.js, index.node.${ext}).`,
+      },
+      logOverride: { 'duplicate-object-key': 'silent' },
+      legalComments: 'none',
+    });
+  }
   fill('index.workerd.js', { '/*@esm-reexports*/': esmReexports });
   fill('index.browser.js', { '/*@esm-reexports*/': esmReexports });
 }

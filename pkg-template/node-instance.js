@@ -1,0 +1,22 @@
+// The exports of a Node entry, one set in a realm. Whichever of an entry's
+// CommonJS and ES-module files is loaded first instantiates the wasm (`load`)
+// and records the frozen exports on the global object under `key`, where that
+// key is still free; the other takes them from there. So `require` and
+// `import` share one instance (clients given one token store share one
+// refresh, whichever loaded them). The key names the entry, the version and
+// the build's wasm: other builds keep instances of their own. Deleting the key
+// from the global object lets the next load of a fresh module start a new
+// instance. Bundled into each Node entry file (scripts/build.mjs).
+
+/** The recorded exports under `key` when every one of `names` is a function there, else `load()`'s, recorded. */
+export function realmExports(key, names, load) {
+  const found = globalThis[key];
+  if (typeof found === 'object' && found !== null && names.every((n) => typeof found[n] === 'function')) return found;
+  const api = Object.freeze(load());
+  try {
+    if (!(key in globalThis)) Object.defineProperty(globalThis, key, { value: api, configurable: true });
+  } catch {
+    // a frozen global object: `require` and `import` keep an instance each
+  }
+  return api;
+}
