@@ -8,15 +8,11 @@
 // from the global object lets the next load of a fresh module start a new
 // instance. Bundled into each Node entry file (scripts/build.mjs).
 
-/** The recorded exports under `key` when every one of `names` is a function there, else `load()`'s, recorded. */
+import { realmShared } from '@error-snippet';
+
+/** The recorded exports under `key` when every one of `names` is a function there, else `load()`'s, frozen and recorded. */
 export function realmExports(key, names, load) {
-  const found = globalThis[key];
-  if (typeof found === 'object' && found !== null && names.every((n) => typeof found[n] === 'function')) return found;
-  const api = Object.freeze(load());
-  try {
-    if (!(key in globalThis)) Object.defineProperty(globalThis, key, { value: api, configurable: true });
-  } catch {
-    // a frozen global object: `require` and `import` keep an instance each
-  }
-  return api;
+  const complete = (found) =>
+    typeof found === 'object' && found !== null && names.every((n) => typeof found[n] === 'function');
+  return realmShared(key, complete, () => Object.freeze(load()));
 }

@@ -140,11 +140,13 @@ for (const v of built) {
   });
 }
 
-// `@node-instance` in the Node entry templates: the shared-instance helper.
-const nodeInstance = {
-  name: 'node-instance',
+// In the Node entry templates, `@node-instance` is the shared-instance helper
+// and `@error-snippet` the `SobotError` snippet (whose `realmShared` it uses).
+const nodeAliases = {
+  name: 'node-aliases',
   setup(b) {
     b.onResolve({ filter: /^@node-instance$/ }, () => ({ path: join(tpl, 'node-instance.js') }));
+    b.onResolve({ filter: /^@error-snippet$/ }, () => ({ path: join(pkg, errorRel) }));
   },
 };
 
@@ -178,7 +180,6 @@ for (const v of built) {
       .replace('/*@esm-names*/', v.all.map((n) => `${n},`).join('\n  '))
       .replace('/*@export-names*/', exportNames)
       .replace(`'${NAME_NPM}@dev'`, instanceKey)
-      .replace("'@error-snippet'", `'${errorRel}'`)
       .replaceAll(`${NAME}_bg.wasm`, `${v.name}_bg.wasm`)
       .replaceAll(`./${NAME}.js`, `./${v.name}.js`)
       .replaceAll(`./${NAME}.cjs`, `./${v.name}.cjs`);
@@ -191,7 +192,7 @@ for (const v of built) {
       outfile: join(pkg, `${v.entry}.node.${ext}`),
       // the CommonJS glue stays a file of its own, required only by the first loader
       external: [`./${v.name}.cjs`],
-      plugins: [nodeInstance],
+      plugins: [nodeAliases],
       banner: {
         js:
           `// Node, ${format === 'cjs' ? 'CommonJS' : 'ES modules'}: ${spec}, one wasm instance in a realm shared by ` +

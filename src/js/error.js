@@ -41,19 +41,26 @@ class SobotError extends Error {
   }
 }
 
-const TheSobotError = theClass(SobotError);
+const TheSobotError = realmShared(KEY, (found) => typeof found === 'function' && found.prototype instanceof Error, () => SobotError);
 export { TheSobotError as SobotError };
 
-/** The realm's class under `KEY`, or `cls`, recorded there where the key is free and the global object can take it. */
-function theClass(cls) {
-  const found = globalThis[KEY];
-  if (typeof found === 'function' && found.prototype instanceof Error) return found;
+/**
+ * The value recorded on the global object under `key` when `accepts` it, else
+ * `make()`'s, recorded there where the key is free (configurable, so that
+ * deleting it starts afresh). Where the global object is frozen nothing is
+ * recorded and each caller keeps its own. Also shares the Node entries'
+ * exports (pkg-template/node-instance.js).
+ */
+export function realmShared(key, accepts, make) {
+  const found = globalThis[key];
+  if (accepts(found)) return found;
+  const value = make();
   try {
-    if (!(KEY in globalThis)) Object.defineProperty(globalThis, KEY, { value: cls, configurable: true });
+    if (!(key in globalThis)) Object.defineProperty(globalThis, key, { value, configurable: true });
   } catch {
-    // a frozen global object: this copy keeps its own class
+    // a frozen global object
   }
-  return cls;
+  return value;
 }
 
 export function makeSobotError(message, details) {

@@ -107,7 +107,7 @@ test('the keys on the global object name the entry, the version and the build', 
 });
 
 test('anything else under the key is left alone; deleting the key lets a fresh module load a new instance', () => {
-  const key = readFileSync(new URL('../../pkg/webhook.node.cjs', import.meta.url), 'utf8').match(/Symbol\.for\(['"]([^'"]+)['"]\)/)[1];
+  const key = readFileSync(new URL('../../pkg/webhook.node.cjs', import.meta.url), 'utf8').match(/Symbol\.for\(['"](sobot-channels\/webhook@[^'"]+)['"]\)/)[1];
   const entry = new URL('../../pkg/webhook.node.mjs', import.meta.url).href;
   const out = fresh(`
     const key = Symbol.for(${JSON.stringify(key)});
