@@ -7,7 +7,7 @@
 // Needs a built package (`npm run build`).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -205,7 +205,21 @@ if (want('cold')) {
   writeFileSync(emptyCjs, '');
   writeFileSync(emptyEsm, '');
   const floorParts = { emptyCjs: [], emptyEsm: [], crypto: [] };
+  const floor = { sdk: [], 'sdk-webhook': [] };
+  const emptyPackageImport = [];
   const script = fileURLToPath(new URL('./cold.mjs', import.meta.url));
+  // An installed package of empty modules with this package's `exports` map,
+  // next to a copy of cold.mjs that imports it by name, as a user's code does:
+  // the floor of an import is that import, then the compile of the wasm.
+  const emptyName = 'sobot-channels-empty';
+  const emptyPkg = join(dir, 'node_modules', emptyName);
+  mkdirSync(emptyPkg, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(root, 'pkg', 'package.json'), 'utf8'));
+  const { version, type, exports } = manifest;
+  writeFileSync(join(emptyPkg, 'package.json'), JSON.stringify({ name: emptyName, version, type, exports }));
+  for (const f of ['webhook.node.mjs', 'index.node.mjs']) writeFileSync(join(emptyPkg, f), '');
+  const emptyScript = join(dir, 'cold.mjs');
+  copyFileSync(script, emptyScript);
   for (let i = 0; i < 21; i++) {
     for (const which of Object.keys(runs)) {
       const t = performance.now();
@@ -222,11 +236,21 @@ if (want('cold')) {
       for (const part of ['importMs', 'verifyMs', 'parseMs']) (parts[which][part] ??= []).push(r[part]);
     }
     for (const [name, wasm] of Object.entries(wasmFiles)) {
-      const out = JSON.parse(execFileSync(process.execPath, [script, 'compile', join(root, 'pkg', wasm)], { cwd: root }).toString());
-      if (i > 0) compile[name].push(out.ms);
+      const specifier = name === 'sdk' ? emptyName : `${emptyName}/webhook`;
+      const out = JSON.parse(
+        execFileSync(process.execPath, [emptyScript, 'floor', specifier, join(root, 'pkg', wasm)], { cwd: root }).toString(),
+      );
+      if (i === 0) continue;
+      compile[name].push(out.compileMs);
+      floor[name].push(out.ms);
+      emptyPackageImport.push(out.importMs);
     }
-    for (const [name, args] of [['emptyCjs', ['empty', emptyCjs]], ['emptyEsm', ['empty', emptyEsm]], ['crypto', ['crypto']]]) {
-      const out = JSON.parse(execFileSync(process.execPath, [script, ...args], { cwd: root }).toString());
+    for (const [name, args] of [
+      ['emptyCjs', [script, 'empty', emptyCjs]],
+      ['emptyEsm', [script, 'empty', emptyEsm]],
+      ['crypto', [script, 'crypto']],
+    ]) {
+      const out = JSON.parse(execFileSync(process.execPath, args, { cwd: root }).toString());
       if (i > 0) floorParts[name].push(out.ms);
     }
   }
@@ -243,11 +267,12 @@ if (want('cold')) {
   }
   figures['cold.floor.esmImportOfEmptyCommonJs.ms'] = m(floorParts.emptyCjs);
   figures['cold.floor.esmImportOfEmptyEsModule.ms'] = m(floorParts.emptyEsm);
+  figures['cold.floor.esmImportOfEmptyPackage.ms'] = m(emptyPackageImport);
   figures['cold.floor.nodeCryptoLoad.ms'] = m(floorParts.crypto);
   // The parts of the budget's figure that do not depend on what the wasm does:
-  // Node's loading of the entry's kind of module, and the compile.
-  figures['cold.sdk.floor.ms'] = m(floorParts.emptyEsm) + m(compile.sdk);
-  figures['cold.webhook.floor.ms'] = m(floorParts.emptyEsm) + m(compile['sdk-webhook']);
+  // Node's import of an (empty) ES module by the package's name, then the compile.
+  figures['cold.sdk.floor.ms'] = m(floor.sdk);
+  figures['cold.webhook.floor.ms'] = m(floor['sdk-webhook']);
   const fx = (v) => (v === undefined ? '' : v.toFixed(2));
   const row = (label, key) => [
     label,
@@ -264,19 +289,22 @@ if (want('cold')) {
       '"import + first parse" (the budget) imports the package and parses one LINE webhook (`parseEvents`; for ' +
       '`@line/bot-sdk`, `JSON.parse`), with its parts. "import + verify + parse" is the whole path, in other fresh ' +
       'processes: `verifyLineSignature` + `parseEvents` (`@line/bot-sdk`: `validateSignature` + `JSON.parse`), and ' +
-      '"first verify" its verification. "wasm compile" is `new WebAssembly.Module` of the package\'s wasm alone in another ' +
-      'fresh process: decoding and validating it, which every import pays (V8 compiles each function lazily, on its ' +
-      'first call; the first parse pays for the parse path\'s).\n\n' +
+      '"first verify" its verification. "wasm compile" is `new WebAssembly.Module` of the package\'s wasm in the fresh ' +
+      'processes of the floor below: decoding and validating it, which every import pays (V8 compiles each function ' +
+      'lazily, on its first call; the first parse pays for the parse path\'s).\n\n' +
       table(
         ['', 'import + first parse', 'import', 'of which wasm compile', 'first parse', 'import + verify + parse', 'first verify', 'whole process of import + first parse (spawn to exit)'],
         [row('sobot-channels', 'sdk'), row('sobot-channels/webhook', 'sdk-webhook'), row('@line/bot-sdk', 'line-bot-sdk')],
       ) +
-      '\n\nParts that do not depend on what the wasm does, each timed in its own fresh process: Node\'s ESM import of an ' +
-      `empty ES module (${fx(m(floorParts.emptyEsm))} ms: each ES-module entry is one file that loads no CommonJS; ` +
-      `an empty CommonJS file takes ${fx(m(floorParts.emptyCjs))} ms, which the entries paid when they imported their ` +
-      'CommonJS twins) and the wasm compile above (it scales with the code). Together, for "import + first parse": ' +
-      `**${fx(figures['cold.webhook.floor.ms'])} ms** for \`sobot-channels/webhook\`, ${fx(figures['cold.sdk.floor.ms'])} ms for ` +
-      '`sobot-channels`, before the first parse compiles its code. The first verification adds the first load of ' +
+      '\n\nThe floor, what any package with this wasm pays before its code runs, timed in fresh processes of its own: ' +
+      'Node\'s ESM import of an empty ES module through a package\'s name (an installed package of empty modules with ' +
+      `this package's \`exports\` map: ${fx(figures['cold.floor.esmImportOfEmptyPackage.ms'])} ms), then the wasm compile ` +
+      `(it scales with the code): **${fx(figures['cold.webhook.floor.ms'])} ms** for \`sobot-channels/webhook\`, ` +
+      `${fx(figures['cold.sdk.floor.ms'])} ms for \`sobot-channels\`, before the first parse compiles its code. By its ` +
+      `path, an empty ES module takes ${fx(m(floorParts.emptyEsm))} ms to import, so resolving a package's name costs the ` +
+      'difference; each ES-module entry is one file that loads no CommonJS (an empty CommonJS file takes ' +
+      `${fx(m(floorParts.emptyCjs))} ms, which the entries paid when they imported their CommonJS twins). The first ` +
+      'verification adds the first load of ' +
       `\`node:crypto\` (${fx(m(floorParts.crypto))} ms: its HMAC is what meets the verification budget; \`@line/bot-sdk\` ` +
       'pays it inside its import).',
   );
