@@ -301,8 +301,8 @@ if (want('cold')) {
       `this package's \`exports\` map: ${fx(figures['cold.floor.esmImportOfEmptyPackage.ms'])} ms), then the wasm compile ` +
       `(it scales with the code): **${fx(figures['cold.webhook.floor.ms'])} ms** for \`sobot-channels/webhook\`, ` +
       `${fx(figures['cold.sdk.floor.ms'])} ms for \`sobot-channels\`, before the first parse compiles its code. By its ` +
-      `path, an empty ES module takes ${fx(m(floorParts.emptyEsm))} ms to import, so resolving a package's name costs the ` +
-      'difference; each ES-module entry is one file that loads no CommonJS (an empty CommonJS file takes ' +
+      `path, an empty ES module takes ${fx(m(floorParts.emptyEsm))} ms to import. Each ES-module entry is one file that ` +
+      'loads no CommonJS (an empty CommonJS file takes ' +
       `${fx(m(floorParts.emptyCjs))} ms, which the entries paid when they imported their CommonJS twins). The first ` +
       'verification adds the first load of ' +
       `\`node:crypto\` (${fx(m(floorParts.crypto))} ms: its HMAC is what meets the verification budget; \`@line/bot-sdk\` ` +
