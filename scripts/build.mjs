@@ -162,16 +162,17 @@ for (const v of built) {
   const esmReexports =
     `export { ${v.names.join(', ')} } from './${v.name}.js';\n` +
     `export { SobotError } from '${errorRel}';\n`;
-  const fill = (file, replacements) => {
+  /** A template with its markers replaced, naming this build's wasm and glue. */
+  const template = (file, replacements) => {
     let text = readFileSync(join(tpl, file), 'utf8');
     for (const [marker, value] of Object.entries(replacements)) text = text.replace(marker, value);
-    if (v.entry !== 'index') {
-      text = text
-        .replaceAll(`${NAME}_bg.wasm`, `${v.name}_bg.wasm`)
-        .replaceAll(`./${NAME}.js`, `./${v.name}.js`);
-    }
-    writeFileSync(join(pkg, file.replace(/^index\./, `${v.entry}.`)), text);
+    return text
+      .replaceAll(`${NAME}_bg.wasm`, `${v.name}_bg.wasm`)
+      .replaceAll(`./${NAME}.js`, `./${v.name}.js`)
+      .replaceAll(`./${NAME}.cjs`, `./${v.name}.cjs`);
   };
+  const fill = (file, replacements) =>
+    writeFileSync(join(pkg, file.replace(/^index\./, `${v.entry}.`)), template(file, replacements));
   // The Node entries, CommonJS and ES module, each one file bundled by esbuild
   // with pkg-template/node-instance.js; the ES module carries its glue and
   // snippets too. The realm-wide key of their instance names the entry, the
@@ -180,15 +181,13 @@ for (const v of built) {
   const instanceKey = `'${spec}@${version}+${digest(readFileSync(join(pkg, `${v.name}_bg.wasm`)))}'`;
   const exportNames = ['init', ...v.all].map((n) => `'${n}'`).join(', ');
   for (const [ext, format] of [['cjs', 'cjs'], ['mjs', 'esm']]) {
-    const source = readFileSync(join(tpl, `index.node.${ext}`), 'utf8')
-      .replace('/*@cjs-exports*/', v.all.map((n) => `${n}: glue.${n},`).join('\n      '))
-      .replace('/*@esm-glue*/', v.names.map((n) => `${n}: glue.${n},`).join('\n    '))
-      .replace('/*@esm-names*/', v.all.map((n) => `${n},`).join('\n  '))
-      .replace('/*@export-names*/', exportNames)
-      .replace(`'${NAME_NPM}@dev'`, instanceKey)
-      .replaceAll(`${NAME}_bg.wasm`, `${v.name}_bg.wasm`)
-      .replaceAll(`./${NAME}.js`, `./${v.name}.js`)
-      .replaceAll(`./${NAME}.cjs`, `./${v.name}.cjs`);
+    const source = template(`index.node.${ext}`, {
+      '/*@cjs-exports*/': v.all.map((n) => `${n}: glue.${n},`).join('\n      '),
+      '/*@esm-glue*/': v.names.map((n) => `${n}: glue.${n},`).join('\n    '),
+      '/*@esm-names*/': v.all.map((n) => `${n},`).join('\n  '),
+      '/*@export-names*/': exportNames,
+      [`'${NAME_NPM}@dev'`]: instanceKey,
+    });
     await esbuild({
       stdin: { contents: source, resolveDir: pkg, sourcefile: `${v.entry}.node.template.${ext}` },
       bundle: true,
