@@ -3,7 +3,21 @@ export type WebhookBody = string | Uint8Array | ArrayBuffer | ArrayBufferView;
 
 /** Options of the webhook parsers. */
 export interface ParseOptions {
-  /** Bodies longer than this many bytes are refused before parsing (default 1048576). */
+  /**
+   * Bodies longer than this many bytes are refused before parsing, and before being copied
+   * into wasm memory, with a `SobotError` of kind `decode` and rule `max_bytes` (default 1048576).
+   */
+  maxBytes?: number;
+}
+
+/** Options of `verifyLineSignature` and `verifyMessengerSignature`. */
+export interface VerifyOptions {
+  /**
+   * Bodies longer than this many bytes are not verified: the answer is `false`, without
+   * the HMAC being computed, so that `if (!verify(…)) return 401` holds (default 1048576,
+   * as the parsers). To answer 413 instead, compare the length first, or call a parser,
+   * which throws the `max_bytes` error. An invalid `maxBytes` throws a `SobotError`.
+   */
   maxBytes?: number;
 }
 

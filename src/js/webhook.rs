@@ -1,6 +1,11 @@
 //! Webhook functions for JavaScript: bodies in (string, `Uint8Array`,
 //! `ArrayBuffer`), typed payloads and normalised events out.
 //!
+//! A body is measured against `maxBytes` while it is still in JS, and copied
+//! into wasm memory (which never shrinks) only when it fits; typed arrays are
+//! read through the built-in getters (`bytesView` in `runtime.js`), so a
+//! detached buffer or a forged view is a `validation` error, not a `TypeError`.
+//!
 //! Typed payloads cross the boundary through serde-wasm-bindgen (measured
 //! faster than a JSON string and `JSON.parse` for them); normalised events
 //! cross as JSON text read by `JSON.parse` (in chunks), which carries each event's
@@ -36,55 +41,137 @@ fn kind_of(v: &JsValue) -> &'static str {
     }
 }
 
-/// A request body, copied into wasm: the UTF-8 of a string, or the bytes of
-/// a `Uint8Array` (or any typed array or `DataView`) or an `ArrayBuffer`.
-fn body(v: &JsValue, name: &str) -> Result<Vec<u8>, JsValue> {
-    if let Some(s) = v.dyn_ref::<js_sys::JsString>() {
-        // The engine's encoder writes straight into wasm memory: quicker than
-        // wasm-bindgen's copy, which moves ASCII character by character in JS
-        // (bench/NOTES.md). Three bytes per UTF-16 unit always suffice.
-        let units = s.length();
-        if units < LONG_STRING {
-            let mut out = vec![0u8; units as usize * 3];
-            let n = utf8_into(v, &mut out) as usize;
-            out.truncate(n);
-            return Ok(out);
-        }
-        return Ok(utf8(v).to_vec());
-    }
-    if let Some(a) = v.dyn_ref::<Uint8Array>() {
-        return Ok(a.to_vec());
-    }
-    if v.is_instance_of::<js_sys::ArrayBuffer>() {
-        return Ok(Uint8Array::new(v).to_vec());
-    }
-    if js_sys::ArrayBuffer::is_view(v) {
-        let get = |k: &str| Reflect::get(v, &JsValue::from_str(k)).ok();
-        if let (Some(buf), Some(off), Some(len)) =
-            (get("buffer"), get("byteOffset"), get("byteLength"))
-        {
-            if let (Some(off), Some(len)) = (off.as_f64(), len.as_f64()) {
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                let view =
-                    Uint8Array::new_with_byte_offset_and_length(&buf, off as u32, len as u32);
-                return Ok(view.to_vec());
-            }
-        }
-    }
-    Err(Error::validation(vec![Violation::wrong_type(
-        name,
-        "a string, a Uint8Array or an ArrayBuffer",
-        kind_of(v),
-    )])
-    .into())
+/// A caller's body or secret, still in JS: a string, or a fresh `Uint8Array`
+/// over the bytes of a typed array, `DataView` or `ArrayBuffer` (see
+/// `bytesView` in `runtime.js`), whose `length` is exact.
+enum Input {
+    Text(js_sys::JsString),
+    Bytes(Uint8Array),
 }
 
-/// A secret or token argument: a non-empty string or bytes.
-fn secret(v: &JsValue, name: &str) -> Result<Vec<u8>, JsValue> {
-    match body(v, name) {
-        Ok(b) => Ok(b),
-        Err(_) => Err(Error::validation(vec![Violation::required(name)]).into()),
+impl Input {
+    /// The value to hand to JS (the host's HMAC).
+    fn as_js(&self) -> &JsValue {
+        match self {
+            Input::Text(s) => s,
+            Input::Bytes(b) => b,
+        }
     }
+
+    /// Whether it holds no byte (and no UTF-16 unit).
+    fn is_empty(&self) -> bool {
+        match self {
+            Input::Text(s) => s.length() == 0,
+            Input::Bytes(b) => byte_count(b) == 0,
+        }
+    }
+
+    /// Its bytes, copied into wasm: the UTF-8 of a string, or the viewed bytes.
+    fn to_vec(&self) -> Vec<u8> {
+        match self {
+            Input::Text(s) => {
+                // The engine's encoder writes straight into wasm memory: quicker than
+                // wasm-bindgen's copy, which moves ASCII character by character in JS
+                // (bench/NOTES.md). Three bytes per UTF-16 unit always suffice.
+                let units = s.length();
+                if units < LONG_STRING {
+                    let mut out = vec![0u8; units as usize * 3];
+                    let n = utf8_into(s, &mut out) as usize;
+                    out.truncate(n);
+                    return out;
+                }
+                utf8(s).to_vec()
+            }
+            Input::Bytes(b) => b.to_vec(),
+        }
+    }
+}
+
+/// The length of a `Uint8Array` made by `bytesView` or `utf8`, read as a
+/// number (a `u32` would wrap past 4 GiB), saturating at `usize::MAX`.
+fn byte_count(b: &Uint8Array) -> usize {
+    let n = length_of(b);
+    if n >= usize::MAX as f64 {
+        usize::MAX
+    } else if n > 0.0 {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let n = n as usize;
+        n
+    } else {
+        0
+    }
+}
+
+/// Reads a body or secret without copying it; `Err` says what `v` is instead
+/// (`undefined`, `a number`, `a detached ArrayBuffer`…).
+fn input(v: &JsValue) -> Result<Input, String> {
+    if let Some(s) = v.dyn_ref::<js_sys::JsString>() {
+        return Ok(Input::Text(s.clone()));
+    }
+    let view = bytes_view(v);
+    match view.as_string() {
+        Some(what) => Err(what),
+        None => Ok(Input::Bytes(view.unchecked_into())),
+    }
+}
+
+/// The body argument `name`, or a validation error naming it.
+fn body_input(v: &JsValue, name: &str) -> Result<Input, JsValue> {
+    input(v).map_err(|what| {
+        Error::validation(vec![Violation::wrong_type(
+            name,
+            "a string, a Uint8Array or an ArrayBuffer",
+            &what,
+        )])
+        .into()
+    })
+}
+
+/// Refuses a body over `o.max_bytes` (the parsers' `max_bytes` error) before
+/// it is copied into wasm. A string's `length` (UTF-16 units) bounds its UTF-8
+/// from below and, three times over, from above: only between the two is it
+/// encoded (by the engine, outside wasm memory) to be measured exactly.
+fn measured(body: Input, o: ParseOptions) -> Result<Input, Error> {
+    match body {
+        Input::Text(s) => {
+            let units = s.length() as usize;
+            webhook::check_length(units, false, o)?;
+            if units.saturating_mul(3) <= o.max_bytes {
+                return Ok(Input::Text(s));
+            }
+            let bytes = utf8(&s);
+            webhook::check_length(byte_count(&bytes), true, o)?;
+            Ok(Input::Bytes(bytes))
+        }
+        Input::Bytes(b) => {
+            webhook::check_length(byte_count(&b), true, o)?;
+            Ok(Input::Bytes(b))
+        }
+    }
+}
+
+/// A request body measured against `o.max_bytes`, then copied into wasm.
+fn body(v: &JsValue, name: &str, o: ParseOptions) -> Result<Vec<u8>, JsValue> {
+    Ok(measured(body_input(v, name)?, o)?.to_vec())
+}
+
+/// A secret or token argument: a non-empty string or bytes, not copied yet.
+fn secret(v: &JsValue, name: &str) -> Result<Input, JsValue> {
+    let missing = || JsValue::from(Error::validation(vec![Violation::required(name)]));
+    if v.is_undefined() || v.is_null() {
+        return Err(missing());
+    }
+    let s = input(v).map_err(|what| {
+        JsValue::from(Error::validation(vec![Violation::wrong_type(
+            name,
+            "a non-empty string, Uint8Array or ArrayBuffer",
+            &what,
+        )]))
+    })?;
+    if s.is_empty() {
+        return Err(missing());
+    }
+    Ok(s)
 }
 
 /// A header value: a string, or nothing (`null`, `undefined`, anything else).
@@ -194,7 +281,7 @@ pub fn parse_messenger_webhook(
     opts: Option<ParseOptionsArg>,
 ) -> Result<JsValue, JsValue> {
     let o = options(&opts.map_or(JsValue::UNDEFINED, Into::into))?;
-    let b = self::body(&body, "body")?;
+    let b = self::body(&body, "body", o)?;
     to_js_objects(&webhook::parse_messenger(b.as_slice(), o)?)
 }
 
@@ -206,7 +293,7 @@ pub fn parse_line_webhook(
     opts: Option<ParseOptionsArg>,
 ) -> Result<JsValue, JsValue> {
     let o = options(&opts.map_or(JsValue::UNDEFINED, Into::into))?;
-    let b = self::body(&body, "body")?;
+    let b = self::body(&body, "body", o)?;
     to_js_objects(&webhook::parse_line(b.as_slice(), o)?)
 }
 
@@ -217,7 +304,7 @@ pub fn parse_upload_result(
     opts: Option<ParseOptionsArg>,
 ) -> Result<JsValue, JsValue> {
     let o = options(&opts.map_or(JsValue::UNDEFINED, Into::into))?;
-    let b = self::body(&body, "body")?;
+    let b = self::body(&body, "body", o)?;
     to_js_objects(&webhook::parse_upload_result(b.as_slice(), o)?)
 }
 
@@ -231,7 +318,7 @@ pub fn parse_events(
 ) -> Result<JsValue, JsValue> {
     let ch = Channel::from_name(&channel.as_string().unwrap_or_default())?;
     let o = options(&opts.map_or(JsValue::UNDEFINED, Into::into))?;
-    let b = self::body(&body, "body")?;
+    let b = self::body(&body, "body", o)?;
     let p = webhook::parse(ch, b.as_slice(), o)?;
     drop(b);
     events_to_js(webhook::events(&p))
@@ -257,19 +344,25 @@ pub fn normalize_events(
     } else {
         Channel::Messenger
     };
-    let json: String = JSON::stringify(&parsed)
+    let not_json = |why: String| {
+        JsValue::from(Error::validation(vec![Violation::format(
+            "parsed",
+            "plain JSON data, as a parse function returns it",
+            Some(serde_json::Value::from(why)),
+        )]))
+    };
+    // the thrown value is read through `Reflect`: its `message` may be a getter that throws
+    let json = JSON::stringify(&parsed)
         .map_err(|e| {
-            let why = e
-                .dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-                .unwrap_or_default();
-            JsValue::from(Error::validation(vec![Violation::format(
-                "parsed",
-                "plain JSON data, as a parse function returns it",
-                Some(serde_json::Value::from(why)),
-            )]))
+            not_json(
+                Reflect::get(&e, &JsValue::from_str("message"))
+                    .ok()
+                    .and_then(|m| m.as_string())
+                    .unwrap_or_default(),
+            )
         })?
-        .into();
+        .as_string()
+        .ok_or_else(|| not_json("JSON.stringify gave no text".to_owned()))?;
     let p: Payload = webhook::parse(
         ch,
         json.as_bytes(),
@@ -295,43 +388,41 @@ extern "C" {
     /// unit at least), encoded by the engine; the bytes written.
     #[wasm_bindgen(js_name = utf8Into)]
     fn utf8_into(s: &JsValue, out: &mut [u8]) -> u32;
+
+    /// A fresh `Uint8Array` over the bytes of a typed array, `DataView` or
+    /// `ArrayBuffer` (no copy), or a string saying what `v` is instead. Never throws.
+    #[wasm_bindgen(js_name = bytesView)]
+    fn bytes_view(v: &JsValue) -> JsValue;
+
+    /// The `length` of a `Uint8Array`, as a number (a `u32` would wrap at 4 GiB).
+    #[wasm_bindgen(js_name = lengthOf)]
+    fn length_of(bytes: &Uint8Array) -> f64;
 }
 
-/// Whether a secret argument is empty, without copying it; a value that is
-/// not a string or bytes is refused as missing.
-fn secret_is_empty(v: &JsValue, name: &str) -> Result<bool, JsValue> {
-    if let Some(s) = v.dyn_ref::<js_sys::JsString>() {
-        return Ok(s.length() == 0);
-    }
-    if let Some(a) = v.dyn_ref::<Uint8Array>() {
-        return Ok(a.length() == 0);
-    }
-    if v.is_instance_of::<js_sys::ArrayBuffer>() || js_sys::ArrayBuffer::is_view(v) {
-        let len = Reflect::get(v, &JsValue::from_str("byteLength")).unwrap_or(JsValue::NULL);
-        return Ok(len.as_f64() == Some(0.0));
-    }
-    Err(Error::validation(vec![Violation::required(name)]).into())
+#[wasm_bindgen]
+extern "C" {
+    /// `VerifyOptions` in TypeScript.
+    #[wasm_bindgen(typescript_type = "VerifyOptions")]
+    pub type VerifyOptionsArg;
 }
 
 /// Checks a signature: the HMAC comes from the host's crypto where it has a
 /// synchronous one (neither the body nor the secret is copied into wasm),
 /// else it is computed here; the tags are compared here, in constant time.
+/// A body over `o.max_bytes` is `false`, measured without being read.
 fn verify(
     body: &JsValue,
     key: &JsValue,
     key_name: &str,
     claim: Option<webhook::ClaimedMac>,
+    opts: JsValue,
 ) -> Result<bool, JsValue> {
-    if secret_is_empty(key, key_name)? {
-        return Err(Error::validation(vec![Violation::required(key_name)]).into());
-    }
+    let o = options(&opts)?;
+    let key = secret(key, key_name)?;
     // the body's type is checked (and a wrong one refused) before anything is computed
-    let is_body = js_sys::ArrayBuffer::is_view(body)
-        || body.is_string()
-        || body.is_instance_of::<js_sys::ArrayBuffer>();
-    if !is_body {
-        self::body(body, "body")?;
-    }
+    let Ok(body) = measured(body_input(body, "body")?, o) else {
+        return Ok(false);
+    };
     let Some(claim) = claim else {
         return Ok(false);
     };
@@ -339,15 +430,15 @@ fn verify(
     let mut buf = [0u8; 32];
     let n = host_hmac(
         claim.algorithm == webhook::MacAlgorithm::Sha1,
-        key,
-        body,
+        key.as_js(),
+        body.as_js(),
         &mut buf,
     );
     if let Some(out) = usize::try_from(n).ok().and_then(|n| buf.get(..n)) {
         return Ok(claim.matches(out));
     }
-    let k = secret(key, key_name)?;
-    let b = self::body(body, "body")?;
+    let k = key.to_vec();
+    let b = body.to_vec();
     Ok(webhook::verify_with(
         key_name,
         k.as_slice(),
@@ -357,7 +448,9 @@ fn verify(
 }
 
 /// Whether `signatureHeader` (`X-Line-Signature`) signs `body` with the
-/// channel secret. A missing or malformed header is `false`; an empty secret throws.
+/// channel secret. A missing or malformed header, or a body over
+/// `options.maxBytes` (default 1 MiB, as the parsers), is `false`; a missing
+/// or empty secret, or a body that is not one, throws a `SobotError`.
 #[wasm_bindgen(js_name = verifyLineSignature)]
 pub fn verify_line_signature(
     #[wasm_bindgen(unchecked_param_type = "WebhookBody")] body: JsValue,
@@ -365,14 +458,17 @@ pub fn verify_line_signature(
     channel_secret: JsValue,
     #[wasm_bindgen(js_name = signatureHeader, unchecked_param_type = "string | null | undefined")]
     signature_header: JsValue,
+    options: Option<VerifyOptionsArg>,
 ) -> Result<bool, JsValue> {
     let claim = webhook::line_claim(header(&signature_header).as_deref());
-    verify(&body, &channel_secret, "channelSecret", claim)
+    let opts = options.map_or(JsValue::UNDEFINED, Into::into);
+    verify(&body, &channel_secret, "channelSecret", claim, opts)
 }
 
 /// Whether `signatureHeader` (`X-Hub-Signature-256: sha256=…`, or the legacy
 /// `X-Hub-Signature: sha1=…`) signs `body` with the app secret. A missing or
-/// malformed header is `false`; an empty secret throws.
+/// malformed header, or a body over `options.maxBytes` (default 1 MiB), is
+/// `false`; a missing or empty secret, or a body that is not one, throws.
 #[wasm_bindgen(js_name = verifyMessengerSignature)]
 pub fn verify_messenger_signature(
     #[wasm_bindgen(unchecked_param_type = "WebhookBody")] body: JsValue,
@@ -380,9 +476,11 @@ pub fn verify_messenger_signature(
     app_secret: JsValue,
     #[wasm_bindgen(js_name = signatureHeader, unchecked_param_type = "string | null | undefined")]
     signature_header: JsValue,
+    options: Option<VerifyOptionsArg>,
 ) -> Result<bool, JsValue> {
     let claim = webhook::messenger_claim(header(&signature_header).as_deref());
-    verify(&body, &app_secret, "appSecret", claim)
+    let opts = options.map_or(JsValue::UNDEFINED, Into::into);
+    verify(&body, &app_secret, "appSecret", claim, opts)
 }
 
 /// Reads one query parameter from a query string / URL string, a
@@ -412,7 +510,7 @@ fn query_get(query: &JsValue, key: &str) -> Option<String> {
     }
     // Frameworks give repeated parameters as arrays: take the first.
     if js_sys::Array::is_array(&v) {
-        return js_sys::Array::from(&v).get(0).as_string();
+        return Reflect::get_u32(&v, 0).ok()?.as_string();
     }
     v.as_f64().map(|n| n.to_string())
 }

@@ -1,8 +1,14 @@
 //! The small engine the validators are written with: it walks a request as
 //! JSON (`serde_json::Value`), collects every [`Violation`] with its JSON path,
 //! and never panics, whatever the input.
+//!
+//! The list is bounded: after [`VIOLATIONS_MAX`] violations the walk stops at
+//! the next one, and [`Checker::finish`] ends the list with one violation
+//! saying that at least so many more were found (see [`Violation::more`]).
+//! Arrays are measured before they are walked: one over its limit gets one
+//! violation for its length, and only its first `limit` items are checked.
 
-use super::limits::Limit;
+use super::limits::{Limit, VIOLATIONS_MAX};
 use super::text::char_count;
 use super::{is_http_url, Violation};
 use serde_json::{Map, Value};
@@ -57,17 +63,50 @@ pub enum Need {
     Optional,
 }
 
-/// Collects violations.
+/// `limit.value` as a count of items (0 for a negative limit).
+fn items(limit: &Limit) -> usize {
+    usize::try_from(limit.value).unwrap_or(if limit.value < 0 { 0 } else { usize::MAX })
+}
+
+/// Collects violations, at most [`VIOLATIONS_MAX`] of them (see [`Checker::finish`]).
 #[derive(Debug, Default)]
 pub struct Checker {
-    /// Everything found so far, in document order.
-    pub out: Vec<Violation>,
+    /// What was found so far, in document order.
+    out: Vec<Violation>,
+    /// How many were found after `out` was full.
+    more: usize,
 }
 
 impl Checker {
-    /// Adds a violation.
+    /// Adds a violation; past [`VIOLATIONS_MAX`] it is only counted.
     pub fn push(&mut self, v: Violation) {
-        self.out.push(v);
+        if self.out.len() < items(&VIOLATIONS_MAX) {
+            self.out.push(v);
+        } else {
+            self.more = self.more.saturating_add(1);
+        }
+    }
+
+    /// Whether a violation was found past [`VIOLATIONS_MAX`]: walks over
+    /// arrays and fields stop then, as nothing more they find could be listed.
+    pub fn is_full(&self) -> bool {
+        self.more > 0
+    }
+
+    /// The violations found, in document order; when the walk stopped early,
+    /// one last violation says how many more were found at least.
+    pub fn finish(self) -> Vec<Violation> {
+        let mut out = self.out;
+        if self.more > 0 {
+            out.push(Violation::more(self.more));
+        }
+        out
+    }
+
+    /// The first `max` items of `list` with their indexes: an array over its
+    /// limit is reported once (by [`Checker::item_count`]) and walked no further.
+    pub fn first<'a>(list: &'a [Value], max: &Limit) -> impl Iterator<Item = (usize, &'a Value)> {
+        list.iter().take(items(max)).enumerate()
     }
 
     /// The value as an object, or a `type` violation at `path`.
@@ -85,10 +124,13 @@ impl Checker {
         }
     }
 
-    /// Flags every key of `map` not in `allowed`.
+    /// Flags every key of `map` not in `allowed`; once the list is full, the
+    /// rest are only counted (a comparison each, nothing built).
     pub fn known_fields(&mut self, prefix: &str, map: &Map<String, Value>, allowed: &[&str]) {
-        for key in map.keys() {
-            if !allowed.contains(&key.as_str()) {
+        for key in map.keys().filter(|k| !allowed.contains(&k.as_str())) {
+            if self.is_full() {
+                self.more = self.more.saturating_add(1);
+            } else {
                 self.push(Violation::unknown_field(&join(prefix, key), allowed));
             }
         }
@@ -209,8 +251,12 @@ impl Checker {
         }
     }
 
-    /// `s` is at most `limit` characters.
+    /// `s` is at most `limit` characters. A string of at most `limit` UTF-8
+    /// bytes is within it without being counted (a UTF-16 unit takes at least one byte).
     pub fn max_chars(&mut self, path: &str, s: &str, limit: &Limit, code: Option<&'static str>) {
+        if i64::try_from(s.len()).is_ok_and(|n| n <= limit.value) {
+            return;
+        }
         let n = char_count(s);
         if i64::try_from(n).map_or(true, |n| n > limit.value) {
             self.push(Violation::max_length(path, limit, n).with_code(code));

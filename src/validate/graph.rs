@@ -10,7 +10,7 @@ use serde_json::Value;
 pub fn conversations(request: &Value) -> Vec<Violation> {
     let mut c = Checker::default();
     let Some(root) = c.object("", request) else {
-        return c.out;
+        return c.finish();
     };
     c.known_fields("", root, &["page_id", "platform", "user_id", "after"]);
     if let Some(id) = c.string("", root, "page_id", Need::Required) {
@@ -25,27 +25,27 @@ pub fn conversations(request: &Value) -> Vec<Violation> {
         }
     }
     c.string("", root, "after", Need::Optional);
-    c.out
+    c.finish()
 }
 
 /// `GET /{conversation_id}?fields=messages`.
 pub fn conversation_messages(request: &Value) -> Vec<Violation> {
     let mut c = Checker::default();
     let Some(root) = c.object("", request) else {
-        return c.out;
+        return c.finish();
     };
     c.known_fields("", root, &["conversation_id"]);
     if let Some(id) = c.string("", root, "conversation_id", Need::Required) {
         c.path_segment("conversation_id", id);
     }
-    c.out
+    c.finish()
 }
 
 /// `GET /{message_id}?fields=…`.
 pub fn message(request: &Value) -> Vec<Violation> {
     let mut c = Checker::default();
     let Some(root) = c.object("", request) else {
-        return c.out;
+        return c.finish();
     };
     c.known_fields("", root, &["message_id", "fields"]);
     if let Some(id) = c.string("", root, "message_id", Need::Required) {
@@ -68,5 +68,5 @@ pub fn message(request: &Value) -> Vec<Violation> {
             ));
         }
     }
-    c.out
+    c.finish()
 }

@@ -158,6 +158,16 @@ pub const PAGE_SIZE_MAX: Limit = Limit {
     source: "000/001 query_task_list and send_record_list, page_size: 查询条数(默认15,最大100)",
 };
 
+/// The most violations one validation lists; past it the walk stops and one
+/// last violation (`max_violations`) says how many more were found at least.
+pub const VIOLATIONS_MAX: Limit = Limit {
+    name: "violations_max",
+    value: 100,
+    unit: Unit::Items,
+    source: "this SDK: a hostile request (100,000 bad elements) must not make validation's \
+             time, answer or wasm memory grow with its size; 100 is more than any caller reads",
+};
+
 /// Every limit, for documentation and tests.
 pub const ALL: &[&Limit] = &[
     &TEXT_MESSAGE_MAX,
@@ -176,6 +186,7 @@ pub const ALL: &[&Limit] = &[
     &PAGE_NO_MIN,
     &PAGE_SIZE_MIN,
     &PAGE_SIZE_MAX,
+    &VIOLATIONS_MAX,
 ];
 
 #[cfg(test)]

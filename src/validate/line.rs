@@ -9,19 +9,19 @@ use serde_json::Value;
 pub fn media_content(request: &Value) -> Vec<Violation> {
     let mut c = Checker::default();
     let Some(root) = c.object("", request) else {
-        return c.out;
+        return c.finish();
     };
     c.known_fields("", root, &["messageid", "appid"]);
     c.string("", root, "messageid", Need::Required);
     c.string("", root, "appid", Need::Required);
-    c.out
+    c.finish()
 }
 
 /// `POST /chat-set/api/line/query_task_list`.
 pub fn task_list(request: &Value) -> Vec<Violation> {
     let mut c = Checker::default();
     let Some(root) = c.object("", request) else {
-        return c.out;
+        return c.finish();
     };
     c.known_fields(
         "",
@@ -43,14 +43,14 @@ pub fn task_list(request: &Value) -> Vec<Violation> {
     c.string("", root, "task_name", Need::Optional);
     c.string("", root, "subjectid", Need::Optional);
     c.paging("", root, Need::Optional, Some(&PAGE_SIZE_MAX));
-    c.out
+    c.finish()
 }
 
 /// `POST /chat-set/api/line/send_record_list`.
 pub fn send_record_list(request: &Value) -> Vec<Violation> {
     let mut c = Checker::default();
     let Some(root) = c.object("", request) else {
-        return c.out;
+        return c.finish();
     };
     c.known_fields(
         "",
@@ -72,5 +72,5 @@ pub fn send_record_list(request: &Value) -> Vec<Violation> {
     );
     super::messenger::record_filters(&mut c, root);
     c.string("", root, "subjectid", Need::Optional);
-    c.out
+    c.finish()
 }

@@ -25,7 +25,7 @@ const SEND_FIELDS: &[&str] = &[
 pub fn send_message(request: &Value) -> Vec<Violation> {
     let mut c = Checker::default();
     let Some(root) = c.object("", request) else {
-        return c.out;
+        return c.finish();
     };
     c.known_fields("", root, SEND_FIELDS);
 
@@ -74,7 +74,7 @@ pub fn send_message(request: &Value) -> Vec<Violation> {
     }
     let Some(payload) = super::check::get(root, "payload") else {
         c.push(Violation::required("payload"));
-        return c.out;
+        return c.finish();
     };
     match send_type.map(SendType::from_wire) {
         Some(SendType::Text) => match payload {
@@ -97,7 +97,7 @@ pub fn send_message(request: &Value) -> Vec<Violation> {
         // Unknown or missing type: the payload's shape cannot be judged.
         Some(SendType::Unknown(_)) | None => {}
     }
-    c.out
+    c.finish()
 }
 
 fn media_payload(c: &mut Checker, payload: &Value) {
@@ -138,7 +138,10 @@ fn template(c: &mut Checker, payload: &Value) {
                     &GENERIC_ELEMENTS_MIN,
                     &GENERIC_ELEMENTS_MAX,
                 );
-                for (i, e) in elements.iter().enumerate() {
+                for (i, e) in Checker::first(elements, &GENERIC_ELEMENTS_MAX) {
+                    if c.is_full() {
+                        break;
+                    }
                     generic_element(c, &index("payload.elements", i), e);
                 }
             }
@@ -152,7 +155,10 @@ fn template(c: &mut Checker, payload: &Value) {
                     &MEDIA_ELEMENTS,
                     &MEDIA_ELEMENTS,
                 );
-                for (i, e) in elements.iter().enumerate() {
+                for (i, e) in Checker::first(elements, &MEDIA_ELEMENTS) {
+                    if c.is_full() {
+                        break;
+                    }
                     media_element(c, &index("payload.elements", i), e);
                 }
             }
@@ -167,6 +173,9 @@ fn template(c: &mut Checker, payload: &Value) {
 /// and the document's own example put buttons on each element only.
 fn generic_known_fields(c: &mut Checker, p: &Map<String, Value>) {
     for key in p.keys() {
+        if c.is_full() {
+            break;
+        }
         if key == "buttons" {
             let mut v = Violation::unknown_field("payload.buttons", &["template_type", "elements"]);
             v.message = "payload.buttons is not part of a generic template: put the buttons on \
@@ -260,7 +269,10 @@ fn default_action(c: &mut Checker, path: &str, v: &Value) {
 
 fn button_list(c: &mut Checker, path: &str, buttons: &[Value]) {
     c.item_count(path, buttons, &BUTTONS_MIN, &BUTTONS_MAX);
-    for (i, b) in buttons.iter().enumerate() {
+    for (i, b) in Checker::first(buttons, &BUTTONS_MAX) {
+        if c.is_full() {
+            break;
+        }
         button(c, &index(path, i), b);
     }
 }
@@ -350,7 +362,7 @@ pub fn is_facebook_url(url: &str) -> bool {
 pub fn upload_async(request: &Value) -> Vec<Violation> {
     let mut c = Checker::default();
     let Some(root) = c.object("", request) else {
-        return c.out;
+        return c.finish();
     };
     c.known_fields("", root, &["pageid", "type", "payload"]);
     c.string("", root, "pageid", Need::Required);
@@ -361,20 +373,20 @@ pub fn upload_async(request: &Value) -> Vec<Violation> {
         Some(p) => media_payload(&mut c, p),
         None => c.push(Violation::required("payload")),
     }
-    c.out
+    c.finish()
 }
 
 /// `GET …/messenger/query_sub_users`: Page, topic and paging, all required.
 pub fn query_sub_users(request: &Value) -> Vec<Violation> {
     let mut c = Checker::default();
     let Some(root) = c.object("", request) else {
-        return c.out;
+        return c.finish();
     };
     c.known_fields("", root, &["appid", "title", "page_no", "page_size"]);
     c.string_coded("", root, "appid", Need::Required, Some("210001"));
     c.string_coded("", root, "title", Need::Required, Some("210003"));
     c.paging("", root, Need::Required, None);
-    c.out
+    c.finish()
 }
 
 const TOPIC_FIELDS: &[&str] = &[
@@ -391,7 +403,7 @@ const TOPIC_FIELDS: &[&str] = &[
 /// `POST …/messenger/create_or_update_title`: every rule the platform reports
 /// with codes 210001–210012 that can be checked before sending.
 pub fn topic(request: &Value) -> Vec<Violation> {
-    topic_checked(request).out
+    topic_checked(request).finish()
 }
 
 fn topic_checked(request: &Value) -> Checker {
@@ -434,10 +446,10 @@ fn topic_checked(request: &Value) -> Checker {
 pub fn topic_update(request: &Value, existing: &Topic) -> Vec<Violation> {
     let mut c = topic_checked(request);
     let Some(root) = request.as_object() else {
-        return c.out;
+        return c.finish();
     };
     let Some(configid) = root.get("configid").and_then(Value::as_str) else {
-        return c.out;
+        return c.finish();
     };
     if let Some(current) = existing.configid.as_deref() {
         if current != configid {
@@ -446,7 +458,7 @@ pub fn topic_update(request: &Value, existing: &Topic) -> Vec<Violation> {
                 "the configid of the topic being updated",
                 Some(Value::from(configid)),
             ));
-            return c.out;
+            return c.finish();
         }
     }
     for (key, current) in [("appid", &existing.appid), ("title", &existing.title)] {
@@ -458,25 +470,25 @@ pub fn topic_update(request: &Value, existing: &Topic) -> Vec<Violation> {
             }
         }
     }
-    c.out
+    c.finish()
 }
 
 /// `GET …/messenger/del_title`: the topic's `configid`.
 pub fn delete_topic(request: &Value) -> Vec<Violation> {
     let mut c = Checker::default();
     let Some(root) = c.object("", request) else {
-        return c.out;
+        return c.finish();
     };
     c.known_fields("", root, &["configid"]);
     c.string("", root, "configid", Need::Required);
-    c.out
+    c.finish()
 }
 
 /// `POST …/messenger/get_title_list`: filters, creation time range, paging.
 pub fn title_list(request: &Value) -> Vec<Violation> {
     let mut c = Checker::default();
     let Some(root) = c.object("", request) else {
-        return c.out;
+        return c.finish();
     };
     c.known_fields(
         "",
@@ -496,7 +508,7 @@ pub fn title_list(request: &Value) -> Vec<Violation> {
     c.string("", root, "appids", Need::Optional);
     c.string("", root, "title", Need::Optional);
     c.paging("", root, Need::Required, None);
-    c.out
+    c.finish()
 }
 
 /// `POST …/messenger/send_opt_in_message`: Page, topic and user; the optional
@@ -504,7 +516,7 @@ pub fn title_list(request: &Value) -> Vec<Violation> {
 pub fn opt_in(request: &Value) -> Vec<Violation> {
     let mut c = Checker::default();
     let Some(root) = c.object("", request) else {
-        return c.out;
+        return c.finish();
     };
     c.known_fields(
         "",
@@ -552,14 +564,14 @@ pub fn opt_in(request: &Value) -> Vec<Violation> {
         c.one_of("button_type", b, TopicButtonType::KNOWN, None);
     }
     c.string("", root, "timezone", Need::Optional);
-    c.out
+    c.finish()
 }
 
 /// `POST /chat-set/api/messenger/query_task_list`.
 pub fn task_list(request: &Value) -> Vec<Violation> {
     let mut c = Checker::default();
     let Some(root) = c.object("", request) else {
-        return c.out;
+        return c.finish();
     };
     c.known_fields(
         "",
@@ -591,14 +603,14 @@ pub fn task_list(request: &Value) -> Vec<Violation> {
         }
     }
     c.paging("", root, Need::Optional, Some(&PAGE_SIZE_MAX));
-    c.out
+    c.finish()
 }
 
 /// `POST /chat-set/api/messenger/send_record_list`.
 pub fn send_record_list(request: &Value) -> Vec<Violation> {
     let mut c = Checker::default();
     let Some(root) = c.object("", request) else {
-        return c.out;
+        return c.finish();
     };
     c.known_fields(
         "",
@@ -620,7 +632,7 @@ pub fn send_record_list(request: &Value) -> Vec<Violation> {
     );
     record_filters(&mut c, root);
     c.string("", root, "message_topic_or_tag", Need::Optional);
-    c.out
+    c.finish()
 }
 
 /// The send record filters both documents share.

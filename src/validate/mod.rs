@@ -2,7 +2,12 @@
 //!
 //! Validation never stops at the first problem: it returns every
 //! [`Violation`] at once, each with a JSON path, the rule, the limit and the
-//! actual value, so a caller can show all of them together.
+//! actual value, so a caller can show all of them together — up to
+//! [`limits::VIOLATIONS_MAX`] (100). Past it the walk stops and one last
+//! violation (rule `max_violations`) says that at least so many more were
+//! found, so a hostile request gets a bounded answer in bounded time. An
+//! array over its limit gets one violation for its length, and only its first
+//! `limit` items are checked.
 //!
 //! Validators take the request as JSON exactly as the documents show it
 //! (`serde_json::Value`), so a wrong type is a violation with a path rather
@@ -29,7 +34,8 @@ pub struct Violation {
     pub path: String,
     /// The rule's name: `required`, `type`, `format`, `unknown_field`,
     /// `max_length`, `min_items`, `max_items`, `min`, `max`, `one_of`,
-    /// `exactly_one`, `only_with`, `min_properties`, `range_order`, `immutable`.
+    /// `exactly_one`, `only_with`, `min_properties`, `range_order`, `immutable`;
+    /// `max_bytes` for a body or request too large, `max_violations` for a cut list.
     pub rule: &'static str,
     /// The limit the rule sets, when it has one (a number, a name, or the allowed values).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -105,6 +111,22 @@ impl Violation {
             message,
             code: None,
         }
+    }
+
+    /// The last violation of a list cut at [`limits::VIOLATIONS_MAX`]: at least
+    /// `more` others were found (the walk stopped at the first of them) and are not listed.
+    pub fn more(more: usize) -> Self {
+        let max = limits::VIOLATIONS_MAX.value;
+        Violation::new(
+            "(request)",
+            "max_violations",
+            Some(Value::from(max)),
+            Some(Value::from(more)),
+            format!(
+                "at least {more} more violation{} not listed: validation lists at most {max}",
+                if more == 1 { " is" } else { "s are" }
+            ),
+        )
     }
 
     /// A field the documents do not list for this object.

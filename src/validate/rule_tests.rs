@@ -701,3 +701,93 @@ fn registry_knows_every_validator() {
     }
     assert!(validate("nope", &json!({})).is_none());
 }
+
+// ------------------------------------------------------------ bounded lists
+
+#[test]
+fn an_array_over_its_limit_is_reported_once_and_walked_to_its_limit() {
+    // 100,000 elements, each with two violations: the length, then the first 10 only.
+    let bad = json!({"subtitle": "x".repeat(81)});
+    let many = generic(Value::Array(vec![bad; 100_000]));
+    let got = messenger::send_message(&many);
+    assert_eq!(found(&got[..1]), vec![("payload.elements", "max_items")]);
+    assert_eq!(got[0].actual, Some(json!(100_000)));
+    assert_eq!(got.len(), 1 + 10 * 2, "{:?}", found(&got));
+    assert!(got
+        .iter()
+        .all(|v| !v.path.starts_with("payload.elements[10]")));
+    assert!(got.iter().all(|v| v.rule != "max_violations"));
+
+    // the same for buttons: four bad buttons, the first three are checked
+    let got = messenger::send_message(&button_template(
+        "t",
+        json!([{"type": "?"}, {"type": "?"}, {"type": "?"}, {"type": "?"}]),
+    ));
+    assert_eq!(
+        found(&got),
+        vec![
+            ("payload.buttons", "max_items"),
+            ("payload.buttons[0].type", "one_of"),
+            ("payload.buttons[1].type", "one_of"),
+            ("payload.buttons[2].type", "one_of"),
+        ]
+    );
+}
+
+#[test]
+fn validation_lists_at_most_100_violations_then_says_how_many_more_at_least() {
+    let with_unknown = |n: usize| {
+        let mut m = serde_json::Map::new();
+        for i in 0..n {
+            m.insert(format!("x{i}"), json!(1));
+        }
+        Value::Object(m)
+    };
+    // upload_async of {}: pageid, type and payload are required (3), plus n unknown fields
+    assert_eq!(messenger::upload_async(&with_unknown(97)).len(), 100);
+    assert!(messenger::upload_async(&with_unknown(97))
+        .iter()
+        .all(|v| v.rule != "max_violations"));
+    let got = messenger::upload_async(&with_unknown(98));
+    assert_eq!(got.len(), 101);
+    let last = &got[100];
+    assert_eq!(
+        (last.path.as_str(), last.rule),
+        ("(request)", "max_violations")
+    );
+    assert_eq!(
+        (&last.limit, &last.actual),
+        (&Some(json!(100)), &Some(json!(1)))
+    );
+    assert_eq!(
+        last.message,
+        "at least 1 more violation is not listed: validation lists at most 100"
+    );
+
+    // unknown fields past the limit are counted, not built
+    let got = messenger::send_message(&with_unknown(1_000_000));
+    assert_eq!(got.len(), 101);
+    let more = got[100]
+        .actual
+        .as_ref()
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    assert!(more >= 1_000_000 - 100, "{more}");
+    assert!(got[100]
+        .message
+        .starts_with(&format!("at least {more} more violations are")));
+}
+
+#[test]
+fn long_strings_are_measured_before_they_are_counted() {
+    // far over the limit: one violation with the exact length
+    let v = one(
+        &send("text", json!("字".repeat(1_000_000))),
+        "payload",
+        "max_length",
+    );
+    assert_eq!(v.actual, Some(json!(1_000_000)));
+    // more bytes than the limit but not more UTF-16 units: within it
+    ok(&send("text", json!("字".repeat(2000))));
+    ok(&send("text", json!("😀".repeat(1000))));
+}

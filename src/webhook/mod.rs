@@ -14,8 +14,8 @@ pub use challenge::{query_param, verify_challenge, Refusal};
 pub use dedupe::Deduper;
 pub use normalize::{events, normalize, normalize_line, normalize_messenger, Event, Kind};
 pub use parse::{
-    parse, parse_line, parse_messenger, parse_upload_result, Channel, ParseOptions, Payload,
-    DEFAULT_MAX_BYTES,
+    check_length, parse, parse_line, parse_messenger, parse_upload_result, Channel, ParseOptions,
+    Payload, DEFAULT_MAX_BYTES,
 };
 pub use signature::{
     hmac, line_claim, messenger_claim, sign_line, sign_messenger, verify_line, verify_messenger,

@@ -44,15 +44,22 @@ fn fail(
 }
 
 fn check_size(body: &[u8], opts: ParseOptions) -> Result<(), Error> {
-    if body.len() > opts.max_bytes {
+    check_length(body.len(), true, opts)
+}
+
+/// Refuses a body of `len` bytes (of at least `len` bytes when `exact` is
+/// false) over `opts.max_bytes`, with the parsers' `max_bytes` error: a host
+/// measures a body with it before copying the body anywhere.
+pub fn check_length(len: usize, exact: bool, opts: ParseOptions) -> Result<(), Error> {
+    if len > opts.max_bytes {
+        let at_least = if exact { "" } else { "at least " };
         return Err(fail(
             "body",
             "max_bytes",
             Some(Value::from(opts.max_bytes)),
-            Some(Value::from(body.len())),
+            Some(Value::from(len)),
             format!(
-                "body is {} bytes, more than the limit of {} bytes",
-                body.len(),
+                "body is {at_least}{len} bytes, more than the limit of {} bytes",
                 opts.max_bytes
             ),
         ));
@@ -342,5 +349,36 @@ pub fn parse(channel: Channel, body: &[u8], opts: ParseOptions) -> Result<Payloa
                 Err(e)
             }
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_measured_length_gets_the_parsers_max_bytes_error() {
+        let opts = ParseOptions { max_bytes: 10 };
+        assert!(check_length(10, true, opts).is_ok());
+        assert!(check_length(10, false, opts).is_ok());
+        let e = check_length(11, true, opts).unwrap_err();
+        assert_eq!(e, parse_line(&[b' '; 11], opts).unwrap_err());
+        assert_eq!(
+            e.message,
+            "body is 11 bytes, more than the limit of 10 bytes"
+        );
+        let e = check_length(12, false, opts).unwrap_err();
+        assert_eq!(
+            e.message,
+            "body is at least 12 bytes, more than the limit of 10 bytes"
+        );
+        let v = e
+            .violations
+            .first()
+            .map(|v| (v.rule, v.limit.clone(), v.actual.clone()));
+        assert_eq!(
+            v,
+            Some(("max_bytes", Some(Value::from(10)), Some(Value::from(12))))
+        );
     }
 }
