@@ -113,6 +113,7 @@ suite('clippy wasm32, webhook build', () =>
   check('cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--lib', '--no-default-features',
     '--target-dir', 'target/webhook', '--', '-D', 'warnings']),
 );
+suite('fuzz targets compile', () => check('cargo', ['check', '--manifest-path', 'fuzz/Cargo.toml']));
 suite('cargo test (native)', () => cargo(['test']));
 suite('wasm-bindgen-test (Node)', () => cargo(['test', '--target', 'wasm32-unknown-unknown', '--test', 'wasm']));
 suite('wasm-bindgen-test (Chromium)', () =>
