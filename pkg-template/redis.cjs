@@ -9,6 +9,13 @@ const { randomUUID } = require('node:crypto');
 /** Deletes the lock only if `owner` still holds it (a late unlock never frees another's lock). */
 const UNLOCK = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
 
+/**
+ * Stores the token only while `owner` holds the lock: a refresher whose lock
+ * expired (and was taken by another) never overwrites the newer token.
+ */
+const SET_IF_LOCKED =
+  "if redis.call('get', KEYS[2]) == ARGV[3] then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end return 0";
+
 const DEFAULT_PREFIX = 'sobot-channels:';
 
 function fail(path, rule) {
@@ -24,7 +31,8 @@ function fail(path, rule) {
  * Keys: `<prefix>{<appId>}:token` holds `{"token","expiresAt"}` as JSON and
  * expires with the token; `<prefix>{<appId>}:lock` is the refresh lock
  * (`SET NX PX`, owned by this store's random id, released by a compare-and-delete
- * script). Give each client its own store: the lock's owner is the store.
+ * script). `set` stores only while this store holds the lock. Give each client
+ * its own store: the lock's owner is the store.
  */
 function redisTokenStore(client, options) {
   if (client === null || typeof client !== 'object' && typeof client !== 'function') {
@@ -69,10 +77,18 @@ function redisTokenStore(client, options) {
       return { token, expiresAt };
     },
 
-    /** Stores the token until it expires (`expiresAt` in ms since the epoch). */
+    /**
+     * Stores the token until it expires (`expiresAt` in ms since the epoch),
+     * if this store still holds the lock; resolves to whether it stored.
+     */
     async set(token, expiresAt) {
       const ttl = Math.max(1, Math.ceil(expiresAt - Date.now()));
-      await client.set(keys.token, JSON.stringify({ token, expiresAt }), { PX: ttl });
+      const value = JSON.stringify({ token, expiresAt });
+      const reply = await client.eval(SET_IF_LOCKED, {
+        keys: [keys.token, keys.lock],
+        arguments: [value, String(ttl), owner],
+      });
+      return Number(reply) === 1;
     },
 
     /** Takes the refresh lock for `ttlMs` unless anyone (this store included) holds it. */

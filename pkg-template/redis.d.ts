@@ -23,8 +23,8 @@ export interface RedisTokenStore {
   readonly keys: { readonly token: string; readonly lock: string };
   /** The stored token, or null. */
   get(): Promise<{ token: string; expiresAt: number } | null>;
-  /** Stores the token until it expires (`expiresAt` in ms since the epoch). */
-  set(token: string, expiresAt: number): Promise<void>;
+  /** Stores the token until it expires (`expiresAt` in ms since the epoch) while this store holds the lock; resolves to whether it stored. */
+  set(token: string, expiresAt: number): Promise<boolean>;
   /** Takes the refresh lock for `ttlMs` (`SET NX PX`); true when acquired. */
   lock(ttlMs: number): Promise<boolean>;
   /** Releases the lock if this store still holds it (compare-and-delete). */

@@ -12,3 +12,11 @@ pub trait Clock {
     /// A uniform random number in `[0, 1)`, for backoff jitter.
     fn random(&self) -> f64;
 }
+
+/// A copy of a call's transport or clock for work that several calls share
+/// (the token refresh): the same runtime without the call's cancellation
+/// signal, so that one caller's cancel never ends the others' work.
+pub trait Detach {
+    /// The copy, free of the call's signal.
+    fn detach(&self) -> Self;
+}

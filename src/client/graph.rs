@@ -8,7 +8,7 @@ use crate::client::sobot::{object_text, transport_failure};
 use crate::client::{Clock, HttpRequest, HttpResponse, Transport};
 use crate::error::{Error, GraphDetails};
 use crate::model::graph::{GraphList, MessageRef};
-use crate::validate::{is_http_url, Violation};
+use crate::validate::Violation;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -35,6 +35,8 @@ pub struct GraphConfig {
     pub timeout_ms: Option<u64>,
     /// Retry policy (every Graph call here is a read).
     pub retry: RetryPolicy,
+    /// Accept a plain-http base URL off this machine.
+    pub allow_insecure_http: bool,
 }
 
 impl std::fmt::Debug for GraphConfig {
@@ -65,13 +67,10 @@ impl GraphConfig {
                 Some(self.version.clone().into()),
             ));
         }
-        if !is_http_url(&self.base_url) {
-            v.push(Violation::format(
-                "baseUrl",
-                "an http(s) URL",
-                Some(self.base_url.clone().into()),
-            ));
-        }
+        v.extend(crate::client::token::base_url_violation(
+            &self.base_url,
+            self.allow_insecure_http,
+        ));
         v
     }
 }

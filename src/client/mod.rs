@@ -13,7 +13,7 @@ pub mod token;
 pub mod tokens;
 pub mod transport;
 
-pub use clock::Clock;
+pub use clock::{Clock, Detach};
 pub use retry::RetryPolicy;
 pub use sobot::{CallOptions, SobotClient, SobotConfig};
 pub use store::{MemoryStore, StoredToken, TokenStore};

@@ -8,7 +8,9 @@ use crate::client::retry::{classify, parse_retry_after, Failure, RetryPolicy};
 use crate::client::store::TokenStore;
 use crate::client::token::{api_message, transport_error};
 use crate::client::tokens::TokenManager;
-use crate::client::{Clock, Credentials, HttpRequest, HttpResponse, Transport, TransportError};
+use crate::client::{
+    Clock, Credentials, Detach, HttpRequest, HttpResponse, Transport, TransportError,
+};
 use crate::error::Error;
 use crate::model::SUCCESS_CODE;
 use serde_json::value::RawValue;
@@ -27,6 +29,9 @@ pub const TOKEN_INVALID: &str = "900002";
 /// and each refusal is of a token the call has not seen refused before. Bounded:
 /// a platform that refuses every token ends the call with its `900002`.
 pub const MAX_TOKEN_REFRESHES: u32 = 3;
+
+/// The per-attempt timeout when the settings give none.
+pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 
 /// Settings of a Sobot client.
 #[derive(Debug, Clone)]
@@ -66,7 +71,7 @@ pub struct CallReport {
     pub token_refreshed: bool,
 }
 
-impl<S: TokenStore> SobotClient<S> {
+impl<S: TokenStore + 'static> SobotClient<S> {
     /// A client. Nothing is sent until the first call.
     pub fn new(config: SobotConfig, store: S) -> Self {
         Self::with_tokens(config, Rc::new(TokenManager::new(store)))
@@ -89,26 +94,35 @@ impl<S: TokenStore> SobotClient<S> {
     }
 
     /// The current token, refreshed if needed.
-    pub async fn token<T: Transport, C: Clock>(
+    pub async fn token<T, C>(
         &self,
         transport: &T,
         clock: &C,
-    ) -> Result<crate::client::store::StoredToken, Error> {
+        opts: CallOptions,
+    ) -> Result<crate::client::store::StoredToken, Error>
+    where
+        T: Transport + Detach + 'static,
+        C: Clock + Detach + 'static,
+    {
         self.tokens
-            .token(transport, clock, &self.config, None)
+            .token(transport, clock, &self.config, None, opts.timeout_ms)
             .await
     }
 
     /// Calls `endpoint` with `request` (the document's JSON). Returns what
     /// the endpoint's [`Answer`] says, and a report of the attempts.
-    pub async fn call<T: Transport, C: Clock>(
+    pub async fn call<T, C>(
         &self,
         transport: &T,
         clock: &C,
         endpoint: &Endpoint,
         request: &Value,
         opts: CallOptions,
-    ) -> (Result<Json, Error>, CallReport) {
+    ) -> (Result<Json, Error>, CallReport)
+    where
+        T: Transport + Detach + 'static,
+        C: Clock + Detach + 'static,
+    {
         let mut report = CallReport::default();
         let violations = (endpoint.validate)(request);
         if !violations.is_empty() {
@@ -132,7 +146,13 @@ impl<S: TokenStore> SobotClient<S> {
         loop {
             let token = match self
                 .tokens
-                .token(transport, clock, &self.config, stale.as_deref())
+                .token(
+                    transport,
+                    clock,
+                    &self.config,
+                    stale.as_deref(),
+                    opts.timeout_ms,
+                )
                 .await
             {
                 Ok(t) => t,

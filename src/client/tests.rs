@@ -34,6 +34,22 @@ impl Clock for VClock {
     }
 }
 
+impl Detach for VClock {
+    fn detach(&self) -> Self {
+        self.clone()
+    }
+}
+
+/// The waits of `clock` other than a waiter's looks at the shared refresh.
+fn backoffs(clock: &VClock) -> Vec<u64> {
+    let slept = clock.slept.borrow();
+    slept
+        .iter()
+        .copied()
+        .filter(|&ms| ms != tokens::FLIGHT_POLL_MS)
+        .collect()
+}
+
 struct YieldOnce(bool);
 impl Future for YieldOnce {
     type Output = ();
@@ -115,6 +131,12 @@ struct Fake {
     script: Rc<Script>,
 }
 
+impl Detach for Fake {
+    fn detach(&self) -> Self {
+        self.clone()
+    }
+}
+
 impl Transport for Fake {
     async fn send(&self, req: HttpRequest) -> Result<HttpResponse, TransportError> {
         YieldOnce(false).await;
@@ -137,6 +159,7 @@ fn config() -> SobotConfig {
             app_id: "app".into(),
             app_key: "KEY".into(),
             base_url: "http://emu".into(),
+            allow_insecure_http: true,
         },
         timeout_ms: None,
         retry: RetryPolicy {
@@ -173,7 +196,7 @@ struct Harness<S = MemoryStore> {
     clock: VClock,
 }
 
-impl<S: TokenStore> Harness<S> {
+impl<S: TokenStore + 'static> Harness<S> {
     async fn call(
         &self,
         e: &Endpoint,
@@ -376,7 +399,7 @@ fn reads_are_retried_on_5xx_with_backoff() {
     r.unwrap();
     assert_eq!(rep.attempts, 3);
     assert_eq!(p.calls_to("/query_task_list"), 3);
-    assert_eq!(*clock.slept.borrow(), vec![50, 100]); // full jitter at 0.5
+    assert_eq!(backoffs(&clock), vec![50, 100]); // full jitter at 0.5
 }
 
 #[test]
@@ -471,7 +494,7 @@ fn sends_are_repeated_when_certainly_not_processed() {
     assert_eq!(r.unwrap()["message_id"], "m_9");
     assert_eq!(rep.attempts, 3);
     assert_eq!(p.sends(), 3);
-    assert_eq!(clock.slept.borrow()[1], 1_000); // Retry-After honoured
+    assert_eq!(backoffs(&clock)[1], 1_000); // Retry-After honoured
 }
 
 #[test]
@@ -585,24 +608,21 @@ fn clients_sharing_a_token_manager_refresh_once_when_the_token_is_refused() {
 }
 
 #[test]
-fn a_cancelled_leader_hands_the_refresh_over() {
+fn a_cancelled_caller_leaves_the_shared_refresh_to_the_others() {
     let (c, p, _) = client_with(|_, _| Ok(ok(page())));
     let empty = json!({});
     let waker = futures::task::noop_waker();
     let mut cx = Context::from_waker(&waker);
-    let mut waiter = Box::pin(c.call(tasks(), &empty, CallOptions::default()));
+    let waiter = Box::pin(c.call(tasks(), &empty, CallOptions::default()));
     {
-        // The leader starts a refresh and is dropped before it ends; the
-        // waiter looks at the flight on its own timer meanwhile.
-        let mut leader = Box::pin(c.call(tasks(), &empty, CallOptions::default()));
-        assert!(leader.as_mut().poll(&mut cx).is_pending());
-        for _ in 0..10 {
-            assert!(waiter.as_mut().poll(&mut cx).is_pending());
-        }
+        // The first caller starts the refresh and is dropped (cancelled)
+        // before it ends: the refresh goes on for the waiter.
+        let mut first = Box::pin(c.call(tasks(), &empty, CallOptions::default()));
+        assert!(first.as_mut().poll(&mut cx).is_pending());
     }
     run(waiter).0.unwrap();
     assert_eq!(p.calls_to("/query_task_list"), 1);
-    assert!(p.calls_to("/api/get_token") <= 2);
+    assert_eq!(p.calls_to("/api/get_token"), 1);
 }
 
 /// A Graph API that answers from a list of (path prefix, body).
@@ -633,6 +653,7 @@ fn graph_conversation_messages_read_later_pages_from_the_messages_edge() {
         base_url: "http://graph".into(),
         timeout_ms: None,
         retry: RetryPolicy::default(),
+        allow_insecure_http: true,
     })
     .unwrap();
     let fake = GraphFake {
@@ -671,9 +692,16 @@ fn graph_conversation_messages_read_later_pages_from_the_messages_edge() {
 }
 
 /// A `get_token` endpoint answering from a list, then tokens.
+#[derive(Clone)]
 struct TokenScript {
-    answers: RefCell<Vec<Result<HttpResponse, TransportError>>>,
-    seen: RefCell<Vec<HttpRequest>>,
+    answers: Rc<RefCell<Vec<Result<HttpResponse, TransportError>>>>,
+    seen: Rc<RefCell<Vec<HttpRequest>>>,
+}
+
+impl Detach for TokenScript {
+    fn detach(&self) -> Self {
+        self.clone()
+    }
 }
 
 impl Transport for TokenScript {
@@ -695,39 +723,39 @@ fn get_token_attempts_are_bounded_by_the_timeout_and_repeated_like_a_read() {
     // get_token left without a timeout waited as long as the server took;
     // a rate-limit code was final, unlike on every other endpoint.
     let t = TokenScript {
-        answers: RefCell::new(vec![
+        answers: Rc::new(RefCell::new(vec![
             Err(TransportError::Timeout),
             Ok(ok(json!({"ret_code": "4", "ret_msg": "rate limited"}))),
             Ok(ok(json!({"ret_code": "999999", "ret_msg": "系统未知异常"}))),
-        ]),
-        seen: RefCell::new(Vec::new()),
+        ])),
+        seen: Rc::default(),
     };
     let mut cfg = config();
     cfg.timeout_ms = Some(1_234);
     cfg.retry.max_attempts = 4;
     let client = SobotClient::new(cfg, MemoryStore::default());
     let clock = VClock::default();
-    let tok = run(client.token(&t, &clock)).unwrap();
+    let tok = run(client.token(&t, &clock, CallOptions::default())).unwrap();
     assert_eq!(tok.token, "fresh");
     let seen = t.seen.borrow();
     assert_eq!(seen.len(), 4);
     assert!(seen.iter().all(|r| r.timeout_ms == Some(1_234)));
-    assert_eq!(*clock.slept.borrow(), vec![50, 100, 200]);
+    assert_eq!(backoffs(&clock), vec![50, 100, 200]);
 
     // a final code is not repeated, a rate limit given up on stays retryable
     for (code, attempts, retryable) in [("999994", 1, false), ("4", 4, true)] {
         let t = TokenScript {
-            answers: RefCell::new(
+            answers: Rc::new(RefCell::new(
                 (0..4)
                     .map(|_| Ok(ok(json!({"ret_code": code, "ret_msg": "x"}))))
                     .collect(),
-            ),
-            seen: RefCell::new(Vec::new()),
+            )),
+            seen: Rc::default(),
         };
         let mut cfg = config();
         cfg.retry.max_attempts = 4;
         let client = SobotClient::new(cfg, MemoryStore::default());
-        let e = run(client.token(&t, &VClock::default())).unwrap_err();
+        let e = run(client.token(&t, &VClock::default(), CallOptions::default())).unwrap_err();
         assert_eq!(e.code.as_deref(), Some(code));
         assert_eq!(e.retryable, retryable, "{code}");
         assert_eq!(t.seen.borrow().len(), attempts, "{code}");
@@ -794,4 +822,327 @@ fn successes_read_from_text_equal_the_envelope_path() {
         read_success(send, br#"{"ret_code":"000000"}"#).map(|j| j.value().unwrap()),
         Some(Value::Null)
     );
+}
+
+/// What a [`SharedStore`] handle does when called.
+#[derive(Clone, Copy, PartialEq)]
+enum StoreMode {
+    Healthy,
+    Failing,
+    Hung,
+}
+
+/// The state behind several store handles (one per simulated process): the
+/// token and a lock with an owner and an expiry on the virtual clock.
+#[derive(Default)]
+struct StoreState {
+    token: RefCell<Option<StoredToken>>,
+    lock: RefCell<Option<(u32, u64)>>,
+    sets: Cell<u32>,
+    refused_sets: Cell<u32>,
+}
+
+/// A store handle of one process over [`StoreState`]; `set` stores only
+/// while this handle holds the lock, like the Redis store's script.
+struct SharedStore {
+    state: Rc<StoreState>,
+    owner: u32,
+    clock: VClock,
+    mode: Rc<Cell<StoreMode>>,
+}
+
+impl SharedStore {
+    async fn gate(&self) -> Result<(), Error> {
+        match self.mode.get() {
+            StoreMode::Healthy => Ok(()),
+            StoreMode::Failing => Err(Error::network("ECONNREFUSED 127.0.0.1:6379")),
+            StoreMode::Hung => std::future::pending().await,
+        }
+    }
+}
+
+impl TokenStore for SharedStore {
+    async fn get(&self) -> Result<Option<StoredToken>, Error> {
+        self.gate().await?;
+        Ok(self.state.token.borrow().clone())
+    }
+    async fn set(&self, token: &StoredToken) -> Result<(), Error> {
+        self.gate().await?;
+        let now = self.clock.now_ms();
+        let held = *self.state.lock.borrow();
+        if matches!(held, Some((o, until)) if o == self.owner && until > now) {
+            *self.state.token.borrow_mut() = Some(token.clone());
+            self.state.sets.set(self.state.sets.get() + 1);
+        } else {
+            self.state
+                .refused_sets
+                .set(self.state.refused_sets.get() + 1);
+        }
+        Ok(())
+    }
+    async fn lock(&self, ttl_ms: u64) -> Result<store::Lock, Error> {
+        self.gate().await?;
+        let now = self.clock.now_ms();
+        let mut lock = self.state.lock.borrow_mut();
+        match *lock {
+            Some((_, until)) if until > now => Ok(store::Lock::Busy),
+            _ => {
+                *lock = Some((self.owner, now + ttl_ms));
+                Ok(store::Lock::Acquired)
+            }
+        }
+    }
+    async fn unlock(&self) -> Result<(), Error> {
+        self.gate().await?;
+        let mut lock = self.state.lock.borrow_mut();
+        if matches!(*lock, Some((o, _)) if o == self.owner) {
+            *lock = None;
+        }
+        Ok(())
+    }
+}
+
+/// A platform whose `get_token` takes `delay_ms` of virtual time.
+#[derive(Clone)]
+struct SlowTokens {
+    platform: Rc<Platform>,
+    clock: VClock,
+    delay_ms: u64,
+}
+
+impl Detach for SlowTokens {
+    fn detach(&self) -> Self {
+        self.clone()
+    }
+}
+
+impl Transport for SlowTokens {
+    async fn send(&self, req: HttpRequest) -> Result<HttpResponse, TransportError> {
+        if req.url.contains("/api/get_token") {
+            let _ = self.clock.sleep(self.delay_ms).await;
+            self.platform.seen.borrow_mut().push(req);
+            return Ok(self.platform.issue());
+        }
+        self.platform.seen.borrow_mut().push(req.clone());
+        if !self.platform.token_ok(&req) {
+            return Ok(ok(
+                json!({"ret_code": "900002", "ret_msg": "token 已失效,请重新获取"}),
+            ));
+        }
+        Ok(ok(page()))
+    }
+}
+
+fn shared_store_client(
+    state: &Rc<StoreState>,
+    owner: u32,
+    clock: &VClock,
+    mode: &Rc<Cell<StoreMode>>,
+    timeout_ms: u64,
+) -> SobotClient<SharedStore> {
+    let mut cfg = config();
+    cfg.timeout_ms = Some(timeout_ms);
+    SobotClient::new(
+        cfg,
+        SharedStore {
+            state: state.clone(),
+            owner,
+            clock: clock.clone(),
+            mode: mode.clone(),
+        },
+    )
+}
+
+#[test]
+fn a_refresh_slower_than_ten_seconds_is_shared_by_every_process() {
+    // get_token takes 15 s; three processes (their own managers, one store)
+    // call twice each at once: one get_token, no failed call, one set.
+    let platform = Rc::new(Platform::default());
+    let clock = VClock::default();
+    clock.now.set(1_700_000_000_000);
+    let state = Rc::new(StoreState::default());
+    let mode = Rc::new(Cell::new(StoreMode::Healthy));
+    let transport = SlowTokens {
+        platform: platform.clone(),
+        clock: clock.clone(),
+        delay_ms: 15_000,
+    };
+    let clients: Vec<_> = (0..3)
+        .map(|i| Rc::new(shared_store_client(&state, i, &clock, &mode, 20_000)))
+        .collect();
+    let mut pool = LocalPool::new();
+    let failures = Rc::new(Cell::new(0));
+    for c in clients.iter().flat_map(|c| [c.clone(), c.clone()]) {
+        let (t, clock, failures) = (transport.clone(), clock.clone(), failures.clone());
+        pool.spawner()
+            .spawn_local(async move {
+                let (r, _) = c
+                    .call(&t, &clock, tasks(), &json!({}), CallOptions::default())
+                    .await;
+                if r.is_err() {
+                    failures.set(failures.get() + 1);
+                }
+            })
+            .unwrap();
+    }
+    pool.run();
+    assert_eq!(failures.get(), 0);
+    assert_eq!(platform.calls_to("/api/get_token"), 1);
+    assert_eq!((state.sets.get(), state.refused_sets.get()), (1, 0));
+    // The lock covered the whole refresh: attempts × timeout + backoff.
+    assert!(tokens::refresh_budget_ms(Some(20_000), &config().retry) > 15_000);
+}
+
+#[test]
+fn a_refresh_that_outlived_its_lock_never_overwrites_a_newer_token() {
+    // A refresher whose lock expired and was taken by another process: its
+    // late set is refused by the store, and the newer token stays.
+    let clock = VClock::default();
+    clock.now.set(1_700_000_000_000);
+    let state = Rc::new(StoreState::default());
+    let mode = Rc::new(Cell::new(StoreMode::Healthy));
+    let late = SharedStore {
+        state: state.clone(),
+        owner: 1,
+        clock: clock.clone(),
+        mode: mode.clone(),
+    };
+    run(async {
+        assert_eq!(late.lock(100).await.unwrap(), store::Lock::Acquired);
+        clock.now.set(clock.now.get() + 200);
+        let next = SharedStore {
+            state: state.clone(),
+            owner: 2,
+            clock: clock.clone(),
+            mode: mode.clone(),
+        };
+        assert_eq!(next.lock(5_000).await.unwrap(), store::Lock::Acquired);
+        let newer = StoredToken {
+            token: "newer".into(),
+            expires_at_ms: u64::MAX,
+        };
+        next.set(&newer).await.unwrap();
+        let older = StoredToken {
+            token: "older".into(),
+            expires_at_ms: u64::MAX,
+        };
+        late.set(&older).await.unwrap();
+    });
+    assert_eq!(state.token.borrow().as_ref().unwrap().token, "newer");
+    assert_eq!(state.refused_sets.get(), 1);
+}
+
+#[test]
+fn a_hung_store_is_bounded_by_the_timeout_and_the_client_recovers() {
+    let platform = Rc::new(Platform::default());
+    let clock = VClock::default();
+    clock.now.set(1_700_000_000_000);
+    let state = Rc::new(StoreState::default());
+    let mode = Rc::new(Cell::new(StoreMode::Hung));
+    let t = SlowTokens {
+        platform: platform.clone(),
+        clock: clock.clone(),
+        delay_ms: 0,
+    };
+    let c = shared_store_client(&state, 1, &clock, &mode, 800);
+    let start = clock.now_ms();
+    let (r, _) = run(c.call(&t, &clock, tasks(), &json!({}), CallOptions::default()));
+    let e = r.unwrap_err();
+    assert_eq!(
+        (e.kind, e.code.as_deref(), e.retryable),
+        (ErrorKind::Timeout, Some(tokens::STORE_CODE), true)
+    );
+    assert!(
+        e.message.contains("token store is unreachable"),
+        "{}",
+        e.message
+    );
+    // get, then the refresh's lock: each within the call's timeout.
+    assert!(clock.now_ms() - start <= 2 * 800 + 100);
+    assert_eq!(platform.calls_to("/api/get_token"), 0);
+    mode.set(StoreMode::Healthy);
+    let (r, _) = run(c.call(&t, &clock, tasks(), &json!({}), CallOptions::default()));
+    r.unwrap();
+    assert_eq!(platform.calls_to("/api/get_token"), 1);
+}
+
+#[test]
+fn a_failing_store_does_not_fail_calls_while_the_held_token_is_valid() {
+    let platform = Rc::new(Platform::default());
+    let clock = VClock::default();
+    clock.now.set(1_700_000_000_000);
+    let state = Rc::new(StoreState::default());
+    let mode = Rc::new(Cell::new(StoreMode::Healthy));
+    let t = SlowTokens {
+        platform: platform.clone(),
+        clock: clock.clone(),
+        delay_ms: 0,
+    };
+    let c = shared_store_client(&state, 1, &clock, &mode, 1_000);
+    let call = || run(c.call(&t, &clock, tasks(), &json!({}), CallOptions::default())).0;
+    call().unwrap();
+    for m in [StoreMode::Failing, StoreMode::Hung] {
+        mode.set(m);
+        for _ in 0..3 {
+            call().unwrap();
+        }
+    }
+    assert_eq!(platform.calls_to("/api/get_token"), 1);
+    assert_eq!(platform.calls_to("/query_task_list"), 7);
+    // The held token is refused (replaced elsewhere): the error says the
+    // store is unreachable, and no get_token was sent without its lock.
+    mode.set(StoreMode::Failing);
+    *platform.current.borrow_mut() = None;
+    let e = call().unwrap_err();
+    assert_eq!(e.code.as_deref(), Some(tokens::STORE_CODE));
+    assert!(
+        e.message.contains("token store is unreachable"),
+        "{}",
+        e.message
+    );
+    assert_eq!(platform.calls_to("/api/get_token"), 1);
+}
+
+#[test]
+fn an_unlock_failure_after_a_refresh_does_not_fail_the_call() {
+    struct NoUnlock(MemoryStore);
+    impl TokenStore for NoUnlock {
+        async fn get(&self) -> Result<Option<StoredToken>, Error> {
+            self.0.get().await
+        }
+        async fn set(&self, t: &StoredToken) -> Result<(), Error> {
+            self.0.set(t).await
+        }
+        async fn unlock(&self) -> Result<(), Error> {
+            Err(Error::network("unlock failed"))
+        }
+    }
+    let (h, p, _) = client_with(|_, _| Ok(ok(page())));
+    let c = SobotClient::new(config(), NoUnlock(MemoryStore::default()));
+    let (r, _) = run(c.call(
+        &h.fake,
+        &h.clock,
+        tasks(),
+        &json!({}),
+        CallOptions::default(),
+    ));
+    r.unwrap();
+    assert_eq!(p.calls_to("/api/get_token"), 1);
+}
+
+#[test]
+fn a_driver_that_vanishes_without_being_dropped_is_replaced() {
+    // In Workers a request's future can stop being polled for good (its
+    // I/O context gone) without being dropped: the waiter refreshes anew.
+    let (c, p, _) = client_with(|_, _| Ok(ok(page())));
+    let empty = json!({});
+    let waker = futures::task::noop_waker();
+    let mut cx = Context::from_waker(&waker);
+    let mut first = Box::pin(c.call(tasks(), &empty, CallOptions::default()));
+    assert!(first.as_mut().poll(&mut cx).is_pending());
+    let (r, _) = run(c.call(tasks(), &empty, CallOptions::default()));
+    r.unwrap();
+    assert_eq!(p.calls_to("/query_task_list"), 1);
+    assert!(p.calls_to("/api/get_token") <= 2);
+    std::mem::forget(first);
 }

@@ -36,6 +36,9 @@ pub struct Credentials {
     pub app_key: String,
     /// The base URL, e.g. [`DEFAULT_BASE_URL`].
     pub base_url: String,
+    /// Accept a plain-http base URL off this machine (the token and the
+    /// replayable `sign` then travel in cleartext).
+    pub allow_insecure_http: bool,
 }
 
 impl fmt::Debug for Credentials {
@@ -58,15 +61,50 @@ impl Credentials {
         if self.app_key.is_empty() {
             v.push(Violation::required("appKey"));
         }
-        if !is_http_url(&self.base_url) {
-            v.push(Violation::format(
-                "baseUrl",
-                "an http(s) URL",
-                Some(self.base_url.clone().into()),
-            ));
-        }
+        v.extend(base_url_violation(&self.base_url, self.allow_insecure_http));
         v
     }
+}
+
+/// Whether `host` (of a URL, port included) is this machine.
+fn is_loopback(host: &str) -> bool {
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let name = match host.strip_prefix('[') {
+        Some(v6) => return v6.split(']').next() == Some("::1"),
+        None => host.split(':').next().unwrap_or(""),
+    };
+    let name = name.to_ascii_lowercase();
+    name == "localhost" || name.ends_with(".localhost") || {
+        let octets: Vec<&str> = name.split('.').collect();
+        octets.len() == 4
+            && octets.first() == Some(&"127")
+            && octets.iter().all(|o| o.parse::<u8>().is_ok())
+    }
+}
+
+/// The `baseUrl` option's violation, if any: it must be an https URL, or
+/// plain http to this machine (an emulator, a local proxy), unless
+/// `allow_insecure_http` accepts plain http anywhere.
+pub fn base_url_violation(url: &str, allow_insecure_http: bool) -> Option<Violation> {
+    if !is_http_url(url) {
+        return Some(Violation::format(
+            "baseUrl",
+            "an http(s) URL",
+            Some(url.to_owned().into()),
+        ));
+    }
+    let plain = url
+        .get(..7)
+        .is_some_and(|s| s.eq_ignore_ascii_case("http://"));
+    let host = url.get(7..).unwrap_or("").split(['/', '?', '#']).next();
+    if plain && !allow_insecure_http && !host.is_some_and(is_loopback) {
+        return Some(Violation::format(
+            "baseUrl",
+            "an https URL (plain http only to this machine, or with allowInsecureHttp: true)",
+            Some(url.to_owned().into()),
+        ));
+    }
+    None
 }
 
 /// A token with its lifetime.
@@ -192,21 +230,32 @@ pub fn transport_error(e: TransportError, endpoint: &'static str) -> Error {
         TransportError::Refused(m) | TransportError::Network(m) => Error::network(m).at(endpoint),
         TransportError::Timeout => Error::timeout("the call timed out").at(endpoint),
         TransportError::Aborted => Error::cancelled().at(endpoint),
+        TransportError::Redirected { status, to } => {
+            let mut e = Error::http(status).at(endpoint);
+            e.message = format!(
+                "the server answered HTTP {status}, a redirect to {to}; redirects are not followed, so that no secret leaves the configured origin"
+            );
+            e.retryable = false;
+            e
+        }
     }
 }
 
-/// Gets a new token. Validates `creds` first: nothing is sent when they are
-/// invalid. Each call invalidates the previous token (both documents say so).
+/// Gets a new token, waiting at most `timeout_ms`. Validates `creds` first:
+/// nothing is sent when they are invalid. Each call invalidates the previous
+/// token (both documents say so).
 pub async fn fetch_token<T: Transport, C: Clock>(
     transport: &T,
     clock: &C,
     creds: &Credentials,
+    timeout_ms: u64,
 ) -> Result<Token, Error> {
     let violations = creds.violations();
     if !violations.is_empty() {
         return Err(Error::validation(violations).at(GET_TOKEN.name));
     }
-    let req = token_request(creds, clock.now_ms());
+    let mut req = token_request(creds, clock.now_ms());
+    req.timeout_ms = Some(timeout_ms);
     let resp = transport
         .send(req)
         .await
@@ -310,6 +359,7 @@ mod tests {
             app_id: app_id.into(),
             app_key: app_key.into(),
             base_url: "http://127.0.0.1:9/".into(),
+            allow_insecure_http: false,
         }
     }
 
@@ -340,7 +390,7 @@ mod tests {
     #[test]
     fn gets_a_token() {
         let t = Fake::answering(200, OK);
-        let tok = block_on(fetch_token(&t, &FixedClock(1_000), &creds("1", "2"))).unwrap();
+        let tok = block_on(fetch_token(&t, &FixedClock(1_000), &creds("1", "2"), 1_000)).unwrap();
         assert_eq!(tok.token, "4ac37cb2e9c740dba4b75a34d5358802");
         assert_eq!(tok.expires_in, 86_400);
         assert_eq!(tok.expires_at_ms, 1_000 + 86_400_000);
@@ -352,21 +402,21 @@ mod tests {
     fn numeric_expires_in_is_accepted() {
         let body = r#"{"item":{"token":"t","expires_in":7200},"ret_code":"000000"}"#;
         let t = Fake::answering(200, body);
-        let tok = block_on(fetch_token(&t, &FixedClock(0), &creds("1", "2"))).unwrap();
+        let tok = block_on(fetch_token(&t, &FixedClock(0), &creds("1", "2"), 1_000)).unwrap();
         assert_eq!(tok.expires_in, 7200);
     }
 
     #[test]
     fn empty_credentials_send_nothing() {
         let t = Fake::answering(200, OK);
-        let e = block_on(fetch_token(&t, &FixedClock(0), &creds("", ""))).unwrap_err();
+        let e = block_on(fetch_token(&t, &FixedClock(0), &creds("", ""), 1_000)).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Validation);
         let paths: Vec<&str> = e.violations.iter().map(|v| v.path.as_str()).collect();
         assert_eq!(paths, ["appId", "appKey"]);
         assert!(t.seen.borrow().is_empty());
         let mut c = creds("1", "2");
         c.base_url = "sg.sobot.com".into();
-        let e = block_on(fetch_token(&t, &FixedClock(0), &c)).unwrap_err();
+        let e = block_on(fetch_token(&t, &FixedClock(0), &c, 1_000)).unwrap_err();
         assert_eq!(e.violations[0].path, "baseUrl");
         assert!(t.seen.borrow().is_empty());
     }
@@ -377,7 +427,7 @@ mod tests {
             answer: Err(TransportError::Network("connection refused".into())),
             seen: RefCell::new(Vec::new()),
         };
-        let e = block_on(fetch_token(&t, &FixedClock(0), &creds("1", "KEY"))).unwrap_err();
+        let e = block_on(fetch_token(&t, &FixedClock(0), &creds("1", "KEY"), 1_000)).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Network);
         assert!(e.retryable);
         assert_eq!(e.endpoint, Some("get_token"));
@@ -386,7 +436,7 @@ mod tests {
     #[test]
     fn not_json_is_decode_with_status() {
         let t = Fake::answering(200, "<html>oops</html>");
-        let e = block_on(fetch_token(&t, &FixedClock(0), &creds("1", "2"))).unwrap_err();
+        let e = block_on(fetch_token(&t, &FixedClock(0), &creds("1", "2"), 1_000)).unwrap_err();
         assert_eq!((e.kind, e.status), (ErrorKind::Decode, Some(200)));
         assert!(e.message.contains("HTTP 200"));
     }
@@ -394,7 +444,7 @@ mod tests {
     #[test]
     fn error_status_without_envelope_is_http() {
         let t = Fake::answering(502, "<html>bad gateway</html>");
-        let e = block_on(fetch_token(&t, &FixedClock(0), &creds("1", "2"))).unwrap_err();
+        let e = block_on(fetch_token(&t, &FixedClock(0), &creds("1", "2"), 1_000)).unwrap_err();
         assert_eq!(
             (e.kind, e.status, e.retryable),
             (ErrorKind::Http, Some(502), true)
@@ -407,7 +457,7 @@ mod tests {
             200,
             r#"{"ret_code":"900002","ret_msg":"token 已失效,请重新获取"}"#,
         );
-        let e = block_on(fetch_token(&t, &FixedClock(0), &creds("1", "KEY2"))).unwrap_err();
+        let e = block_on(fetch_token(&t, &FixedClock(0), &creds("1", "KEY2"), 1_000)).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Api);
         assert_eq!(e.code.as_deref(), Some("900002"));
         assert_eq!(e.message, "token 已失效,请重新获取");
@@ -425,7 +475,7 @@ mod tests {
         ] {
             let body = format!(r#"{{"ret_code":"{code}","ret_msg":"x"}}"#);
             let t = Fake::answering(200, &body);
-            let e = block_on(fetch_token(&t, &FixedClock(0), &creds("1", "2"))).unwrap_err();
+            let e = block_on(fetch_token(&t, &FixedClock(0), &creds("1", "2"), 1_000)).unwrap_err();
             assert_eq!((e.kind, e.retryable), (ErrorKind::Api, retryable), "{code}");
         }
     }
@@ -438,8 +488,29 @@ mod tests {
             r#"{"ret_code":"000000","item":{"token":"","expires_in":"1"}}"#,
         ] {
             let t = Fake::answering(200, body);
-            let e = block_on(fetch_token(&t, &FixedClock(0), &creds("1", "2"))).unwrap_err();
+            let e = block_on(fetch_token(&t, &FixedClock(0), &creds("1", "2"), 1_000)).unwrap_err();
             assert_eq!(e.kind, ErrorKind::Decode, "{body}");
+        }
+    }
+
+    #[test]
+    fn plain_http_only_to_this_machine_unless_allowed() {
+        for (url, allowed, ok) in [
+            ("https://sg.sobot.com", false, true),
+            ("http://127.0.0.1:8080/x", false, true),
+            ("http://127.9.0.1", false, true),
+            ("http://localhost:3000", false, true),
+            ("http://LOCALHOST", false, true),
+            ("http://[::1]:80/", false, true),
+            ("http://u@127.0.0.1", false, true),
+            ("http://sg.sobot.com", false, false),
+            ("http://127.0.0.1.evil.example", false, false),
+            ("http://localhost.evil.example", false, false),
+            ("http://10.0.0.5", false, false),
+            ("http://sg.sobot.com", true, true),
+            ("ftp://x", true, false),
+        ] {
+            assert_eq!(base_url_violation(url, allowed).is_none(), ok, "{url}");
         }
     }
 

@@ -39,6 +39,15 @@ pub enum TransportError {
     Timeout,
     /// The caller cancelled the call (its `AbortSignal`).
     Aborted,
+    /// The server answered a redirect, which is not followed: the request's
+    /// secrets stay with the configured origin. `to` names the target's
+    /// origin (never its path or query).
+    Redirected {
+        /// The 3xx status.
+        status: u16,
+        /// The origin the server redirected to, as far as the runtime tells.
+        to: String,
+    },
 }
 
 /// Performs one HTTP exchange.

@@ -11,7 +11,9 @@ use crate::client::graph::{
     MESSAGE_DETAIL_LIMIT,
 };
 use crate::client::paging::{CursorWalker, PageWalker};
-use crate::client::sobot::{CallOptions, SobotClient as SobotCore, SobotConfig};
+use crate::client::sobot::{
+    CallOptions, SobotClient as SobotCore, SobotConfig, DEFAULT_TIMEOUT_MS,
+};
 use crate::client::store::MemoryStore;
 use crate::client::tokens::TokenManager;
 use crate::client::{Credentials, RetryPolicy, DEFAULT_BASE_URL};
@@ -46,7 +48,11 @@ export interface TokenStore {
   get(): { token: string; expiresAt: number } | null | undefined | Promise<{ token: string; expiresAt: number } | null | undefined>;
   /** Replaces the current token (`expiresAt` in ms since the epoch). */
   set(token: string, expiresAt: number): void | Promise<void>;
-  /** Optional: try to become the one refresher for `ttlMs`; answer true when acquired. */
+  /**
+   * Optional: try to become the one refresher for `ttlMs` (long enough for a
+   * whole refresh: attempts × timeout + backoff); answer true when acquired.
+   * A store with a lock should make `set` conditional on still holding it.
+   */
   lock?(ttlMs: number): boolean | Promise<boolean>;
   /** Optional: release the lock taken with `lock`. */
   unlock?(): void | Promise<void>;
@@ -70,6 +76,8 @@ export interface SobotClientOptions {
   tokenStore?: TokenStore;
   /** The `fetch` to use (for instrumentation or a proxy); default: the global one. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** Accept a plain-http `baseUrl` off this machine (default false: the token and the sign would travel in cleartext). */
+  allowInsecureHttp?: boolean;
 }
 
 /** Options of one call. */
@@ -101,6 +109,8 @@ export interface GraphClientOptions {
   retry?: RetryOptions;
   /** The `fetch` to use; default: the global one. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** Accept a plain-http `baseUrl` off this machine (default false). */
+  allowInsecureHttp?: boolean;
 }
 
 /** Which conversations to list. */
@@ -131,7 +141,6 @@ extern "C" {
     pub type DetailsOptionsArg;
 }
 
-const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 const DEFAULT_REFRESH_MARGIN_MS: u64 = 300_000;
 
 fn retry_policy(r: &mut Reader) -> RetryPolicy {
@@ -152,21 +161,10 @@ fn retry_policy(r: &mut Reader) -> RetryPolicy {
 }
 
 /// A call's options: its timeout and its `AbortSignal` (or `undefined`).
-fn call_options(options: &JsValue) -> Result<(CallOptions, JsValue), Vec<Violation>> {
+pub(crate) fn call_options(options: &JsValue) -> Result<(CallOptions, JsValue), Vec<Violation>> {
     let mut r = Reader::optional(options, "options");
     let timeout_ms = r.integer("timeoutMs", 1, 3_600_000);
-    let signal = match r.raw("signal") {
-        Some(s) if js_sys::Reflect::has(&s, &JsValue::from_str("aborted")).unwrap_or(false) => s,
-        Some(s) => {
-            r.push(Violation::wrong_type(
-                "options.signal",
-                "an AbortSignal",
-                super::options::type_name(&s),
-            ));
-            JsValue::UNDEFINED
-        }
-        None => JsValue::UNDEFINED,
-    };
+    let signal = r.signal("signal").unwrap_or(JsValue::UNDEFINED);
     let v = r.finish();
     if v.is_empty() {
         Ok((CallOptions { timeout_ms }, signal))
@@ -331,6 +329,7 @@ impl SobotClient {
             app_id: app_id.unwrap_or_default(),
             app_key: app_key.unwrap_or_default(),
             base_url: base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
+            allow_insecure_http: r.boolean("allowInsecureHttp").unwrap_or(false),
         };
         let mut violations = r.finish();
         for v in credentials.violations() {
@@ -379,10 +378,10 @@ impl SobotClient {
         let me = self.shared.clone();
         let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
         future_to_promise(async move {
-            let (_, signal) = call_options(&options)
+            let (opts, signal) = call_options(&options)
                 .map_err(|v| JsValue::from(Error::validation(v).at(api::GET_TOKEN.name)))?;
             let (transport, clock) = call_io(&me.fetch, &signal);
-            match me.core.token(&transport, &clock).await {
+            match me.core.token(&transport, &clock, opts).await {
                 Ok(t) => super::to_js(&json!({ "token": t.token, "expiresAt": t.expires_at_ms })),
                 Err(e) => Err(reject(e, &signal, &me.secrets())),
             }
@@ -651,12 +650,14 @@ impl GraphClient {
         let timeout_ms = r.integer("timeoutMs", 1, 3_600_000);
         let retry = retry_policy(&mut r);
         let fetch = r.function("fetch").unwrap_or(JsValue::UNDEFINED);
+        let allow_insecure_http = r.boolean("allowInsecureHttp").unwrap_or(false);
         let config = GraphConfig {
             access_token: access_token.unwrap_or_default(),
             version: version.unwrap_or_else(|| DEFAULT_GRAPH_VERSION.to_owned()),
             base_url: base_url.unwrap_or_else(|| DEFAULT_GRAPH_URL.to_owned()),
             timeout_ms: Some(timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS)),
             retry,
+            allow_insecure_http,
         };
         let mut violations = r.finish();
         for v in config.violations() {

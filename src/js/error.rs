@@ -71,7 +71,15 @@ pub(crate) fn redact(e: &mut Error, secrets: &[String]) {
             *text = text.replace(s, "<redacted>");
         }
     }
-    for s in secrets.iter().filter(|s| s.len() >= 4) {
+    // Each secret as it is and percent-encoded (as a URL or a proxy's
+    // message may quote it).
+    let encoded = secrets.iter().filter_map(|s| {
+        js_sys::encode_uri_component(s)
+            .as_string()
+            .filter(|enc| enc != s)
+    });
+    let all: Vec<String> = secrets.iter().cloned().chain(encoded).collect();
+    for s in all.iter().filter(|s| s.len() >= 4) {
         scrub(&mut e.message, s);
         for v in &mut e.violations {
             scrub(&mut v.message, s);

@@ -3,7 +3,7 @@
 //! token store object.
 
 use crate::client::store::{Lock, MemoryStore, StoredToken, TokenStore};
-use crate::client::{Clock, HttpRequest, HttpResponse, Transport, TransportError};
+use crate::client::{Clock, Detach, HttpRequest, HttpResponse, Transport, TransportError};
 use crate::error::Error;
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -21,7 +21,8 @@ extern "C" {
         signal: &JsValue,
     ) -> Promise;
 
-    fn sleep(ms: f64, signal: &JsValue) -> Promise;
+    /// `{ promise, cancel }`: a wait of `ms` that `cancel()` clears.
+    fn timer(ms: f64, signal: &JsValue) -> JsValue;
 
     /// Wraps a pager (an object with `next()` and `free()`) as an async
     /// iterable that stops at its next step once `signal` aborts.
@@ -33,14 +34,23 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
 }
 
 /// `fetch` with the call's cancellation signal.
-pub(crate) struct JsTransport<'a> {
+pub(crate) struct JsTransport {
     /// The caller's `fetch`, or `undefined` for the global one.
-    pub fetch: &'a JsValue,
+    pub fetch: JsValue,
     /// The call's `AbortSignal`, or `undefined`.
-    pub signal: &'a JsValue,
+    pub signal: JsValue,
 }
 
-impl Transport for JsTransport<'_> {
+impl Detach for JsTransport {
+    fn detach(&self) -> Self {
+        JsTransport {
+            fetch: self.fetch.clone(),
+            signal: JsValue::UNDEFINED,
+        }
+    }
+}
+
+impl Transport for JsTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let headers = js_sys::Object::new();
         for (k, v) in &request.headers {
@@ -59,13 +69,13 @@ impl Transport for JsTransport<'_> {
         };
         let timeout = request.timeout_ms.map_or(0.0, |t| t as f64);
         let promise = exchange(
-            self.fetch,
+            &self.fetch,
             request.method,
             &request.url,
             &headers,
             &body,
             timeout,
-            self.signal,
+            &self.signal,
         );
         let out = JsFuture::from(promise)
             .await
@@ -79,6 +89,10 @@ impl Transport for JsTransport<'_> {
                 "refused" => TransportError::Refused(message),
                 "timeout" => TransportError::Timeout,
                 "aborted" => TransportError::Aborted,
+                "redirect" => TransportError::Redirected {
+                    status: get(&out, "status").as_f64().unwrap_or(0.0) as u16,
+                    to: message,
+                },
                 _ => TransportError::Network(message),
             });
         }
@@ -123,28 +137,54 @@ fn scrub(mut message: String, request: &HttpRequest) -> String {
 
 /// The transport and clock of one call: the client's `fetch` (or
 /// `undefined`) and the call's `AbortSignal` (or `undefined`).
-pub(crate) fn call_io<'a>(
-    fetch: &'a JsValue,
-    signal: &'a JsValue,
-) -> (JsTransport<'a>, JsClock<'a>) {
-    (JsTransport { fetch, signal }, JsClock { signal })
+pub(crate) fn call_io(fetch: &JsValue, signal: &JsValue) -> (JsTransport, JsClock) {
+    (
+        JsTransport {
+            fetch: fetch.clone(),
+            signal: signal.clone(),
+        },
+        JsClock {
+            signal: signal.clone(),
+        },
+    )
 }
 
 /// Time from `Date.now()`, waits from `setTimeout`, cancelled by the call's signal.
-pub(crate) struct JsClock<'a> {
+pub(crate) struct JsClock {
     /// The call's `AbortSignal`, or `undefined`.
-    pub signal: &'a JsValue,
+    pub signal: JsValue,
 }
 
-impl Clock for JsClock<'_> {
+impl Detach for JsClock {
+    fn detach(&self) -> Self {
+        JsClock {
+            signal: JsValue::UNDEFINED,
+        }
+    }
+}
+
+/// Clears a timer when the wait for it ends or is dropped (a wait raced
+/// against something quicker leaves no timer behind to hold the process).
+struct ClearOnDrop(JsValue);
+
+impl Drop for ClearOnDrop {
+    fn drop(&mut self) {
+        if let Some(f) = self.0.dyn_ref::<Function>() {
+            let _ = f.call0(&JsValue::UNDEFINED);
+        }
+    }
+}
+
+impl Clock for JsClock {
     fn now_ms(&self) -> u64 {
         js_sys::Date::now() as u64
     }
 
     async fn sleep(&self, ms: u64) -> Result<(), Error> {
-        let slept = JsFuture::from(sleep(ms as f64, self.signal))
-            .await
-            .unwrap_or(JsValue::FALSE);
+        let t = timer(ms as f64, &self.signal);
+        let _clear = ClearOnDrop(get(&t, "cancel"));
+        let promise = Promise::resolve(&get(&t, "promise"));
+        let slept = JsFuture::from(promise).await.unwrap_or(JsValue::FALSE);
         if slept.is_truthy() {
             Ok(())
         } else {
@@ -163,16 +203,29 @@ pub(crate) enum Store {
     Js(JsValue),
 }
 
-fn store_error(method: &str, e: &JsValue) -> Error {
-    let detail = e
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_default();
-    let detail = crate::client::store::redact_token_like(&detail);
-    let mut err = Error::network(format!("the token store's {method}() failed: {detail}"));
-    err.code = Some("token_store".into());
-    err
+/// What a store's failure was: its message, or its name where the message is
+/// empty (node-redis' `TimeoutError` has none), or the type of what it threw.
+fn failure_detail(e: &JsValue) -> String {
+    if let Some(err) = e.dyn_ref::<js_sys::Error>() {
+        let name = String::from(err.name());
+        let message = String::from(err.message());
+        let plain = name.is_empty() || name == "Error";
+        return match (plain, message.trim().is_empty()) {
+            (true, false) => message,
+            (false, false) => format!("{name}: {message}"),
+            (false, true) => format!("{name} (without a message)"),
+            (true, true) => "an Error without a message".to_owned(),
+        };
+    }
+    match e.as_string() {
+        Some(s) if !s.trim().is_empty() => s,
+        _ => format!("it threw {}", super::options::type_name(e)),
+    }
+}
+
+/// A store method's failure; the token manager names the store and method.
+fn store_error(e: &JsValue) -> Error {
+    Error::network(crate::client::store::redact_token_like(&failure_detail(e)))
 }
 
 impl Store {
@@ -185,10 +238,10 @@ impl Store {
             return Ok(None);
         };
         let arr: js_sys::Array = args.iter().collect();
-        let r = f.apply(obj, &arr).map_err(|e| store_error(method, &e))?;
+        let r = f.apply(obj, &arr).map_err(|e| store_error(&e))?;
         let r = JsFuture::from(Promise::resolve(&r))
             .await
-            .map_err(|e| store_error(method, &e))?;
+            .map_err(|e| store_error(&e))?;
         Ok(Some(r))
     }
 }
@@ -213,10 +266,14 @@ impl TokenStore for Store {
                     expires_at_ms: at as u64,
                 }))
             }
-            _ => Err(store_error(
-                "get",
-                &JsValue::from_str("it must answer null or { token: string, expiresAt: number }"),
-            )),
+            _ => {
+                let mut e = Error::decode(
+                    "the token store's get() must answer null or { token: string, expiresAt: number }",
+                    None,
+                );
+                e.code = Some(crate::client::tokens::STORE_CODE.into());
+                Err(e)
+            }
         }
     }
 

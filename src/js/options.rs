@@ -77,9 +77,26 @@ impl Reader {
         format!("{}{key}", self.prefix)
     }
 
-    fn get(&self, key: &str) -> Option<JsValue> {
+    /// The field `key`; a getter that throws is a violation, never a silent
+    /// absence (which would fall back to a default store or `fetch`).
+    fn get(&mut self, key: &str) -> Option<JsValue> {
         let obj = self.obj.as_ref()?;
-        let v = Reflect::get(obj, &JsValue::from_str(key)).ok()?;
+        let v = match Reflect::get(obj, &JsValue::from_str(key)) {
+            Ok(v) => v,
+            Err(e) => {
+                let p = self.path(key);
+                let why = e
+                    .dyn_ref::<js_sys::Error>()
+                    .map(|e| String::from(e.message()))
+                    .unwrap_or_default();
+                self.violations.push(Violation::format(
+                    &p,
+                    "a readable property (its getter threw)",
+                    Some(Value::from(why)),
+                ));
+                return None;
+            }
+        };
         if v.is_undefined() || v.is_null() {
             None
         } else {
@@ -167,11 +184,6 @@ impl Reader {
         }
     }
 
-    /// Any field, as it is.
-    pub(crate) fn raw(&self, key: &str) -> Option<JsValue> {
-        self.get(key)
-    }
-
     /// A reader over the object field `key` (its paths are `key.field`).
     pub(crate) fn nested(&mut self, key: &str) -> Option<Reader> {
         let v = self.object(key)?;
@@ -182,6 +194,34 @@ impl Reader {
     /// Adds the violations of a nested reader.
     pub(crate) fn absorb(&mut self, other: Reader) {
         self.violations.extend(other.violations);
+    }
+
+    /// A boolean field.
+    pub(crate) fn boolean(&mut self, key: &str) -> Option<bool> {
+        let v = self.get(key)?;
+        if v.as_bool().is_none() {
+            self.wrong(key, "a boolean", &v);
+        }
+        v.as_bool()
+    }
+
+    /// An `AbortSignal` field: an object with `aborted` and
+    /// `addEventListener` (a look-alike such as `{ aborted: false }` could
+    /// never cancel anything).
+    pub(crate) fn signal(&mut self, key: &str) -> Option<JsValue> {
+        let s = self.get(key)?;
+        let listens = Reflect::get(&s, &JsValue::from_str("addEventListener"))
+            .map(|f| f.is_function())
+            .unwrap_or(false);
+        if s.is_object()
+            && listens
+            && Reflect::has(&s, &JsValue::from_str("aborted")).unwrap_or(false)
+        {
+            Some(s)
+        } else {
+            self.wrong(key, "an AbortSignal", &s);
+            None
+        }
     }
 
     /// Adds a violation found by the caller.
@@ -229,11 +269,63 @@ pub(crate) fn js_json(value: &JsValue, name: &str) -> Result<Value, Violation> {
     serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))
 }
 
-/// A request given by a caller, as JSON (see [`js_json`]); `undefined` is an
-/// empty request.
+/// A request given by a caller, as JSON (read as [`js_json`] reads it);
+/// `undefined` is an empty request. Its JSON text may have at most
+/// `REQUEST_JSON_MAX` bytes (UTF-8): a larger request is a `max_bytes`
+/// violation of `name`, found before the text is parsed into a `Value`.
 pub(crate) fn request_json(value: &JsValue, name: &str) -> Result<Value, Violation> {
+    /// The largest request JSON a call takes: 1 MiB. The largest request the
+    /// documents allow (a generic template of 10 elements with every text at its
+    /// limit) is about 100 KB, and a request is copied into wasm memory, which
+    /// never shrinks, as its text and then as a `Value` several times larger:
+    /// without a cap, one call with 10^6 elements took linear memory to 1.1 GiB.
+    const REQUEST_JSON_MAX: usize = 1024 * 1024;
     if value.is_undefined() {
         return Ok(Value::Object(Default::default()));
     }
-    js_json(value, name)
+    let invalid = |why: String| {
+        Violation::format(
+            name,
+            "plain JSON data (objects, arrays, strings, numbers, booleans, null)",
+            Some(Value::from(why)),
+        )
+    };
+    let too_large = |len: usize, at_least: &str| {
+        Violation::new(
+            name,
+            "max_bytes",
+            Some(Value::from(REQUEST_JSON_MAX)),
+            Some(Value::from(len)),
+            format!(
+                "{name} is {at_least}{len} bytes of JSON, more than the limit of \
+                 {REQUEST_JSON_MAX} bytes"
+            ),
+        )
+    };
+    // `JSON.stringify` works in JS; the thrown value is read through `Reflect`,
+    // as its `message` may be a getter that throws.
+    let text = js_sys::JSON::stringify(value).map_err(|e| {
+        invalid(
+            Reflect::get(&e, &JsValue::from_str("message"))
+                .ok()
+                .and_then(|m| m.as_string())
+                .unwrap_or_else(|| "JSON.stringify failed".into()),
+        )
+    })?;
+    if !text.is_string() {
+        return Err(invalid(format!("got {}", type_name(value))));
+    }
+    // Measured before it is copied into wasm: a JSON text has at least as many
+    // UTF-8 bytes as UTF-16 units (it escapes lone surrogates), at most three times as many.
+    let units = text.length() as usize;
+    if units > REQUEST_JSON_MAX {
+        return Err(too_large(units, "at least "));
+    }
+    let Some(text) = text.as_string() else {
+        return Err(invalid(format!("got {}", type_name(value))));
+    };
+    if text.len() > REQUEST_JSON_MAX {
+        return Err(too_large(text.len(), ""));
+    }
+    serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))
 }

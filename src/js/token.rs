@@ -22,6 +22,12 @@ export interface GetTokenOptions {
   appKey: string;
   /** Base URL of the regional Sobot host; default `https://sg.sobot.com`. */
   baseUrl?: string;
+  /** Timeout of the request in ms (default 30000). */
+  timeoutMs?: number;
+  /** Cancels the request; it then rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Accept a plain-http `baseUrl` off this machine (default false). */
+  allowInsecureHttp?: boolean;
 }
 
 /** A Sobot token. Every `get_token` call invalidates the previous token. */
@@ -56,10 +62,13 @@ pub async fn get_token(
     let app_id = opts.string("appId");
     let app_key = opts.string("appKey");
     let base_url = opts.string("baseUrl");
+    let timeout_ms = opts.integer("timeoutMs", 1, 3_600_000);
+    let signal = opts.signal("signal").unwrap_or(JsValue::UNDEFINED);
     let creds = Credentials {
         app_id: app_id.unwrap_or_default(),
         app_key: app_key.unwrap_or_default(),
         base_url: base_url.unwrap_or_else(|| core::DEFAULT_BASE_URL.to_owned()),
+        allow_insecure_http: opts.boolean("allowInsecureHttp").unwrap_or(false),
     };
     let mut violations = opts.finish();
     for v in creds.violations() {
@@ -76,11 +85,11 @@ pub async fn get_token(
             std::slice::from_ref(&creds.app_key),
         ));
     }
-    let none = JsValue::UNDEFINED;
-    let (transport, clock) = io::call_io(&none, &none);
-    let token = core::fetch_token(&transport, &clock, &creds)
+    let (transport, clock) = io::call_io(&JsValue::UNDEFINED, &signal);
+    let timeout = timeout_ms.unwrap_or(core::sobot::DEFAULT_TIMEOUT_MS);
+    let token = core::fetch_token(&transport, &clock, &creds, timeout)
         .await
-        .map_err(|e| error::reject(e, &JsValue::UNDEFINED, std::slice::from_ref(&creds.app_key)))?;
+        .map_err(|e| error::reject(e, &signal, std::slice::from_ref(&creds.app_key)))?;
     let out = TokenOut {
         token: &token.token,
         expires_in: token.expires_in,

@@ -428,6 +428,13 @@ class Emulator {
           return;
         }
         if (f.type === 'status' || f.type === 'html' || f.type === 'code') return this.answerFault(res, route, path, f, entry);
+        if (f.type === 'redirect') {
+          // 307 keeps the method and body: a client following it would send
+          // its token (and the message) to the other origin.
+          entry.status = 307;
+          const to = f.params.location ?? `http://127.0.0.1:9${req.url}`;
+          return send(res, 307, 'text/plain; charset=utf-8', '', { location: to });
+        }
         if (f.type === 'truncate') truncate = f;
       }
     }

@@ -36,7 +36,9 @@ test('set then get answers the token; the key expires with it; other apps do not
   assert.deepEqual(store.keys, { token: 'sobot-channels:{app-roundtrip}:token', lock: 'sobot-channels:{app-roundtrip}:lock' });
   assert.equal(await store.get(), null);
   const expiresAt = Date.now() + 300;
-  await store.set('tok-1', expiresAt);
+  assert.equal(await store.lock(5000), true);
+  assert.equal(await store.set('tok-1', expiresAt), true);
+  await store.unlock();
   assert.deepEqual(await store.get(), { token: 'tok-1', expiresAt });
   assert.equal(await other.get(), null);
   const pttl = await redis.pTTL(store.keys.token);
@@ -54,8 +56,24 @@ test('a value this module did not write reads as no token (the client then refre
     await redis.set(store.keys.token, raw);
     assert.equal(await store.get(), null, raw);
   }
+  await store.lock(5000);
   await store.set('tok-2', Date.now() + 60_000);
+  await store.unlock();
   assert.equal((await store.get()).token, 'tok-2');
+});
+
+test('set stores only while this store holds the lock: a refresher whose lock expired never overwrites a newer token', async () => {
+  const late = redisTokenStore(redis, { appId: 'app-set-if-locked' });
+  const next = redisTokenStore(redis, { appId: 'app-set-if-locked' });
+  assert.equal(await late.set('tok-unlocked', Date.now() + 60_000), false, 'no lock held: nothing stored');
+  assert.equal(await late.get(), null);
+  assert.equal(await late.lock(100), true);
+  await sleep(150);
+  assert.equal(await next.lock(5000), true, 'the lock expired and was taken');
+  assert.equal(await next.set('tok-new', Date.now() + 60_000), true);
+  assert.equal(await late.set('tok-old', Date.now() + 60_000), false, 'the late refresher is refused');
+  assert.equal((await late.get()).token, 'tok-new');
+  await next.unlock();
 });
 
 test('the lock: one holder at a time; only the holder releases it; it expires after its ttl', async () => {

@@ -4,6 +4,8 @@
 // each of several isolates and see every call's outcome.
 //   GET /read   one line.queryTaskList; answers { ok } or { ok: false, kind, code, message }
 //   GET /stats  this isolate's client.stats()
+//   GET /late-set  a refresher whose lock expired (and was taken) tries to store:
+//                answers what each store call answered and the token left stored
 import { init, SobotClient } from 'sobot-channels';
 import { durableTokenStore } from '../../examples/cloudflare-worker/src/token-store.js';
 
@@ -28,6 +30,20 @@ export default {
     await init();
     const { pathname } = new URL(request.url);
     if (pathname === '/stats') return Response.json(sobot(env).stats());
+    if (pathname === '/late-set') {
+      const appId = `late-set-${crypto.randomUUID()}`;
+      const late = durableTokenStore(env.SOBOT_TOKEN, appId);
+      const next = durableTokenStore(env.SOBOT_TOKEN, appId);
+      const out = { unlockedSet: await late.set('tok-unlocked', Date.now() + 60_000) };
+      out.lateLock = await late.lock(50);
+      await new Promise((r) => setTimeout(r, 100));
+      out.nextLock = await next.lock(5000);
+      out.nextSet = await next.set('tok-new', Date.now() + 60_000);
+      out.lateSet = await late.set('tok-old', Date.now() + 60_000);
+      out.stored = (await next.get())?.token ?? null;
+      await next.unlock();
+      return Response.json(out);
+    }
     if (pathname !== '/read') return new Response('not found', { status: 404 });
     try {
       await sobot(env).line.queryTaskList({ page_no: 1, page_size: 1 });

@@ -144,3 +144,22 @@ test('control: the same isolates with their own memory (TOKEN_STORE=memory) revo
     await emu.close();
   }
 });
+
+test('the Durable Object store keeps a newer token from a refresher whose lock expired', async () => {
+  const emu = await startEmulator({ apps: [{ appId: APP_ID, appKey: APP_KEY }] });
+  const { mf, handles } = await startIsolates(emu);
+  try {
+    const res = await handles[0].fetch('http://worker/late-set');
+    assert.deepEqual(await res.json(), {
+      unlockedSet: false,
+      lateLock: true,
+      nextLock: true,
+      nextSet: true,
+      lateSet: false,
+      stored: 'tok-new',
+    });
+  } finally {
+    await mf.dispose();
+    await emu.close();
+  }
+});

@@ -15,9 +15,16 @@ export class SobotTokenStore extends DurableObject {
     return (await this.ctx.storage.get('token')) ?? null;
   }
 
-  /** Replaces the token (`expiresAt` in ms since the epoch). */
-  async setToken(token, expiresAt) {
+  /**
+   * Replaces the token (`expiresAt` in ms since the epoch) if `owner` still holds
+   * the lock, so that a refresher whose lock expired never overwrites a newer token.
+   * Answers whether it stored.
+   */
+  async setToken(owner, token, expiresAt) {
+    const held = await this.ctx.storage.get('lock');
+    if (!held || held.owner !== owner || held.until <= Date.now()) return false;
     await this.ctx.storage.put('token', { token, expiresAt });
+    return true;
   }
 
   /**
@@ -50,7 +57,7 @@ export function durableTokenStore(namespace, appId) {
   const owner = crypto.randomUUID();
   return {
     get: () => stub().getToken(),
-    set: (token, expiresAt) => stub().setToken(token, expiresAt),
+    set: (token, expiresAt) => stub().setToken(owner, token, expiresAt),
     lock: (ttlMs) => stub().lock(owner, ttlMs),
     unlock: () => stub().unlock(owner),
   };

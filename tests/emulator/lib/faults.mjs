@@ -1,12 +1,12 @@
 // Fault injection per route: latency, HTTP errors, 429 with Retry-After, connection
 // reset, truncated JSON, HTML error pages, Sobot/Graph error codes, token
-// invalidation. Each fault applies to the next N matching requests (`times`), to
+// invalidation, a redirect to another origin. Each fault applies to the next N matching requests (`times`), to
 // a fraction of them (`rate`, drawn from the seeded fault stream), or to all of them
 // until cleared; `skip` lets the first K matching requests through.
 
 import { bad, isObj } from './util.mjs';
 
-export const FAULT_TYPES = ['latency', 'status', 'reset', 'truncate', 'html', 'code', 'invalidate_token'];
+export const FAULT_TYPES = ['latency', 'status', 'reset', 'truncate', 'html', 'code', 'invalidate_token', 'redirect'];
 
 export class Faults {
   constructor(emu) {
