@@ -46,8 +46,11 @@ export interface RetryOptions {
 export interface TokenStore {
   /** The current token, or null. Expired tokens may be returned: the client checks. */
   get(): { token: string; expiresAt: number } | null | undefined | Promise<{ token: string; expiresAt: number } | null | undefined>;
-  /** Replaces the current token (`expiresAt` in ms since the epoch). */
-  set(token: string, expiresAt: number): void | Promise<void>;
+  /**
+   * Replaces the current token (`expiresAt` in ms since the epoch). A store with
+   * a lock stores only while it holds it, and may answer whether it stored.
+   */
+  set(token: string, expiresAt: number): void | boolean | Promise<void | boolean>;
   /**
    * Optional: try to become the one refresher for `ttlMs` (long enough for a
    * whole refresh: attempts × timeout + backoff); answer true when acquired.
