@@ -148,17 +148,24 @@ impl Flight {
     }
 }
 
+/// Waits for `a` or `b`, whichever is ready first (`a` is looked at first):
+/// `Ok` with `a`'s output, `Err` with `b`'s.
+async fn first<A: Future, B: Future>(a: A, b: B) -> Result<A::Output, B::Output> {
+    let (mut a, mut b) = (std::pin::pin!(a), std::pin::pin!(b));
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(r) = a.as_mut().poll(cx) {
+            return Poll::Ready(Ok(r));
+        }
+        b.as_mut().poll(cx).map(Err)
+    })
+    .await
+}
+
 /// Waits for `f` or for `flight` to end, whichever is first; `Ok` when the
 /// flight ended.
 async fn race<F: Future>(flight: &Flight, f: F) -> Result<Result<StoredToken, Error>, F::Output> {
-    let mut f = std::pin::pin!(f);
-    std::future::poll_fn(|cx| {
-        if let Some(r) = flight.poll(cx) {
-            return Poll::Ready(Ok(r));
-        }
-        f.as_mut().poll(cx).map(Err)
-    })
-    .await
+    let ended = std::future::poll_fn(|cx| flight.poll(cx).map_or(Poll::Pending, Poll::Ready));
+    first(ended, f).await
 }
 
 /// Runs one store operation within `ms` (and the clock's signal).
@@ -168,17 +175,7 @@ async fn bounded<C: Clock, O>(
     method: &str,
     op: impl Future<Output = Result<O, Error>>,
 ) -> Result<O, Error> {
-    let op = std::pin::pin!(op);
-    let mut op = op;
-    let timer = clock.sleep(ms);
-    let mut timer = std::pin::pin!(timer);
-    let raced = std::future::poll_fn(|cx| {
-        if let Poll::Ready(r) = op.as_mut().poll(cx) {
-            return Poll::Ready(Ok(r));
-        }
-        timer.as_mut().poll(cx).map(Err)
-    })
-    .await;
+    let raced = first(op, clock.sleep(ms)).await;
     match raced {
         Ok(Ok(v)) => Ok(v),
         // A store's failure, named as one (unless the store already did).

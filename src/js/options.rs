@@ -249,24 +249,7 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 /// and an object nested 100,000 deep would overflow it and break the
 /// instance for every later call.
 pub(crate) fn js_json(value: &JsValue, name: &str) -> Result<Value, Violation> {
-    let invalid = |why: String| {
-        Violation::format(
-            name,
-            "plain JSON data (objects, arrays, strings, numbers, booleans, null)",
-            Some(Value::from(why)),
-        )
-    };
-    let text = js_sys::JSON::stringify(value).map_err(|e| {
-        invalid(
-            e.dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-                .unwrap_or_else(|| "JSON.stringify failed".into()),
-        )
-    })?;
-    let Some(text) = text.as_string() else {
-        return Err(invalid(format!("got {}", type_name(value))));
-    };
-    serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))
+    json_within(value, name, usize::MAX)
 }
 
 /// A request given by a caller, as JSON (read as [`js_json`] reads it);
@@ -283,6 +266,13 @@ pub(crate) fn request_json(value: &JsValue, name: &str) -> Result<Value, Violati
     if value.is_undefined() {
         return Ok(Value::Object(Default::default()));
     }
+    json_within(value, name, REQUEST_JSON_MAX)
+}
+
+/// [`js_json`] of a value whose JSON text may have at most `max` bytes
+/// (UTF-8); a larger one is a `max_bytes` violation of `name`, found before
+/// the text is parsed into a `Value`.
+fn json_within(value: &JsValue, name: &str, max: usize) -> Result<Value, Violation> {
     let invalid = |why: String| {
         Violation::format(
             name,
@@ -294,11 +284,11 @@ pub(crate) fn request_json(value: &JsValue, name: &str) -> Result<Value, Violati
         Violation::new(
             name,
             "max_bytes",
-            Some(Value::from(REQUEST_JSON_MAX)),
+            Some(Value::from(max)),
             Some(Value::from(len)),
             format!(
                 "{name} is {at_least}{len} bytes of JSON, more than the limit of \
-                 {REQUEST_JSON_MAX} bytes"
+                 {max} bytes"
             ),
         )
     };
@@ -318,13 +308,13 @@ pub(crate) fn request_json(value: &JsValue, name: &str) -> Result<Value, Violati
     // Measured before it is copied into wasm: a JSON text has at least as many
     // UTF-8 bytes as UTF-16 units (it escapes lone surrogates), at most three times as many.
     let units = text.length() as usize;
-    if units > REQUEST_JSON_MAX {
+    if units > max {
         return Err(too_large(units, "at least "));
     }
     let Some(text) = text.as_string() else {
         return Err(invalid(format!("got {}", type_name(value))));
     };
-    if text.len() > REQUEST_JSON_MAX {
+    if text.len() > max {
         return Err(too_large(text.len(), ""));
     }
     serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))
