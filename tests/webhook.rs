@@ -31,6 +31,40 @@ fn normalized_json(channel: Channel, body: &[u8]) -> Value {
     serde_json::to_value(normalize(&p)).unwrap()
 }
 
+/// The typed form keeps every field, declared or not: re-serialised, it is the input.
+fn kept_whole<T: serde::Serialize>(w: &T, body: &[u8], name: &str) {
+    let input: Value = serde_json::from_slice(body).unwrap();
+    let again = serde_json::to_value(w).unwrap();
+    if again != input {
+        let diff = first_difference(&input, &again, String::new());
+        panic!("{name}: the typed form differs from the input at {diff}");
+    }
+}
+
+fn first_difference(a: &Value, b: &Value, at: String) -> String {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for (k, v) in x {
+                match y.get(k) {
+                    Some(w) if w == v => {}
+                    Some(w) => return first_difference(v, w, format!("{at}.{k}")),
+                    None => return format!("{at}.{k} (missing)"),
+                }
+            }
+            let extra: Vec<&String> = y.keys().filter(|k| !x.contains_key(*k)).collect();
+            format!("{at} (added {extra:?})")
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find(|(_, (v, w))| v != w)
+            .map(|(i, (v, w))| first_difference(v, w, format!("{at}[{i}]")))
+            .unwrap_or(at),
+        _ => format!("{at}: {a} became {b}"),
+    }
+}
+
 fn check_expected(channel: Channel, dir: &str) -> usize {
     let mut n = 0;
     for path in fixtures(dir) {
@@ -69,6 +103,7 @@ fn every_messenger_fixture_parses_and_normalises_as_expected() {
         } else {
             let w = parse_messenger(&body, ParseOptions::default()).unwrap();
             assert_eq!(w.object, "page");
+            kept_whole(&w, &body, name);
             // The parsed form re-parses to itself.
             let again = serde_json::to_vec(&w).unwrap();
             assert_eq!(
@@ -89,6 +124,7 @@ fn every_line_fixture_parses_and_normalises_as_expected() {
     for path in fixtures("line") {
         let body = fs::read(&path).unwrap();
         let w = parse_line(&body, ParseOptions::default()).unwrap();
+        kept_whole(&w, &body, &path.display().to_string());
         let again = serde_json::to_vec(&w).unwrap();
         assert_eq!(parse_line(&again, ParseOptions::default()).unwrap(), w);
         n += 1;
@@ -159,8 +195,12 @@ fn unknown_events_do_not_spoil_the_batch() {
         .iter()
         .map(|e| e["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, ["unknown", "message", "unknown", "message"]);
-    assert_eq!(ev[0]["raw"]["message_edit"]["num_edit"], 1);
+    assert_eq!(kinds, ["messageEdit", "message", "unknown", "message"]);
+    assert_eq!(ev[0]["messageEdit"]["numEdit"], 1);
+    // a malformed message keeps its common fields, and so an id
+    assert_eq!(ev[2]["sender"]["id"], "524807506000000");
+    assert_eq!(ev[2]["timestamp"], 1714121007002i64);
+    assert!(ev[2]["eventId"].is_string());
     assert_eq!(ev[1]["attachments"][1]["type"], "fallback");
     assert_eq!(ev[1]["sticker"]["stickerId"], "369239263222822");
     assert_eq!(ev[3]["mode"], "standby");
@@ -175,10 +215,14 @@ fn unknown_events_do_not_spoil_the_batch() {
         .iter()
         .map(|e| e["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, ["unknown", "unknown", "message", "follow"]);
-    assert_eq!(ev[0]["type"], "membership");
+    assert_eq!(kinds, ["membership", "unknown", "message", "follow"]);
+    assert_eq!(ev[0]["membership"]["type"], "joined");
     assert_eq!(ev[0]["eventId"], "01HMQGW40RZJPJM3RAJP7BH012");
     assert_eq!(ev[1]["type"], "hologram");
+    // an unknown kind keeps LINE's common fields
+    for field in ["mode", "sender", "chat", "eventId", "timestamp"] {
+        assert!(!ev[1][field].is_null(), "{field}");
+    }
     assert_eq!(ev[2]["text"], "still here");
     assert_eq!(ev[2]["raw"]["message"]["futureField"]["nested"][2], 3);
     assert_eq!(ev[3]["isUnblocked"], true);
@@ -376,4 +420,75 @@ fn random_and_truncated_bodies_never_panic() {
         ParseOptions::default()
     )
     .is_ok());
+}
+
+/// The value at a dotted path (`attachments.0.url`): objects by key, arrays by index.
+fn at<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.').try_fold(v, |v, key| match v {
+        Value::Object(m) => m.get(key),
+        Value::Array(a) => a.get(key.parse::<usize>().ok()?),
+        _ => None,
+    })
+}
+
+/// The conformance corpus (`tests/fixtures/conformance.json`): every event of
+/// every fixture is signed, verified, parsed and normalised, and each value a
+/// bot reads is checked against the payload it came from.
+#[test]
+fn the_conformance_corpus_normalises_field_by_field() {
+    let manifest: Value = serde_json::from_slice(&fixture("conformance.json")).unwrap();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for entry in manifest.as_array().unwrap() {
+        let file = entry["file"].as_str().unwrap();
+        let body = fixture(file);
+        let channel = if file.starts_with("line/") {
+            Channel::Line
+        } else {
+            Channel::Messenger
+        };
+        let secret = b"conformance-secret";
+        let ok = match channel {
+            Channel::Line => {
+                let sig = sobot_channels::webhook::sign_line(&body, secret).unwrap();
+                sobot_channels::webhook::verify_line(&body, secret, Some(&sig)).unwrap()
+            }
+            Channel::Messenger => {
+                let sig = sobot_channels::webhook::sign_messenger(&body, secret).unwrap();
+                sobot_channels::webhook::verify_messenger(&body, secret, Some(&sig)).unwrap()
+            }
+        };
+        assert!(ok, "{file}: signature");
+        let events = normalized_json(channel, &body);
+        let expected = entry["events"].as_array().unwrap();
+        let got = events.as_array().unwrap();
+        if got.len() != expected.len() {
+            failures.push(format!(
+                "{file}: {} events, expected {}",
+                got.len(),
+                expected.len()
+            ));
+            continue;
+        }
+        for (i, (ev, want)) in got.iter().zip(expected).enumerate() {
+            if ev["kind"] != want["kind"] {
+                failures.push(format!(
+                    "{file}[{i}]: kind {} expected {}",
+                    ev["kind"], want["kind"]
+                ));
+                continue;
+            }
+            for (path, value) in want["expect"].as_object().unwrap() {
+                checked += 1;
+                if at(ev, path) != Some(value) {
+                    failures.push(format!(
+                        "{file}[{i}].{path}: {:?} expected {value}",
+                        at(ev, path)
+                    ));
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "{checked} values checked");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

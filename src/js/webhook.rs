@@ -6,10 +6,9 @@
 //! read through the built-in getters (`bytesView` in `runtime.js`), so a
 //! detached buffer or a forged view is a `validation` error, not a `TypeError`.
 //!
-//! Typed payloads cross the boundary through serde-wasm-bindgen (measured
-//! faster than a JSON string and `JSON.parse` for them); normalised events
-//! cross as JSON text read by `JSON.parse` (in chunks), which carries each event's
-//! `raw` JSON through verbatim.
+//! Typed payloads and normalised events cross the boundary as JSON text read
+//! by `JSON.parse` (events in chunks), so that every number reads as
+//! `JSON.parse` reads it and each event's `raw` JSON comes through verbatim.
 
 use crate::error::Error;
 use crate::validate::Violation;
@@ -224,11 +223,13 @@ fn options(v: &JsValue) -> Result<ParseOptions, JsValue> {
     }
 }
 
-/// Builds the JS objects field by field (typed payloads).
+/// A typed payload as JSON text read by `JSON.parse`: its numbers then read
+/// exactly as `JSON.parse` reads the body's (integers past 2^53 included),
+/// and its fields unknown to this version come through as received.
 fn to_js_objects<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsValue::from(Error::decode(e.to_string(), None)))
+    let text = crate::json::to_string(value)
+        .map_err(|e| JsValue::from(Error::decode(e.to_string(), None)))?;
+    JSON::parse(&text)
 }
 
 /// Normalised events cross as JSON text read by `JSON.parse`, written out

@@ -7,6 +7,121 @@
 use serde::de::{self, Deserializer, Visitor};
 use std::fmt;
 
+/// An id documented as a string that may arrive as a number: read as its
+/// text, and written back in the form it came in, so that a payload
+/// re-serialises to itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Id {
+    text: String,
+    number: bool,
+}
+
+impl Id {
+    /// The id's text (a number's decimal digits).
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether it arrived as a JSON number.
+    pub fn is_number(&self) -> bool {
+        self.number
+    }
+}
+
+impl std::ops::Deref for Id {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl From<String> for Id {
+    fn from(text: String) -> Self {
+        Id {
+            text,
+            number: false,
+        }
+    }
+}
+
+impl From<&str> for Id {
+    fn from(text: &str) -> Self {
+        Id::from(text.to_owned())
+    }
+}
+
+impl PartialEq<str> for Id {
+    fn eq(&self, other: &str) -> bool {
+        self.text == other
+    }
+}
+
+impl PartialEq<&str> for Id {
+    fn eq(&self, other: &&str) -> bool {
+        self.text == *other
+    }
+}
+
+impl serde::Serialize for Id {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.number {
+            if let Ok(n) = self.text.parse::<u64>() {
+                return s.serialize_u64(n);
+            }
+            if let Ok(n) = self.text.parse::<i64>() {
+                return s.serialize_i64(n);
+            }
+            if let Ok(n) = self.text.parse::<f64>() {
+                return s.serialize_f64(n);
+            }
+        }
+        s.serialize_str(&self.text)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Id {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Id;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or a number")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Id, E> {
+                Ok(Id::from(v))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Id, E> {
+                Ok(Id::from(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Id, E> {
+                Ok(Id {
+                    text: v.to_string(),
+                    number: true,
+                })
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Id, E> {
+                Ok(Id {
+                    text: v.to_string(),
+                    number: true,
+                })
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Id, E> {
+                Ok(Id {
+                    text: v.to_string(),
+                    number: true,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 struct StringOrNumber;
 
 impl<'de> Visitor<'de> for StringOrNumber {

@@ -1,14 +1,16 @@
 //! One event shape for both channels, camelCase, discriminated by `kind`.
 //!
 //! Every event has `channel`, `kind`, `eventId`, `timestamp`, `mode`,
-//! `sender`, `recipient`, `chat`, `replyToken`, `isRedelivery` and `raw` (the
-//! event's JSON as received); each kind adds its own fields (`text` and
-//! `attachments` for messages, `watermark` for delivery and read,
-//! `subscription` for topic opt-ins, …). Absent values are `null`, so the
-//! shape of a kind never changes.
+//! `sender`, `recipient`, `chat`, `replyToken`, `isRedelivery`, `pageId` and
+//! `raw` (the event's JSON as received); each kind adds its own fields
+//! (`text`, `attachments`, `mentionees` for messages, `watermark` for
+//! delivery and read, `subscription` for topic opt-ins, …). Absent values
+//! are `null`, so the shape of a kind never changes.
 
-use crate::model::webhook::line::{LineEvent, LineMessage};
-use crate::model::webhook::messenger::{MessagingEvent, MessagingKind};
+use crate::model::webhook::line::{self as ln, LineEvent, LineMessage};
+use crate::model::webhook::messenger::{
+    self as ms, AttachmentPayload, MessagingEvent, MessagingKind,
+};
 use crate::model::webhook::{Item, LineWebhook, MessengerWebhook, UploadResult};
 use crate::webhook::parse::{Channel, Payload};
 use serde::{Serialize, Serializer};
@@ -55,12 +57,70 @@ pub enum Kind {
     VideoPlayComplete,
     /// LINE: the user came near a beacon.
     Beacon,
-    /// LINE: the user linked their account.
+    /// The user linked (or, on Messenger, unlinked) their account.
     AccountLink,
+    /// LINE: a user joined, left or renewed a membership.
+    Membership,
+    /// LINE: the bot was attached to or detached from a module channel.
+    Module,
+    /// LINE: the module channel became the active channel.
+    Activated,
+    /// LINE: the module channel became the standby channel.
+    Deactivated,
+    /// LINE: the account was suspended.
+    BotSuspended,
+    /// LINE: the account was resumed.
+    BotResumed,
+    /// LINE: a LINE notification message was delivered (`delivery`).
+    PnpDeliveryCompletion,
+    /// Messenger: the user edited a message.
+    MessageEdit,
+    /// Messenger: Meta warned, blocked or unblocked the app.
+    PolicyEnforcement,
+    /// Messenger: thread control was passed, taken or requested, or roles changed.
+    Handover,
     /// Messenger: an `upload_async` finished (`track_id`, `attachment_id`).
     Upload,
     /// An event of a kind this version does not know; see `raw`.
     Unknown,
+}
+
+impl Kind {
+    /// The kind's name, as it is serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Message => "message",
+            Kind::Delivery => "delivery",
+            Kind::Read => "read",
+            Kind::Subscription => "subscription",
+            Kind::Optin => "optin",
+            Kind::Follow => "follow",
+            Kind::Unfollow => "unfollow",
+            Kind::Postback => "postback",
+            Kind::Reaction => "reaction",
+            Kind::Referral => "referral",
+            Kind::Join => "join",
+            Kind::Leave => "leave",
+            Kind::MemberJoined => "memberJoined",
+            Kind::MemberLeft => "memberLeft",
+            Kind::Unsend => "unsend",
+            Kind::VideoPlayComplete => "videoPlayComplete",
+            Kind::Beacon => "beacon",
+            Kind::AccountLink => "accountLink",
+            Kind::Membership => "membership",
+            Kind::Module => "module",
+            Kind::Activated => "activated",
+            Kind::Deactivated => "deactivated",
+            Kind::BotSuspended => "botSuspended",
+            Kind::BotResumed => "botResumed",
+            Kind::PnpDeliveryCompletion => "pnpDeliveryCompletion",
+            Kind::MessageEdit => "messageEdit",
+            Kind::PolicyEnforcement => "policyEnforcement",
+            Kind::Handover => "handover",
+            Kind::Upload => "upload",
+            Kind::Unknown => "unknown",
+        }
+    }
 }
 
 /// Who sent the event.
@@ -91,25 +151,50 @@ pub struct Chat<'a> {
     pub id: Option<&'a str>,
 }
 
-/// A media attachment or file.
+/// LINE `imageSet`: one of several images sent together.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImageSet<'a> {
+    /// The set's id.
+    pub id: Option<&'a str>,
+    /// This image's 1-based position.
+    pub index: Option<i64>,
+    /// How many images the set has.
+    pub total: Option<i64>,
+}
+
+/// An attachment: media, a file, a location, a shared link, a template, …
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Attachment<'a> {
-    /// `image`, `video`, `audio`, `file` (or the platform's other type).
+    /// `image`, `video`, `audio`, `file`, `location`, `fallback`, `template`,
+    /// `reel`, `ig_reel`, `story_mention`, … (the platform's type).
     #[serde(rename = "type")]
     pub type_: &'a str,
-    /// Where to download it (Messenger `payload.url`, LINE external content).
+    /// Where to download it or what it links to (Messenger `payload.url`,
+    /// LINE external content).
     pub url: Option<&'a str>,
+    /// The title of a shared link, a location or a reel.
+    pub title: Option<&'a str>,
     /// The LINE message id to fetch the content with (`get_media_content`).
     pub content_id: Option<&'a str>,
     /// LINE preview image of external content.
     pub preview_url: Option<&'a str>,
+    /// LINE `contentProvider.type`: `line` or `external`.
+    pub provider: Option<&'a str>,
     /// LINE files: the file name.
     pub file_name: Option<&'a str>,
     /// LINE files: the size in bytes.
     pub file_size: Option<i64>,
     /// LINE video and audio: the length in milliseconds.
     pub duration: Option<i64>,
+    /// LINE images sent together.
+    pub image_set: Option<ImageSet<'a>>,
+    /// Messenger stickers sent as images.
+    pub sticker_id: Option<&'a str>,
+    /// Messenger reels.
+    pub reel_video_id: Option<&'a str>,
+    /// Messenger templates and other types: the payload as received.
+    pub payload: Option<&'a AttachmentPayload>,
 }
 
 /// A shared location.
@@ -117,7 +202,7 @@ pub struct Attachment<'a> {
 pub struct Location<'a> {
     /// Its title.
     pub title: Option<&'a str>,
-    /// Its address.
+    /// Its address (LINE).
     pub address: Option<&'a str>,
     /// Latitude.
     pub latitude: Option<f64>,
@@ -137,6 +222,48 @@ pub struct Sticker<'a> {
     pub resource_type: Option<&'a str>,
     /// LINE keywords.
     pub keywords: &'a [String],
+    /// LINE message stickers: the text the user entered.
+    pub text: Option<&'a str>,
+}
+
+/// A LINE emoji in a text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Emoji<'a> {
+    /// Its position in the text, in UTF-16 units.
+    pub index: i64,
+    /// Its length in the text, in UTF-16 units.
+    pub length: i64,
+    /// The emoji set.
+    pub product_id: &'a str,
+    /// The emoji in the set.
+    pub emoji_id: &'a str,
+}
+
+/// A LINE mention in a text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Mentionee<'a> {
+    /// `user` or `all`.
+    #[serde(rename = "type")]
+    pub type_: Option<&'a str>,
+    /// The user mentioned, when they consented to share it.
+    pub user_id: Option<&'a str>,
+    /// Its position in the text, in UTF-16 units.
+    pub index: i64,
+    /// Its length in the text, in UTF-16 units.
+    pub length: i64,
+    /// Whether the mention is of the bot itself.
+    pub is_self: bool,
+}
+
+/// An Instagram story a message replies to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Story<'a> {
+    /// The story's URL.
+    pub url: Option<&'a str>,
+    /// The story's id.
+    pub id: Option<&'a str>,
 }
 
 /// The fields of `message` events.
@@ -147,20 +274,35 @@ pub struct MessageFields<'a> {
     pub message_id: Option<&'a str>,
     /// The text, if any.
     pub text: Option<&'a str>,
-    /// Media and files (empty when none).
+    /// Media, files, shared links and templates (empty when none).
     pub attachments: Vec<Attachment<'a>>,
-    /// A LINE location.
+    /// A LINE location message, or a Messenger location attachment.
     pub location: Option<Location<'a>>,
     /// A sticker.
     pub sticker: Option<Sticker<'a>>,
+    /// LINE emojis in the text (empty when none).
+    pub emojis: Vec<Emoji<'a>>,
+    /// LINE mentions in the text (empty when none).
+    pub mentionees: Vec<Mentionee<'a>>,
+    /// Whether the bot itself is mentioned.
+    pub mentions_bot: bool,
     /// Messenger: the Page sent this message.
     pub is_echo: bool,
+    /// Messenger echoes: the app that sent the message.
+    pub app_id: Option<&'a str>,
+    /// Messenger echoes: the metadata the app sent with it.
+    pub metadata: Option<&'a str>,
     /// Messenger: the payload of the tapped quick reply.
     pub quick_reply_payload: Option<&'a str>,
-    /// The message this one replies to or quotes.
+    /// The message this one replies to (Messenger `reply_to.mid`) or quotes
+    /// (LINE `quotedMessageId`).
     pub reply_to_message_id: Option<&'a str>,
+    /// Instagram: the story this message replies to.
+    pub reply_to_story: Option<Story<'a>>,
     /// LINE: the token to quote this message.
     pub quote_token: Option<&'a str>,
+    /// LINE: the token to mark this message as read.
+    pub mark_as_read_token: Option<&'a str>,
 }
 
 /// A topic subscription change (Messenger `optin` of type `notification_messages`).
@@ -201,6 +343,22 @@ pub struct Optin<'a> {
     pub payload: Option<&'a str>,
 }
 
+/// The ad a referral came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdsContext<'a> {
+    /// The ad's title.
+    pub ad_title: Option<&'a str>,
+    /// The ad's image.
+    pub photo_url: Option<&'a str>,
+    /// The ad's video thumbnail.
+    pub video_url: Option<&'a str>,
+    /// The ad's post.
+    pub post_id: Option<&'a str>,
+    /// The product of a product ad.
+    pub product_id: Option<&'a str>,
+}
+
 /// How a user reached the thread.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -208,7 +366,7 @@ pub struct Referral<'a> {
     /// `ref` of the link or ad.
     #[serde(rename = "ref")]
     pub ref_: Option<&'a str>,
-    /// `SHORTLINK`, `ADS`, …
+    /// `SHORTLINK`, `ADS`, `CUSTOMER_CHAT_PLUGIN`, …
     pub source: Option<&'a str>,
     /// `OPEN_THREAD`.
     #[serde(rename = "type")]
@@ -217,10 +375,15 @@ pub struct Referral<'a> {
     pub ad_id: Option<&'a str>,
     /// The page of the chat plugin.
     pub referer_uri: Option<&'a str>,
+    /// Chat plugin: the user is not logged in to Messenger.
+    pub is_guest_user: Option<bool>,
+    /// `ADS`: the ad's title, media and post.
+    pub ads_context: Option<AdsContext<'a>>,
 }
 
 /// A postback.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Postback<'a> {
     /// Messenger `payload`, LINE `data`.
     pub payload: Option<&'a str>,
@@ -230,6 +393,8 @@ pub struct Postback<'a> {
     pub params: Option<&'a BTreeMap<String, Value>>,
     /// Messenger: how a new thread was entered.
     pub referral: Option<Referral<'a>>,
+    /// Messenger: the postback's message id.
+    pub message_id: Option<&'a str>,
 }
 
 /// A reaction.
@@ -258,13 +423,96 @@ pub struct Beacon<'a> {
     pub dm: Option<&'a str>,
 }
 
-/// An account link result.
+/// An account link change.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Link<'a> {
-    /// `ok` or `failed`.
-    pub result: &'a str,
-    /// The nonce of the link request.
-    pub nonce: &'a str,
+    /// LINE `ok` or `failed`; Messenger `linked` or `unlinked`.
+    pub result: Option<&'a str>,
+    /// LINE: the nonce of the link request.
+    pub nonce: Option<&'a str>,
+    /// Messenger `linked`: the authorization code.
+    pub authorization_code: Option<&'a str>,
+}
+
+/// A LINE membership change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Membership<'a> {
+    /// `joined`, `left` or `renewed`.
+    #[serde(rename = "type")]
+    pub type_: &'a str,
+    /// The membership plan.
+    pub membership_id: Option<i64>,
+}
+
+/// A LINE module attach or detach.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Module<'a> {
+    /// `attached` or `detached`.
+    #[serde(rename = "type")]
+    pub type_: &'a str,
+    /// The bot user id of the LINE Official Account.
+    pub bot_id: Option<&'a str>,
+    /// `attached`: the scopes granted.
+    pub scopes: &'a [String],
+    /// `detached`: why.
+    pub reason: Option<&'a str>,
+}
+
+/// LINE `chatControl` of an `activated` event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatControl {
+    /// When the chat control ends, in milliseconds since the epoch.
+    pub expire_at: Option<i64>,
+}
+
+/// A LINE notification message delivery.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PnpDelivery<'a> {
+    /// The hashed phone number or the `X-Line-Delivery-Tag` of the send.
+    pub data: &'a str,
+}
+
+/// A Messenger message edit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageEdit<'a> {
+    /// The edited message.
+    pub message_id: Option<&'a str>,
+    /// Its new text.
+    pub text: Option<&'a str>,
+    /// How many times it has been edited.
+    pub num_edit: Option<i64>,
+}
+
+/// A Messenger policy enforcement notice.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Policy<'a> {
+    /// `warning`, `block` or `unblock`.
+    pub action: Option<&'a str>,
+    /// Why.
+    pub reason: Option<&'a str>,
+}
+
+/// A Messenger handover protocol change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Handover<'a> {
+    /// `pass`, `take` or `request` thread control, or `roles` changed.
+    pub action: &'a str,
+    /// The app that now controls the thread.
+    pub new_owner_app_id: Option<&'a str>,
+    /// The app that controlled it before.
+    pub previous_owner_app_id: Option<&'a str>,
+    /// The app asking for control.
+    pub requested_owner_app_id: Option<&'a str>,
+    /// The metadata the other app sent.
+    pub metadata: Option<&'a str>,
+    /// `roles`: app id → roles.
+    pub app_roles: Option<&'a BTreeMap<String, Vec<String>>>,
 }
 
 /// A finished upload.
@@ -354,6 +602,43 @@ pub enum Details<'a> {
         /// The link result.
         link: Link<'a>,
     },
+    /// `membership`.
+    Membership {
+        /// The membership change.
+        membership: Membership<'a>,
+    },
+    /// `module`.
+    Module {
+        /// The attach or detach.
+        module: Module<'a>,
+    },
+    /// `activated`.
+    Activated {
+        /// How long the control lasts.
+        #[serde(rename = "chatControl")]
+        chat_control: ChatControl,
+    },
+    /// `pnpDeliveryCompletion`.
+    PnpDelivery {
+        /// The delivery.
+        delivery: PnpDelivery<'a>,
+    },
+    /// `messageEdit`.
+    MessageEdit {
+        /// The edit.
+        #[serde(rename = "messageEdit")]
+        message_edit: MessageEdit<'a>,
+    },
+    /// `policyEnforcement`.
+    PolicyEnforcement {
+        /// The notice.
+        policy: Policy<'a>,
+    },
+    /// `handover`.
+    Handover {
+        /// The change.
+        handover: Handover<'a>,
+    },
     /// `upload`.
     Upload {
         /// The upload.
@@ -361,11 +646,12 @@ pub enum Details<'a> {
     },
     /// `unknown`.
     Unknown {
-        /// The platform's event type, when it has one.
+        /// The platform's event type (LINE `type`, the Messenger payload
+        /// field), or the unknown LINE message's type, when there is one.
         #[serde(rename = "type")]
         type_: Option<&'a str>,
     },
-    /// Kinds without fields of their own (`unfollow`, `join`, `leave`).
+    /// Kinds without fields of their own (`unfollow`, `join`, `leave`, …).
     None {},
 }
 
@@ -396,6 +682,8 @@ pub struct Event<'a> {
     pub reply_token: Option<&'a str>,
     /// LINE `deliveryContext.isRedelivery` (`false` on Messenger).
     pub is_redelivery: bool,
+    /// Messenger: the `id` of the entry (the Page); `null` on LINE.
+    pub page_id: Option<&'a str>,
     /// The kind's own fields.
     #[serde(flatten)]
     pub details: Details<'a>,
@@ -429,19 +717,20 @@ pub fn events(p: &Payload) -> Box<dyn Iterator<Item = Event<'_>> + '_> {
 
 fn messenger_events(w: &MessengerWebhook) -> impl Iterator<Item = Event<'_>> {
     w.entry.iter().flat_map(|entry| {
+        let page = entry.id.as_deref();
         let active = entry.messaging.iter().map(|item| (item, "active"));
         let standby = entry.standby.iter().map(|item| (item, "standby"));
         active
             .chain(standby)
-            .map(|(item, mode)| messenger_event(item, mode))
+            .map(move |(item, mode)| messenger_event(item, mode, page))
     })
 }
 
-fn normalize_upload<'a>(u: &'a UploadResult, raw: &'a RawValue) -> Event<'a> {
+fn bare<'a>(channel: Channel, kind: Kind, details: Details<'a>, raw: &'a RawValue) -> Event<'a> {
     Event {
-        channel: Channel::Messenger,
-        kind: Kind::Upload,
-        event_id: Some(Cow::Borrowed(&u.track_id)),
+        channel,
+        kind,
+        event_id: None,
         timestamp: None,
         mode: None,
         sender: None,
@@ -449,14 +738,26 @@ fn normalize_upload<'a>(u: &'a UploadResult, raw: &'a RawValue) -> Event<'a> {
         chat: None,
         reply_token: None,
         is_redelivery: false,
-        details: Details::Upload {
+        page_id: None,
+        details,
+        raw,
+    }
+}
+
+fn normalize_upload<'a>(u: &'a UploadResult, raw: &'a RawValue) -> Event<'a> {
+    let mut e = bare(
+        Channel::Messenger,
+        Kind::Upload,
+        Details::Upload {
             upload: Upload {
                 track_id: &u.track_id,
                 attachment_id: &u.attachment_id,
             },
         },
         raw,
-    }
+    );
+    e.event_id = Some(Cow::Borrowed(&u.track_id));
+    e
 }
 
 /// Normalises the events of a Messenger webhook, `messaging` then `standby`
@@ -465,273 +766,390 @@ pub fn normalize_messenger(w: &MessengerWebhook) -> Vec<Event<'_>> {
     messenger_events(w).collect()
 }
 
-fn messenger_event<'a>(item: &'a Item<MessagingEvent>, mode: &'a str) -> Event<'a> {
+fn messenger_event<'a>(
+    item: &'a Item<MessagingEvent>,
+    mode: &'a str,
+    page: Option<&'a str>,
+) -> Event<'a> {
     let raw = item.raw();
-    let Some(ev) = item.known() else {
-        return unknown(Channel::Messenger, raw, None, Some(mode));
+    let (ev, (kind, details, mid)) = match item {
+        Item::Known { value, .. } => (Some(&**value), messenger_details(value)),
+        Item::Unknown(u) => {
+            let ev = u.value.as_deref();
+            // the payload field: the first one this version does not declare
+            let type_ = ev.and_then(|e| e.extra.keys().next().map(String::as_str));
+            (ev, (Kind::Unknown, Details::Unknown { type_ }, None))
+        }
+    };
+    let mut e = bare(Channel::Messenger, kind, details, raw);
+    e.mode = Some(mode);
+    e.page_id = page;
+    let Some(ev) = ev else {
+        return e;
     };
     let sender_id = ev.sender.as_ref().and_then(|p| p.id.as_deref());
     let recipient_id = ev.recipient.as_ref().and_then(|p| p.id.as_deref());
     let is_echo = ev.message.as_ref().and_then(|m| m.is_echo).unwrap_or(false);
-    let kind_and_details = messenger_details(ev);
-    let (kind, details, mid) = kind_and_details;
-    let event_id = match mid {
+    e.event_id = match mid {
         Some(m) => Some(Cow::Borrowed(m)),
-        None => ev.timestamp.map(|t| {
-            Cow::Owned(format!(
-                "{}:{}:{}:{t}",
-                kind_name(kind),
-                sender_id
-                    .or(ev.sender.as_ref().and_then(|p| p.user_ref.as_deref()))
-                    .unwrap_or(""),
-                recipient_id.unwrap_or("")
-            ))
-        }),
+        None => derived_id(kind, ev, sender_id, recipient_id),
     };
+    e.timestamp = ev.timestamp;
+    e.sender = ev.sender.as_ref().map(|p| Sender {
+        id: p.id.as_deref(),
+        user_ref: p.user_ref.as_deref(),
+    });
+    e.recipient = ev.recipient.as_ref().map(|p| Recipient {
+        id: p.id.as_deref(),
+    });
     let user = if is_echo { recipient_id } else { sender_id };
-    Event {
-        channel: Channel::Messenger,
-        kind,
-        event_id,
-        timestamp: ev.timestamp,
-        mode: Some(mode),
-        sender: ev.sender.as_ref().map(|p| Sender {
-            id: p.id.as_deref(),
-            user_ref: p.user_ref.as_deref(),
-        }),
-        recipient: ev.recipient.as_ref().map(|p| Recipient {
-            id: p.id.as_deref(),
-        }),
-        chat: user.map(|id| Chat {
-            type_: "user",
-            id: Some(id),
-        }),
-        reply_token: None,
-        is_redelivery: false,
-        details,
-        raw,
-    }
+    e.chat = user.map(|id| Chat {
+        type_: "user",
+        id: Some(id),
+    });
+    e
 }
 
-fn kind_name(k: Kind) -> &'static str {
-    match k {
-        Kind::Message => "message",
-        Kind::Delivery => "delivery",
-        Kind::Read => "read",
-        Kind::Subscription => "subscription",
-        Kind::Optin => "optin",
-        Kind::Follow => "follow",
-        Kind::Unfollow => "unfollow",
-        Kind::Postback => "postback",
-        Kind::Reaction => "reaction",
-        Kind::Referral => "referral",
-        Kind::Join => "join",
-        Kind::Leave => "leave",
-        Kind::MemberJoined => "memberJoined",
-        Kind::MemberLeft => "memberLeft",
-        Kind::Unsend => "unsend",
-        Kind::VideoPlayComplete => "videoPlayComplete",
-        Kind::Beacon => "beacon",
-        Kind::AccountLink => "accountLink",
-        Kind::Upload => "upload",
-        Kind::Unknown => "unknown",
+/// The id of a Messenger event without a `mid` of its own: kind, sender,
+/// recipient and timestamp, which redeliveries repeat; a delivery without a
+/// timestamp is told by its watermark and message ids instead.
+fn derived_id<'a>(
+    kind: Kind,
+    ev: &MessagingEvent,
+    sender: Option<&str>,
+    recipient: Option<&str>,
+) -> Option<Cow<'a, str>> {
+    let who = sender
+        .or(ev.sender.as_ref().and_then(|p| p.user_ref.as_deref()))
+        .unwrap_or("");
+    let to = recipient.unwrap_or("");
+    let k = match (kind, ev.extra.keys().next()) {
+        (Kind::Unknown, Some(field)) => field.as_str(),
+        _ => kind.as_str(),
+    };
+    if let Some(t) = ev.timestamp {
+        return Some(Cow::Owned(format!("{k}:{who}:{to}:{t}")));
     }
+    let d = ev.delivery.as_ref()?;
+    if d.watermark.is_none() && d.mids.is_empty() {
+        return None;
+    }
+    let w = d.watermark.map(|w| w.to_string()).unwrap_or_default();
+    Some(Cow::Owned(format!(
+        "{k}:{who}:{to}:{w}:{}",
+        d.mids.join(",")
+    )))
 }
 
-fn referral(r: &crate::model::webhook::messenger::Referral) -> Referral<'_> {
+fn referral(r: &ms::Referral) -> Referral<'_> {
     Referral {
         ref_: r.ref_.as_deref(),
         source: r.source.as_deref(),
         type_: r.type_.as_deref(),
         ad_id: r.ad_id.as_deref(),
         referer_uri: r.referer_uri.as_deref(),
+        is_guest_user: r.is_guest_user,
+        ads_context: r.ads_context_data.as_ref().map(|a| AdsContext {
+            ad_title: a.ad_title.as_deref(),
+            photo_url: a.photo_url.as_deref(),
+            video_url: a.video_url.as_deref(),
+            post_id: a.post_id.as_deref(),
+            product_id: a.product_id.as_deref(),
+        }),
+    }
+}
+
+fn attachment(type_: &str) -> Attachment<'_> {
+    Attachment {
+        type_,
+        url: None,
+        title: None,
+        content_id: None,
+        preview_url: None,
+        provider: None,
+        file_name: None,
+        file_size: None,
+        duration: None,
+        image_set: None,
+        sticker_id: None,
+        reel_video_id: None,
+        payload: None,
+    }
+}
+
+/// The attachment types whose payload is told by the normalised fields.
+const DESCRIBED: [&str; 10] = [
+    "image",
+    "video",
+    "audio",
+    "file",
+    "location",
+    "fallback",
+    "reel",
+    "ig_reel",
+    "story_mention",
+    "sticker",
+];
+
+fn messenger_message(m: &ms::Message) -> MessageFields<'_> {
+    let mut attachments = Vec::new();
+    let mut sticker = None;
+    let mut location = None;
+    for a in &m.attachments {
+        let Some(value) = a.decoded() else {
+            if let Item::Unknown(u) = a {
+                attachments.push(attachment(u.type_.as_deref().unwrap_or("unknown")));
+            }
+            continue;
+        };
+        let p = value.payload.as_ref();
+        let mut out = attachment(&value.type_);
+        out.url = p.and_then(|p| p.url.as_deref()).or(value.url.as_deref());
+        out.title = p
+            .and_then(|p| p.title.as_deref())
+            .or(value.title.as_deref());
+        out.sticker_id = p.and_then(|p| p.sticker_id.as_deref());
+        out.reel_video_id = p.and_then(|p| p.reel_video_id.as_deref());
+        if !DESCRIBED.contains(&value.type_.as_str()) {
+            out.payload = p;
+        }
+        if let Some(id) = out.sticker_id {
+            sticker = Some(Sticker {
+                package_id: None,
+                sticker_id: Some(id),
+                resource_type: None,
+                keywords: &[],
+                text: None,
+            });
+        }
+        if let Some(c) = p.and_then(|p| p.coordinates.as_ref()) {
+            location = Some(Location {
+                title: out.title,
+                address: None,
+                latitude: c.lat,
+                longitude: c.long,
+            });
+        }
+        attachments.push(out);
+    }
+    let reply_to = m.reply_to.as_ref();
+    MessageFields {
+        message_id: m.mid.as_deref(),
+        text: m.text.as_deref(),
+        attachments,
+        location,
+        sticker,
+        emojis: Vec::new(),
+        mentionees: Vec::new(),
+        mentions_bot: false,
+        is_echo: m.is_echo.unwrap_or(false),
+        app_id: m.app_id.as_deref(),
+        metadata: m.metadata.as_deref(),
+        quick_reply_payload: m.quick_reply.as_ref().and_then(|q| q.payload.as_deref()),
+        reply_to_message_id: reply_to.and_then(|r| r.mid.as_deref()),
+        reply_to_story: reply_to.and_then(|r| r.story.as_ref()).map(|s| Story {
+            url: s.url.as_deref(),
+            id: s.id.as_deref(),
+        }),
+        quote_token: None,
+        mark_as_read_token: None,
+    }
+}
+
+fn handover<'a>(action: &'a str, h: &'a ms::Handover) -> Details<'a> {
+    Details::Handover {
+        handover: Handover {
+            action,
+            new_owner_app_id: h.new_owner_app_id.as_deref(),
+            previous_owner_app_id: h.previous_owner_app_id.as_deref(),
+            requested_owner_app_id: h.requested_owner_app_id.as_deref(),
+            metadata: h.metadata.as_deref(),
+            app_roles: None,
+        },
     }
 }
 
 /// The kind, its details and the event's own id (`mid`) where it has one.
 fn messenger_details(ev: &MessagingEvent) -> (Kind, Details<'_>, Option<&str>) {
-    match (ev.kind(), ev) {
-        (
-            Some(MessagingKind::Message),
-            MessagingEvent {
-                message: Some(m), ..
-            },
-        ) => {
-            let mut attachments = Vec::new();
-            let mut sticker = None;
-            for a in &m.attachments {
-                match a {
-                    Item::Known { value, .. } => {
-                        let payload = value.payload.as_ref();
-                        if let Some(id) = payload.and_then(|p| p.sticker_id.as_deref()) {
-                            sticker = Some(Sticker {
-                                package_id: None,
-                                sticker_id: Some(id),
-                                resource_type: None,
-                                keywords: &[],
-                            });
-                        }
-                        attachments.push(Attachment {
-                            type_: &value.type_,
-                            url: payload.and_then(|p| p.url.as_deref()),
-                            content_id: None,
-                            preview_url: None,
-                            file_name: None,
-                            file_size: None,
-                            duration: None,
-                        });
-                    }
-                    Item::Unknown(u) => attachments.push(Attachment {
-                        type_: u.type_.as_deref().unwrap_or("unknown"),
-                        url: None,
-                        content_id: None,
-                        preview_url: None,
-                        file_name: None,
-                        file_size: None,
-                        duration: None,
-                    }),
-                }
-            }
-            let fields = MessageFields {
-                message_id: m.mid.as_deref(),
-                text: m.text.as_deref(),
-                attachments,
-                location: None,
-                sticker,
-                is_echo: m.is_echo.unwrap_or(false),
-                quick_reply_payload: m.quick_reply.as_ref().and_then(|q| q.payload.as_deref()),
-                reply_to_message_id: m.reply_to.as_ref().and_then(|r| r.mid.as_deref()),
-                quote_token: None,
-            };
-            (Kind::Message, Details::Message(fields), m.mid.as_deref())
-        }
-        (
-            _,
-            MessagingEvent {
-                delivery: Some(d), ..
-            },
-        ) => (
-            Kind::Delivery,
-            Details::Delivery {
-                watermark: d.watermark,
-                message_ids: &d.mids,
-            },
-            None,
-        ),
-        (_, MessagingEvent { read: Some(r), .. }) => (
+    let unknown = (Kind::Unknown, Details::Unknown { type_: None }, None);
+    let Some(kind) = ev.kind() else {
+        return unknown;
+    };
+    match kind {
+        MessagingKind::Message => match &ev.message {
+            Some(m) => (
+                Kind::Message,
+                Details::Message(messenger_message(m)),
+                m.mid.as_deref(),
+            ),
+            None => unknown,
+        },
+        MessagingKind::Delivery => match &ev.delivery {
+            Some(d) => (
+                Kind::Delivery,
+                Details::Delivery {
+                    watermark: d.watermark,
+                    message_ids: &d.mids,
+                },
+                None,
+            ),
+            None => unknown,
+        },
+        MessagingKind::Read => (
             Kind::Read,
             Details::Read {
-                watermark: r.watermark,
+                watermark: ev.read.as_ref().and_then(|r| r.watermark),
             },
             None,
         ),
-        (_, MessagingEvent { optin: Some(o), .. })
-            if o.type_.as_deref() == Some("notification_messages") =>
-        {
-            let status = match o.notification_messages_status.as_deref() {
-                None => "subscribed",
-                Some("STOP_NOTIFICATIONS") => "stopped",
-                Some("RESUME_NOTIFICATIONS") => "resumed",
-                Some(other) => other,
-            };
-            (
-                Kind::Subscription,
-                Details::Subscription {
-                    subscription: Subscription {
-                        status,
-                        token: o.notification_messages_token.as_deref(),
-                        title: o.title.as_deref(),
-                        timezone: o.notification_messages_timezone.as_deref(),
-                        expires_at: o.token_expiry_timestamp,
-                        token_status: o.user_token_status.as_deref(),
+        MessagingKind::Optin => match &ev.optin {
+            Some(o) if o.type_.as_deref() == Some("notification_messages") => {
+                let status = match o.notification_messages_status.as_deref() {
+                    None => "subscribed",
+                    Some("STOP_NOTIFICATIONS") => "stopped",
+                    Some("RESUME_NOTIFICATIONS") => "resumed",
+                    Some(other) => other,
+                };
+                (
+                    Kind::Subscription,
+                    Details::Subscription {
+                        subscription: Subscription {
+                            status,
+                            token: o.notification_messages_token.as_deref(),
+                            title: o.title.as_deref(),
+                            timezone: o.notification_messages_timezone.as_deref(),
+                            expires_at: o.token_expiry_timestamp,
+                            token_status: o.user_token_status.as_deref(),
+                            payload: o.payload.as_deref(),
+                            frequency: o.notification_messages_frequency.as_deref(),
+                        },
+                    },
+                    None,
+                )
+            }
+            Some(o) => (
+                Kind::Optin,
+                Details::Optin {
+                    optin: Optin {
+                        type_: o.type_.as_deref(),
+                        ref_: o.ref_.as_deref(),
+                        user_ref: o.user_ref.as_deref(),
                         payload: o.payload.as_deref(),
-                        frequency: o.notification_messages_frequency.as_deref(),
                     },
                 },
                 None,
-            )
-        }
-        (_, MessagingEvent { optin: Some(o), .. }) => (
-            Kind::Optin,
-            Details::Optin {
-                optin: Optin {
-                    type_: o.type_.as_deref(),
-                    ref_: o.ref_.as_deref(),
-                    user_ref: o.user_ref.as_deref(),
-                    payload: o.payload.as_deref(),
+            ),
+            None => unknown,
+        },
+        MessagingKind::Postback => match &ev.postback {
+            Some(p) => (
+                Kind::Postback,
+                Details::Postback {
+                    postback: Postback {
+                        payload: p.payload.as_deref(),
+                        title: p.title.as_deref(),
+                        params: None,
+                        referral: p.referral.as_ref().map(referral),
+                        message_id: p.mid.as_deref(),
+                    },
+                },
+                p.mid.as_deref(),
+            ),
+            None => unknown,
+        },
+        MessagingKind::Reaction => match &ev.reaction {
+            Some(r) => (
+                Kind::Reaction,
+                Details::Reaction {
+                    reaction: Reaction {
+                        action: r.action.as_deref(),
+                        reaction: r.reaction.as_deref(),
+                        emoji: r.emoji.as_deref(),
+                        message_id: r.mid.as_deref(),
+                    },
+                },
+                None,
+            ),
+            None => unknown,
+        },
+        MessagingKind::Referral => match &ev.referral {
+            Some(r) => (
+                Kind::Referral,
+                Details::Referral {
+                    referral: referral(r),
+                },
+                None,
+            ),
+            None => unknown,
+        },
+        // an edit repeats the edited message's mid: it needs an id of its own
+        MessagingKind::MessageEdit => match &ev.message_edit {
+            Some(m) => (
+                Kind::MessageEdit,
+                Details::MessageEdit {
+                    message_edit: MessageEdit {
+                        message_id: m.mid.as_deref(),
+                        text: m.text.as_deref(),
+                        num_edit: m.num_edit,
+                    },
+                },
+                None,
+            ),
+            None => unknown,
+        },
+        MessagingKind::AccountLinking => match &ev.account_linking {
+            Some(a) => (
+                Kind::AccountLink,
+                Details::AccountLink {
+                    link: Link {
+                        result: a.status.as_deref(),
+                        nonce: None,
+                        authorization_code: a.authorization_code.as_deref(),
+                    },
+                },
+                None,
+            ),
+            None => unknown,
+        },
+        MessagingKind::PolicyEnforcement => match &ev.policy_enforcement {
+            Some(p) => (
+                Kind::PolicyEnforcement,
+                Details::PolicyEnforcement {
+                    policy: Policy {
+                        action: p.action.as_deref(),
+                        reason: p.reason.as_deref(),
+                    },
+                },
+                None,
+            ),
+            None => unknown,
+        },
+        MessagingKind::PassThreadControl => match &ev.pass_thread_control {
+            Some(h) => (Kind::Handover, handover("pass", h), None),
+            None => unknown,
+        },
+        MessagingKind::TakeThreadControl => match &ev.take_thread_control {
+            Some(h) => (Kind::Handover, handover("take", h), None),
+            None => unknown,
+        },
+        MessagingKind::RequestThreadControl => match &ev.request_thread_control {
+            Some(h) => (Kind::Handover, handover("request", h), None),
+            None => unknown,
+        },
+        MessagingKind::AppRoles => (
+            Kind::Handover,
+            Details::Handover {
+                handover: Handover {
+                    action: "roles",
+                    new_owner_app_id: None,
+                    previous_owner_app_id: None,
+                    requested_owner_app_id: None,
+                    metadata: None,
+                    app_roles: ev.app_roles.as_ref(),
                 },
             },
             None,
         ),
-        (
-            _,
-            MessagingEvent {
-                postback: Some(p), ..
-            },
-        ) => (
-            Kind::Postback,
-            Details::Postback {
-                postback: Postback {
-                    payload: p.payload.as_deref(),
-                    title: p.title.as_deref(),
-                    params: None,
-                    referral: p.referral.as_ref().map(referral),
-                },
-            },
-            p.mid.as_deref(),
-        ),
-        (
-            _,
-            MessagingEvent {
-                reaction: Some(r), ..
-            },
-        ) => (
-            Kind::Reaction,
-            Details::Reaction {
-                reaction: Reaction {
-                    action: r.action.as_deref(),
-                    reaction: r.reaction.as_deref(),
-                    emoji: r.emoji.as_deref(),
-                    message_id: r.mid.as_deref(),
-                },
-            },
-            None,
-        ),
-        (
-            _,
-            MessagingEvent {
-                referral: Some(r), ..
-            },
-        ) => (
-            Kind::Referral,
-            Details::Referral {
-                referral: referral(r),
-            },
-            None,
-        ),
-        _ => (Kind::Unknown, Details::Unknown { type_: None }, None),
-    }
-}
-
-fn unknown<'a>(
-    channel: Channel,
-    raw: &'a RawValue,
-    type_: Option<&'a str>,
-    mode: Option<&'a str>,
-) -> Event<'a> {
-    Event {
-        channel,
-        kind: Kind::Unknown,
-        event_id: None,
-        timestamp: None,
-        mode,
-        sender: None,
-        recipient: None,
-        chat: None,
-        reply_token: None,
-        is_redelivery: false,
-        details: Details::Unknown { type_ },
-        raw,
     }
 }
 
@@ -743,37 +1161,194 @@ pub fn normalize_line(w: &LineWebhook) -> Vec<Event<'_>> {
         .collect()
 }
 
-/// The common fields of a LINE event, whatever its kind.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct LineCommon {
-    #[serde(default)]
-    webhook_event_id: Option<String>,
-    #[serde(default, deserialize_with = "crate::model::lenient::opt_int")]
-    timestamp: Option<i64>,
+/// The LINE kinds whose event carries nothing of its own.
+fn line_plain_kind(type_: &str) -> Option<Kind> {
+    Some(match type_ {
+        "unfollow" => Kind::Unfollow,
+        "join" => Kind::Join,
+        "leave" => Kind::Leave,
+        "deactivated" => Kind::Deactivated,
+        "botSuspended" => Kind::BotSuspended,
+        "botResumed" => Kind::BotResumed,
+        _ => return None,
+    })
 }
 
-use serde::Deserialize;
+/// The kind and details of a LINE event, or `None` when it is unknown; an
+/// unknown message type gives `Err` with that type.
+fn line_details(ev: &LineEvent) -> Result<(Kind, Details<'_>), Option<&str>> {
+    let unknown = Err(Some(ev.type_.as_str()));
+    Ok(match ev.type_.as_str() {
+        "message" => match ev.message.as_ref() {
+            Some(Item::Known { value, .. }) => {
+                (Kind::Message, Details::Message(line_message(value)))
+            }
+            Some(Item::Unknown(u)) => return Err(u.type_.as_deref().or(Some("message"))),
+            None => return unknown,
+        },
+        "follow" => (
+            Kind::Follow,
+            Details::Follow {
+                is_unblocked: ev.follow.as_ref().is_some_and(|f| f.is_unblocked),
+            },
+        ),
+        "postback" => match &ev.postback {
+            Some(p) => (
+                Kind::Postback,
+                Details::Postback {
+                    postback: Postback {
+                        payload: Some(&p.data),
+                        title: None,
+                        params: p.params.as_ref(),
+                        referral: None,
+                        message_id: None,
+                    },
+                },
+            ),
+            None => return unknown,
+        },
+        "memberJoined" | "memberLeft" => {
+            let (kind, m) = if ev.type_ == "memberJoined" {
+                (Kind::MemberJoined, &ev.joined)
+            } else {
+                (Kind::MemberLeft, &ev.left)
+            };
+            let members = m
+                .iter()
+                .flat_map(|m| m.members.iter())
+                .map(|s| s.user_id.as_deref())
+                .collect();
+            (kind, Details::Members { members })
+        }
+        "unsend" => match &ev.unsend {
+            Some(u) => (
+                Kind::Unsend,
+                Details::Unsend {
+                    message_id: &u.message_id,
+                },
+            ),
+            None => return unknown,
+        },
+        "videoPlayComplete" => match &ev.video_play_complete {
+            Some(v) => (
+                Kind::VideoPlayComplete,
+                Details::VideoPlayComplete {
+                    tracking_id: &v.tracking_id,
+                },
+            ),
+            None => return unknown,
+        },
+        "beacon" => match &ev.beacon {
+            Some(b) => (
+                Kind::Beacon,
+                Details::Beacon {
+                    beacon: Beacon {
+                        hwid: &b.hwid,
+                        type_: &b.type_,
+                        dm: b.dm.as_deref(),
+                    },
+                },
+            ),
+            None => return unknown,
+        },
+        "accountLink" => match &ev.link {
+            Some(l) => (
+                Kind::AccountLink,
+                Details::AccountLink {
+                    link: Link {
+                        result: Some(&l.result),
+                        nonce: Some(&l.nonce),
+                        authorization_code: None,
+                    },
+                },
+            ),
+            None => return unknown,
+        },
+        "membership" => match &ev.membership {
+            Some(m) => (
+                Kind::Membership,
+                Details::Membership {
+                    membership: Membership {
+                        type_: &m.type_,
+                        membership_id: m.membership_id,
+                    },
+                },
+            ),
+            None => return unknown,
+        },
+        "module" => match &ev.module {
+            Some(m) => (
+                Kind::Module,
+                Details::Module {
+                    module: Module {
+                        type_: &m.type_,
+                        bot_id: m.bot_id.as_deref(),
+                        scopes: &m.scopes,
+                        reason: m.reason.as_deref(),
+                    },
+                },
+            ),
+            None => return unknown,
+        },
+        "activated" => (
+            Kind::Activated,
+            Details::Activated {
+                chat_control: ChatControl {
+                    expire_at: ev.chat_control.as_ref().and_then(|c| c.expire_at),
+                },
+            },
+        ),
+        "delivery" => match &ev.delivery {
+            Some(d) => (
+                Kind::PnpDeliveryCompletion,
+                Details::PnpDelivery {
+                    delivery: PnpDelivery { data: &d.data },
+                },
+            ),
+            None => return unknown,
+        },
+        other => match line_plain_kind(other) {
+            Some(k) => (k, Details::None {}),
+            None => return unknown,
+        },
+    })
+}
 
 fn line_event<'a>(item: &'a Item<LineEvent>, destination: &'a str) -> Event<'a> {
     let raw = item.raw();
-    let ev = match item {
-        Item::Known { value, .. } => value,
-        Item::Unknown(u) => {
-            let mut e = unknown(Channel::Line, raw, u.type_.as_deref(), None);
-            // Unknown kinds still tell their id and time when they follow LINE's common fields.
-            if let Ok(c) = serde_json::from_slice::<LineCommon>(raw.get().as_bytes()) {
-                e.event_id = c.webhook_event_id.map(Cow::Owned);
-                e.timestamp = c.timestamp;
-            }
-            e.recipient = Some(Recipient {
-                id: Some(destination),
-            });
-            return e;
-        }
+    let destination = Some(Recipient {
+        id: Some(destination),
+    });
+    let Some(ev) = item.decoded() else {
+        let type_ = match item {
+            Item::Unknown(u) => u.type_.as_deref(),
+            Item::Known { .. } => None,
+        };
+        let mut e = bare(
+            Channel::Line,
+            Kind::Unknown,
+            Details::Unknown { type_ },
+            raw,
+        );
+        e.recipient = destination;
+        return e;
     };
+    let known = match item {
+        Item::Known { .. } => line_details(ev),
+        Item::Unknown(u) => Err(u.type_.as_deref()),
+    };
+    let (kind, details) = known.unwrap_or_else(|type_| (Kind::Unknown, Details::Unknown { type_ }));
     let source = ev.source.as_ref();
-    let chat = source.map(|s| Chat {
+    let mut e = bare(Channel::Line, kind, details, raw);
+    e.event_id = ev.webhook_event_id.as_deref().map(Cow::Borrowed);
+    e.timestamp = ev.timestamp;
+    e.mode = ev.mode.as_deref();
+    e.sender = source.map(|s| Sender {
+        id: s.user_id.as_deref(),
+        user_ref: None,
+    });
+    e.recipient = destination;
+    e.chat = source.map(|s| Chat {
         type_: &s.type_,
         id: match s.type_.as_str() {
             "group" => s.group_id.as_deref(),
@@ -781,177 +1356,41 @@ fn line_event<'a>(item: &'a Item<LineEvent>, destination: &'a str) -> Event<'a> 
             _ => s.user_id.as_deref(),
         },
     });
-    let details = match ev.type_.as_str() {
-        "message" => match ev.message.as_ref() {
-            Some(Item::Known { value, .. }) => Details::Message(line_message(value)),
-            Some(Item::Unknown(u)) => {
-                // A message of a type this version does not know: the event is unknown.
-                let mut e = unknown(Channel::Line, raw, Some("message"), ev.mode.as_deref());
-                e.details = Details::Unknown {
-                    type_: u.type_.as_deref().or(Some("message")),
-                };
-                e.event_id = ev.webhook_event_id.as_deref().map(Cow::Borrowed);
-                e.timestamp = ev.timestamp;
-                e.sender = source.map(|s| Sender {
-                    id: s.user_id.as_deref(),
-                    user_ref: None,
-                });
-                e.recipient = Some(Recipient {
-                    id: Some(destination),
-                });
-                e.chat = chat;
-                e.reply_token = ev.reply_token.as_deref();
-                e.is_redelivery = ev
-                    .delivery_context
-                    .as_ref()
-                    .is_some_and(|d| d.is_redelivery);
-                return e;
-            }
-            None => Details::Unknown {
-                type_: Some("message"),
-            },
-        },
-        "follow" => Details::Follow {
-            is_unblocked: ev.follow.as_ref().is_some_and(|f| f.is_unblocked),
-        },
-        "postback" => match &ev.postback {
-            Some(p) => Details::Postback {
-                postback: Postback {
-                    payload: Some(&p.data),
-                    title: None,
-                    params: p.params.as_ref(),
-                    referral: None,
-                },
-            },
-            None => Details::Unknown {
-                type_: Some("postback"),
-            },
-        },
-        "memberJoined" | "memberLeft" => {
-            let m = if ev.type_ == "memberJoined" {
-                &ev.joined
-            } else {
-                &ev.left
-            };
-            Details::Members {
-                members: m
-                    .iter()
-                    .flat_map(|m| m.members.iter())
-                    .map(|s| s.user_id.as_deref())
-                    .collect(),
-            }
-        }
-        "unsend" => match &ev.unsend {
-            Some(u) => Details::Unsend {
-                message_id: &u.message_id,
-            },
-            None => Details::Unknown {
-                type_: Some("unsend"),
-            },
-        },
-        "videoPlayComplete" => match &ev.video_play_complete {
-            Some(v) => Details::VideoPlayComplete {
-                tracking_id: &v.tracking_id,
-            },
-            None => Details::Unknown {
-                type_: Some("videoPlayComplete"),
-            },
-        },
-        "beacon" => match &ev.beacon {
-            Some(b) => Details::Beacon {
-                beacon: Beacon {
-                    hwid: &b.hwid,
-                    type_: &b.type_,
-                    dm: b.dm.as_deref(),
-                },
-            },
-            None => Details::Unknown {
-                type_: Some("beacon"),
-            },
-        },
-        "accountLink" => match &ev.link {
-            Some(l) => Details::AccountLink {
-                link: Link {
-                    result: &l.result,
-                    nonce: &l.nonce,
-                },
-            },
-            None => Details::Unknown {
-                type_: Some("accountLink"),
-            },
-        },
-        _ => Details::None {},
-    };
-    let kind = match (ev.type_.as_str(), &details) {
-        (_, Details::Unknown { .. }) => Kind::Unknown,
-        ("message", _) => Kind::Message,
-        ("follow", _) => Kind::Follow,
-        ("unfollow", _) => Kind::Unfollow,
-        ("postback", _) => Kind::Postback,
-        ("join", _) => Kind::Join,
-        ("leave", _) => Kind::Leave,
-        ("memberJoined", _) => Kind::MemberJoined,
-        ("memberLeft", _) => Kind::MemberLeft,
-        ("unsend", _) => Kind::Unsend,
-        ("videoPlayComplete", _) => Kind::VideoPlayComplete,
-        ("beacon", _) => Kind::Beacon,
-        ("accountLink", _) => Kind::AccountLink,
-        _ => Kind::Unknown,
-    };
-    let details = match (kind, details) {
-        (Kind::Unknown, Details::Unknown { type_ }) => Details::Unknown { type_ },
-        (Kind::Unknown, _) => Details::Unknown {
-            type_: Some(&ev.type_),
-        },
-        (_, d) => d,
-    };
-    Event {
-        channel: Channel::Line,
-        kind,
-        event_id: ev.webhook_event_id.as_deref().map(Cow::Borrowed),
-        timestamp: ev.timestamp,
-        mode: ev.mode.as_deref(),
-        sender: source.map(|s| Sender {
-            id: s.user_id.as_deref(),
-            user_ref: None,
-        }),
-        recipient: Some(Recipient {
-            id: Some(destination),
-        }),
-        chat,
-        reply_token: ev.reply_token.as_deref(),
-        is_redelivery: ev
-            .delivery_context
-            .as_ref()
-            .is_some_and(|d| d.is_redelivery),
-        details,
-        raw,
-    }
+    e.reply_token = ev.reply_token.as_deref();
+    e.is_redelivery = ev
+        .delivery_context
+        .as_ref()
+        .is_some_and(|d| d.is_redelivery);
+    e
 }
 
 fn line_message(m: &LineMessage) -> MessageFields<'_> {
     let mut attachments = Vec::new();
     let mut location = None;
     let mut sticker = None;
+    let text = m.text.as_deref();
     match m.type_.as_str() {
         "image" | "video" | "audio" | "file" => {
-            let external = m
-                .content_provider
-                .as_ref()
-                .filter(|p| p.type_ == "external");
-            attachments.push(Attachment {
-                type_: &m.type_,
-                url: external.and_then(|p| p.original_content_url.as_deref()),
-                content_id: if external.is_some() {
-                    None
-                } else {
-                    m.id.as_deref()
-                },
-                preview_url: external.and_then(|p| p.preview_image_url.as_deref()),
-                file_name: m.file_name.as_deref(),
-                file_size: m.file_size,
-                duration: m.duration,
+            let provider = m.content_provider.as_ref();
+            let external = provider.filter(|p| p.type_ == "external");
+            let mut a = attachment(&m.type_);
+            a.url = external.and_then(|p| p.original_content_url.as_deref());
+            a.content_id = if external.is_some() {
+                None
+            } else {
+                m.id.as_deref()
+            };
+            a.preview_url = external.and_then(|p| p.preview_image_url.as_deref());
+            a.provider = provider.map(|p| p.type_.as_str());
+            a.file_name = m.file_name.as_deref();
+            a.file_size = m.file_size;
+            a.duration = m.duration;
+            a.image_set = m.image_set.as_ref().map(|s| ImageSet {
+                id: s.id.as_deref(),
+                index: s.index,
+                total: s.total,
             });
+            attachments.push(a);
         }
         "location" => {
             location = Some(Location {
@@ -967,19 +1406,48 @@ fn line_message(m: &LineMessage) -> MessageFields<'_> {
                 sticker_id: m.sticker_id.as_deref(),
                 resource_type: m.sticker_resource_type.as_deref(),
                 keywords: &m.keywords,
+                text,
             })
         }
         _ => {}
     }
+    let mentionees: Vec<Mentionee<'_>> = m
+        .mention
+        .iter()
+        .flat_map(|x| x.mentionees.iter())
+        .map(|x| Mentionee {
+            type_: x.type_.as_deref(),
+            user_id: x.user_id.as_deref(),
+            index: x.index,
+            length: x.length,
+            is_self: x.is_self.unwrap_or(false),
+        })
+        .collect();
     MessageFields {
         message_id: m.id.as_deref(),
-        text: m.text.as_deref(),
+        text,
         attachments,
         location,
         sticker,
+        emojis: m
+            .emojis
+            .iter()
+            .map(|e: &ln::Emoji| Emoji {
+                index: e.index,
+                length: e.length,
+                product_id: &e.product_id,
+                emoji_id: &e.emoji_id,
+            })
+            .collect(),
+        mentions_bot: mentionees.iter().any(|x| x.is_self),
+        mentionees,
         is_echo: false,
+        app_id: None,
+        metadata: None,
         quick_reply_payload: None,
         reply_to_message_id: m.quoted_message_id.as_deref(),
+        reply_to_story: None,
         quote_token: m.quote_token.as_deref(),
+        mark_as_read_token: m.mark_as_read_token.as_deref(),
     }
 }

@@ -57,26 +57,23 @@ test('every fixture parses from a string, a Uint8Array and an ArrayBuffer, and n
       assert.deepEqual(normalizeEvents(parseUploadResult(ab)), expected, name);
     } else {
       const parsed = parseMessengerWebhook(text);
-      assert.equal(parsed.object, 'page');
+      // the typed form keeps every field, declared or not
+      assert.deepEqual(parsed, JSON.parse(text), name);
       assert.deepEqual(parseMessengerWebhook(new Uint8Array(bytes)), parsed);
       assert.deepEqual(parseMessengerWebhook(ab), parsed);
-      // normalizeEvents on the parsed form equals parseEvents up to `raw`
-      // (the parsed form keeps known fields only).
-      const strip = (evs) => evs.map(({ raw, ...e }) => e);
-      assert.deepEqual(strip(normalizeEvents(parsed)), strip(expected), name);
+      assert.deepEqual(normalizeEvents(parsed), expected, name);
     }
     assert.deepEqual(parseEvents('messenger', bytes), expected, name);
     n++;
   }
   for (const { name, bytes, expected } of fixtures('line')) {
     const parsed = parseLineWebhook(bytes);
-    assert.equal(typeof parsed.destination, 'string');
+    assert.deepEqual(parsed, JSON.parse(bytes.toString('utf8')), name);
     assert.deepEqual(parseEvents('line', bytes.toString('utf8')), expected, name);
-    const strip = (evs) => evs.map(({ raw, ...e }) => e);
-    assert.deepEqual(strip(normalizeEvents(parsed)), strip(expected), name);
+    assert.deepEqual(normalizeEvents(parsed), expected, name);
     n++;
   }
-  assert.ok(n >= 39, `${n} fixtures`);
+  assert.ok(n >= 110, `${n} fixtures`);
 });
 
 test('the document text message, typed and normalised', () => {
@@ -91,15 +88,106 @@ test('the document text message, typed and normalised', () => {
   assert.deepEqual(e.raw, JSON.parse(body).entry[0].messaging[0]);
 });
 
-test('unknown kinds come back raw and leave the rest of the batch alone', () => {
+test('unknown kinds keep their common fields and leave the rest of the batch alone', () => {
   const body = readFileSync(new URL('line/webhook_ref_unknown_kinds.json', fixturesDir));
   const p = parseLineWebhook(body);
-  assert.equal(p.events[0].kind, 'unknown');
-  assert.equal(p.events[0].type, 'membership');
-  assert.equal(p.events[0].raw.membership.membershipId, 3189);
-  assert.equal(p.events[1].message.kind, 'unknown');
-  assert.equal(p.events[2].message.text, 'still here');
-  assert.deepEqual(parseEvents('line', body).map((e) => e.kind), ['unknown', 'unknown', 'message', 'follow']);
+  assert.deepEqual(p, JSON.parse(body));
+  const events = parseEvents('line', body);
+  assert.deepEqual(events.map((e) => e.kind), ['membership', 'unknown', 'message', 'follow']);
+  assert.equal(events[1].type, 'hologram');
+  for (const field of ['eventId', 'timestamp', 'mode', 'sender', 'chat', 'replyToken']) {
+    assert.notEqual(events[1][field], null, field);
+  }
+  assert.equal(events[2].text, 'still here');
+
+  const m = parseEvents('messenger', readFileSync(new URL('messenger/webhook_conf_unknown_game_play.json', fixturesDir)));
+  assert.equal(m[0].kind, 'unknown');
+  assert.equal(m[0].type, 'game_play');
+  assert.ok(m[0].sender.id && m[0].recipient.id && m[0].timestamp && m[0].pageId);
+  assert.match(m[0].eventId, /^game_play:/);
+  const d = new EventDeduper();
+  assert.equal(d.isDuplicate(m[0]), false);
+  assert.equal(d.isDuplicate(parseEvents('messenger', readFileSync(new URL('messenger/webhook_conf_unknown_game_play.json', fixturesDir)))[0]), true);
+});
+
+/** The value at a dotted path (`attachments.0.url`): objects by key, arrays by index. */
+const at = (v, path) => path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), v);
+
+test('the conformance corpus: each event signed, verified, parsed and normalised field by field', () => {
+  const manifest = JSON.parse(readFileSync(new URL('conformance.json', fixturesDir), 'utf8'));
+  const secret = 'conformance-secret';
+  let checked = 0;
+  for (const { file, events } of manifest) {
+    const body = readFileSync(new URL(file, fixturesDir));
+    const channel = file.startsWith('line/') ? 'line' : 'messenger';
+    const ok = channel === 'line'
+      ? verifyLineSignature(body, secret, lineSig(body, secret))
+      : verifyMessengerSignature(body, secret, hubSig(body, secret));
+    assert.equal(ok, true, `${file}: signature`);
+    const got = parseEvents(channel, body);
+    assert.equal(got.length, events.length, file);
+    events.forEach((want, i) => {
+      assert.equal(got[i].kind, want.kind, `${file}[${i}].kind`);
+      for (const [path, value] of Object.entries(want.expect)) {
+        assert.deepEqual(at(got[i], path), value, `${file}[${i}].${path}`);
+        checked++;
+      }
+    });
+  }
+  assert.ok(checked > 1000, `${checked} values checked`);
+});
+
+/** A random JSON number's text: integers up to 30 digits, decimals, exponents. */
+function jsonNumber(r) {
+  const digits = (n) => Array.from({ length: n }, (_, i) => String(Math.floor(r() * 10) || (i === 0 ? 1 : 0))).join('');
+  const sign = r() < 0.3 ? '-' : '';
+  switch (Math.floor(r() * 5)) {
+    case 0: return sign + digits(1 + Math.floor(r() * 30));
+    case 1: return `${sign}${digits(1 + Math.floor(r() * 4))}.${digits(1 + Math.floor(r() * 20))}`;
+    case 2: return `${sign}${digits(1)}.${digits(1 + Math.floor(r() * 17))}e${r() < 0.5 ? '-' : '+'}${Math.floor(r() * 300)}`;
+    case 3: return sign + String(2 ** 53 + Math.floor(r() * 1e6));
+    default: return `${sign}0.${'0'.repeat(Math.floor(r() * 10))}${digits(1 + Math.floor(r() * 17))}`;
+  }
+}
+
+test('numbers read as JSON.parse reads them, in every parser (property)', () => {
+  const r = rng(0x5eed);
+  for (let i = 0; i < 400; i++) {
+    const [a, b, c, d] = [jsonNumber(r), jsonNumber(r), jsonNumber(r), jsonNumber(r)];
+    const line = `{"destination":"Ub","events":[
+      {"type":"message","mode":"active","timestamp":1,"source":{"type":"user","userId":"U1"},"webhookEventId":"E${i}a",
+       "deliveryContext":{"isRedelivery":false},"message":{"type":"location","id":"1","latitude":${a},"longitude":${b},"extra":${c}}},
+      {"type":"postback","timestamp":2,"source":{"type":"user","userId":"U1"},"webhookEventId":"E${i}b",
+       "deliveryContext":{"isRedelivery":false},"postback":{"data":"x","params":{"n":${d},"deep":[${a},{"k":${b}}]}}},
+      {"type":"futureKind","timestamp":3,"webhookEventId":"E${i}c","deliveryContext":{"isRedelivery":true},"value":${c}}]}`;
+    const expected = JSON.parse(line);
+    assert.deepEqual(parseLineWebhook(line), expected, line);
+    const events = parseEvents('line', line);
+    assert.deepEqual(events.map((e) => e.raw), expected.events);
+    const lat = JSON.parse(a);
+    if (Number.isFinite(lat)) assert.ok(Object.is(events[0].location.latitude, lat), `${a} → ${events[0].location.latitude}`);
+    assert.deepEqual(events[1].postback.params, expected.events[1].postback.params);
+    assert.equal(events[2].isRedelivery, true);
+    assert.deepEqual(normalizeEvents(parseLineWebhook(line)), events);
+
+    const messenger = `{"object":"page","entry":[{"id":"1","time":${Math.floor(r() * 1e12)},"messaging":[
+      {"sender":{"id":"2"},"recipient":{"id":"1"},"timestamp":5,"message":{"mid":"m${i}","text":"t",
+       "attachments":[{"type":"location","payload":{"coordinates":{"lat":${a},"long":${b}}}}],"nlp":{"score":${c}}}},
+      {"sender":{"id":"2"},"recipient":{"id":"1"},"timestamp":6,"shipping":{"shipping_address":{"id":${d}}}}]}]}`;
+    const m = JSON.parse(messenger);
+    assert.deepEqual(parseMessengerWebhook(messenger), m, messenger);
+    const me = parseEvents('messenger', messenger);
+    assert.deepEqual(me.map((e) => e.raw), m.entry[0].messaging);
+    if (Number.isFinite(lat)) assert.ok(Object.is(me[0].location.latitude, lat));
+    assert.equal(me[1].type, 'shipping');
+  }
+  // the issue's own examples
+  const lon = '139.70372892916203';
+  const body = `{"destination":"U","events":[{"type":"message","message":{"type":"location","id":"1","latitude":35.6,"longitude":${lon}}}]}`;
+  assert.equal(parseLineWebhook(body).events[0].message.longitude, 139.70372892916203);
+  assert.equal(parseEvents('line', body)[0].location.longitude, 139.70372892916203);
+  const big = '{"object":"page","entry":[{"id":"1","messaging":[{"sender":{"id":"2"},"timestamp":1,"postback":{"payload":"p","params":12345678901234567890123}}]}]}';
+  assert.deepEqual(parseMessengerWebhook(big), JSON.parse(big));
 });
 
 test('signatures: known vectors, one changed byte, bad headers', () => {

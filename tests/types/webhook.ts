@@ -8,11 +8,27 @@ export function handle(body: Uint8Array, signature: string | null): string[] {
   const out: string[] = [];
   for (const event of parseEvents('line', body)) {
     if (seen.isDuplicate(event)) continue;
-    if (event.kind === 'message') out.push(event.text ?? '');
-    else if (event.kind === 'follow') out.push(event.sender?.id ?? '');
+    if (event.kind === 'message') {
+      out.push(event.text ?? '');
+      if (event.mentionsBot && event.quoteToken !== null) out.push(event.quoteToken);
+      for (const m of event.mentionees) if (m.userId !== null) out.push(`${m.userId}@${m.index}+${m.length}`);
+      for (const e of event.emojis) out.push(e.productId + e.emojiId);
+      const a = event.attachments[0];
+      if (a?.imageSet) out.push(`${a.imageSet.index ?? 0}/${a.imageSet.total ?? 0}`);
+      if (event.location?.latitude != null) out.push(event.location.latitude.toFixed(6));
+    } else if (event.kind === 'follow') out.push(event.sender?.id ?? '');
+    else if (event.kind === 'membership') out.push(event.membership.type);
+    else if (event.kind === 'handover') out.push(event.handover.action, event.handover.newOwnerAppId ?? '');
+    else if (event.kind === 'unknown') out.push(event.type ?? '', String(event.pageId), event.eventId ?? '');
   }
   const parsed = parseLineWebhook(body, { maxBytes: 1 << 20 });
   out.push(parsed.destination);
+  for (const e of parsed.events) {
+    if (e.type === 'message' && e.message.type === 'text') out.push(e.message.text ?? '', String(e.message.mention?.mentionees.length));
+    // fields this version does not declare are kept, typed `unknown`
+    const later: unknown = e['futureField'];
+    if (later !== undefined) out.push(JSON.stringify(later));
+  }
   const hs = messengerVerifyChallenge({ 'hub.mode': 'subscribe' }, 'token');
   if (hs.ok) out.push(hs.challenge);
   return out;

@@ -2,8 +2,10 @@
 //! `{"destination":…,"events":[…]}`, with the event and message types of
 //! LINE's webhook definitions (`references/line-webhook.yml`).
 
-use super::{is_empty, Item, Kinded};
+use super::{is_empty, lax, lax_int, Extra, Item, Kinded};
+use crate::model::lenient::Id;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -14,10 +16,13 @@ pub struct LineWebhook {
     pub destination: String,
     /// The events; LINE may send none to check the endpoint.
     pub events: Vec<Item<LineEvent>>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// The event types this crate decodes; any other `type` stays raw.
-pub const EVENT_TYPES: [&str; 12] = [
+pub const EVENT_TYPES: [&str; 19] = [
     "message",
     "follow",
     "unfollow",
@@ -30,14 +35,20 @@ pub const EVENT_TYPES: [&str; 12] = [
     "videoPlayComplete",
     "beacon",
     "accountLink",
+    "membership",
+    "module",
+    "activated",
+    "deactivated",
+    "botSuspended",
+    "botResumed",
+    "delivery",
 ];
 
 /// One LINE webhook event. `type` tells which of the payload fields it carries.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LineEvent {
-    /// `message`, `follow`, `unfollow`, `postback`, `join`, `leave`,
-    /// `memberJoined`, `memberLeft`, `unsend`, `videoPlayComplete`, `beacon`, `accountLink`.
+    /// One of [`EVENT_TYPES`], or a type this version does not know.
     #[serde(rename = "type")]
     pub type_: String,
     /// `active` or `standby`.
@@ -52,13 +63,13 @@ pub struct LineEvent {
     pub timestamp: Option<i64>,
     /// Where it happened: a user, a group or a room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<Source>,
+    pub source: Option<Box<Source>>,
     /// The event id (a ULID), the same on redelivery.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_event_id: Option<String>,
     /// Whether this is a redelivery.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delivery_context: Option<DeliveryContext>,
+    pub delivery_context: Option<Box<DeliveryContext>>,
     /// The token to reply to this event with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_token: Option<String>,
@@ -67,28 +78,43 @@ pub struct LineEvent {
     pub message: Option<Item<LineMessage>>,
     /// `follow` events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub follow: Option<Follow>,
+    pub follow: Option<Box<Follow>>,
     /// `postback` events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postback: Option<Postback>,
+    pub postback: Option<Box<Postback>>,
     /// `memberJoined` events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub joined: Option<Members>,
+    pub joined: Option<Box<Members>>,
     /// `memberLeft` events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub left: Option<Members>,
+    pub left: Option<Box<Members>>,
     /// `unsend` events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unsend: Option<Unsend>,
+    pub unsend: Option<Box<Unsend>>,
     /// `videoPlayComplete` events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_play_complete: Option<VideoPlayComplete>,
+    pub video_play_complete: Option<Box<VideoPlayComplete>>,
     /// `beacon` events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub beacon: Option<Beacon>,
+    pub beacon: Option<Box<Beacon>>,
     /// `accountLink` events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub link: Option<Link>,
+    pub link: Option<Box<Link>>,
+    /// `membership` events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub membership: Option<Box<Membership>>,
+    /// `module` events (channels attached to a module).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<Box<Module>>,
+    /// `activated` events: how long the chat control lasts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chat_control: Option<Box<ChatControl>>,
+    /// `delivery` events (a PNP message was delivered).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<Box<PnpDelivery>>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 impl Kinded for LineEvent {
@@ -103,10 +129,52 @@ impl Kinded for LineEvent {
             "videoPlayComplete" => self.video_play_complete.is_some(),
             "beacon" => self.beacon.is_some(),
             "accountLink" => self.link.is_some(),
-            "follow" | "unfollow" | "join" | "leave" => true,
+            "membership" => self.membership.is_some(),
+            "module" => self.module.is_some(),
+            "delivery" => self.delivery.is_some(),
+            "follow" | "unfollow" | "join" | "leave" | "activated" | "deactivated"
+            | "botSuspended" | "botResumed" => true,
             _ => false,
         }
     }
+
+    fn common(raw: &RawValue) -> Option<Self> {
+        let c: Common = serde_json::from_str(raw.get()).ok()?;
+        Some(LineEvent {
+            type_: c.type_.unwrap_or_default(),
+            mode: c.mode,
+            timestamp: c.timestamp,
+            source: c.source,
+            webhook_event_id: c.webhook_event_id,
+            delivery_context: c.delivery_context,
+            reply_token: c.reply_token,
+            ..LineEvent::default()
+        })
+    }
+
+    fn has_common(&self) -> bool {
+        self.webhook_event_id.is_some() || self.source.is_some() || self.timestamp.is_some()
+    }
+}
+
+/// The fields LINE gives every event, each read on its own.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Common {
+    #[serde(rename = "type", default, deserialize_with = "lax")]
+    type_: Option<String>,
+    #[serde(default, deserialize_with = "lax")]
+    mode: Option<String>,
+    #[serde(default, deserialize_with = "lax_int")]
+    timestamp: Option<i64>,
+    #[serde(default, deserialize_with = "lax")]
+    source: Option<Box<Source>>,
+    #[serde(default, deserialize_with = "lax")]
+    webhook_event_id: Option<String>,
+    #[serde(default, deserialize_with = "lax")]
+    delivery_context: Option<Box<DeliveryContext>>,
+    #[serde(default, deserialize_with = "lax")]
+    reply_token: Option<String>,
 }
 
 /// The source of an event.
@@ -125,6 +193,9 @@ pub struct Source {
     /// The room, for `room` sources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_id: Option<String>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// `deliveryContext`.
@@ -134,6 +205,9 @@ pub struct DeliveryContext {
     /// Whether the event is a redelivery of one already sent.
     #[serde(default)]
     pub is_redelivery: bool,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// The message types this crate decodes; any other `type` stays raw.
@@ -149,12 +223,8 @@ pub struct LineMessage {
     #[serde(rename = "type")]
     pub type_: String,
     /// The message id (used to fetch media content).
-    #[serde(
-        default,
-        deserialize_with = "crate::model::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<Id>,
     /// The token to quote this message with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote_token: Option<String>,
@@ -164,7 +234,7 @@ pub struct LineMessage {
     /// The token to mark this message as read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mark_as_read_token: Option<String>,
-    /// `text`: the text.
+    /// `text`: the text; `sticker`: the text of a message sticker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// `text`: LINE emojis in the text.
@@ -172,13 +242,13 @@ pub struct LineMessage {
     pub emojis: Vec<Emoji>,
     /// `text`: mentions in the text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mention: Option<Mention>,
+    pub mention: Option<Box<Mention>>,
     /// `image`, `video`, `audio`: where the content is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content_provider: Option<ContentProvider>,
+    pub content_provider: Option<Box<ContentProvider>>,
     /// `image`: the set of images sent together.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_set: Option<ImageSet>,
+    pub image_set: Option<Box<ImageSet>>,
     /// `video`, `audio`: length in milliseconds.
     #[serde(
         default,
@@ -209,25 +279,20 @@ pub struct LineMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub longitude: Option<f64>,
     /// `sticker`: the package id.
-    #[serde(
-        default,
-        deserialize_with = "crate::model::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub package_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package_id: Option<Id>,
     /// `sticker`: the sticker id.
-    #[serde(
-        default,
-        deserialize_with = "crate::model::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sticker_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sticker_id: Option<Id>,
     /// `sticker`: `STATIC`, `ANIMATION`, `SOUND`, …
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sticker_resource_type: Option<String>,
     /// `sticker`: up to 15 keywords.
     #[serde(default, skip_serializing_if = "is_empty")]
     pub keywords: Vec<String>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 impl Kinded for LineMessage {
@@ -252,6 +317,9 @@ pub struct Emoji {
     /// The emoji in the set.
     #[serde(default)]
     pub emoji_id: String,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// Mentions in a text.
@@ -260,6 +328,9 @@ pub struct Mention {
     /// Who is mentioned.
     #[serde(default)]
     pub mentionees: Vec<Mentionee>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// One mention.
@@ -281,6 +352,9 @@ pub struct Mentionee {
     /// Whether the bot itself is mentioned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_self: Option<bool>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// `contentProvider` of media messages.
@@ -296,6 +370,9 @@ pub struct ContentProvider {
     /// The preview URL, for `external`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview_image_url: Option<String>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// `imageSet`: images sent together.
@@ -310,6 +387,9 @@ pub struct ImageSet {
     /// How many images the set has.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// `follow`.
@@ -319,6 +399,9 @@ pub struct Follow {
     /// `true` when the user unblocked the account rather than added it.
     #[serde(default)]
     pub is_unblocked: bool,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// `postback`.
@@ -330,6 +413,9 @@ pub struct Postback {
     /// Date/time picker and rich menu switch parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<BTreeMap<String, Value>>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// `joined` / `left`: the users who joined or left.
@@ -338,6 +424,9 @@ pub struct Members {
     /// The users.
     #[serde(default)]
     pub members: Vec<Source>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// `unsend`.
@@ -346,6 +435,9 @@ pub struct Members {
 pub struct Unsend {
     /// The id of the unsent message.
     pub message_id: String,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// `videoPlayComplete`.
@@ -354,6 +446,9 @@ pub struct Unsend {
 pub struct VideoPlayComplete {
     /// The `trackingId` given when the video was sent.
     pub tracking_id: String,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// `beacon`.
@@ -367,6 +462,9 @@ pub struct Beacon {
     /// The device message, when the beacon sent one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dm: Option<String>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// `link` of an `accountLink` event.
@@ -376,4 +474,73 @@ pub struct Link {
     pub result: String,
     /// The nonce given when the link was requested.
     pub nonce: String,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `membership`: a user joined, left or renewed a membership.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Membership {
+    /// `joined`, `left` or `renewed`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The membership plan.
+    #[serde(
+        default,
+        deserialize_with = "crate::model::lenient::opt_int",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub membership_id: Option<i64>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `module`: the bot was attached to or detached from a module channel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Module {
+    /// `attached` or `detached`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The bot user id of the LINE Official Account attached or detached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bot_id: Option<String>,
+    /// `attached`: the scopes the account's admin granted.
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub scopes: Vec<String>,
+    /// `detached`: why (`bot_deleted`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `chatControl` of an `activated` event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatControl {
+    /// When the chat control ends, in milliseconds since the epoch.
+    #[serde(
+        default,
+        deserialize_with = "crate::model::lenient::opt_int",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expire_at: Option<i64>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `delivery` of a PNP delivery completion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PnpDelivery {
+    /// The `X-Line-Delivery-Tag` given when the message was sent.
+    pub data: String,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }

@@ -1,11 +1,14 @@
 //! The Messenger webhook as Sobot forwards it (000, "Webhook消息转发"):
 //! `{"object":"page","entry":[{"id","time","messaging":[…]}]}`, with each
-//! messaging event carrying one of `message`, `delivery`, `read`, `optin`,
-//! `postback`, `reaction` or `referral` as Meta's webhook reference defines them.
+//! messaging event carrying one payload field (`message`, `delivery`, `read`,
+//! `optin`, `postback`, `reaction`, `referral`, `message_edit`, the handover
+//! fields, …) as Meta's webhook reference defines them.
 
-use super::{is_empty, Item, Kinded};
+use super::{is_empty, lax, lax_int, Extra, Item, Kept, Kinded};
+use crate::model::lenient::Id;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
 
 /// The whole Messenger webhook body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -13,19 +16,18 @@ pub struct MessengerWebhook {
     /// Always `page` for Messenger.
     pub object: String,
     /// One entry per Page and batch.
-    pub entry: Vec<MessengerEntry>,
+    pub entry: Vec<Kept<MessengerEntry>>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// One entry of a Messenger webhook: the events of one Page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MessengerEntry {
     /// The Page id.
-    #[serde(
-        default,
-        deserialize_with = "crate::model::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<Id>,
     /// When the batch was sent, in milliseconds since the epoch.
     #[serde(
         default,
@@ -33,38 +35,41 @@ pub struct MessengerEntry {
         skip_serializing_if = "Option::is_none"
     )]
     pub time: Option<i64>,
-    /// The events for the app that is the Page's primary receiver.
-    #[serde(default)]
+    /// The events for the app that is the Page's primary receiver (absent
+    /// from an entry of standby events only).
+    #[serde(default, skip_serializing_if = "is_empty")]
     pub messaging: Vec<Item<MessagingEvent>>,
     /// The events seen while another app controls the thread (handover protocol).
     #[serde(default, skip_serializing_if = "is_empty")]
     pub standby: Vec<Item<MessagingEvent>>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// A `sender` or `recipient`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Party {
     /// The page-scoped user id (PSID) or the Page id.
-    #[serde(
-        default,
-        deserialize_with = "crate::model::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<Id>,
     /// The user reference of plugin opt-ins, sent instead of `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_ref: Option<String>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// One messaging event; exactly one of the payload fields is expected.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MessagingEvent {
     /// Who sent the event (the user, or the Page for echoes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sender: Option<Party>,
+    pub sender: Option<Box<Party>>,
     /// Who received it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recipient: Option<Party>,
+    pub recipient: Option<Box<Party>>,
     /// When it happened, in milliseconds since the epoch.
     #[serde(
         default,
@@ -74,25 +79,55 @@ pub struct MessagingEvent {
     pub timestamp: Option<i64>,
     /// A message sent to (or, with `is_echo`, by) the Page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<Message>,
+    pub message: Option<Box<Message>>,
     /// Messages of the Page were delivered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delivery: Option<Delivery>,
+    pub delivery: Option<Box<Delivery>>,
     /// Messages of the Page were read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read: Option<Read>,
+    pub read: Option<Box<Read>>,
     /// The user subscribed to, stopped or resumed a topic (`notification_messages`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub optin: Option<Optin>,
+    pub optin: Option<Box<Optin>>,
     /// The user tapped a postback button, Get Started or a menu item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postback: Option<Postback>,
+    pub postback: Option<Box<Postback>>,
     /// The user reacted to a message, or removed a reaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reaction: Option<Reaction>,
+    pub reaction: Option<Box<Reaction>>,
     /// The user entered an existing thread from a link, an ad or a QR code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub referral: Option<Referral>,
+    pub referral: Option<Box<Referral>>,
+    /// The user edited a message they had sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_edit: Option<Box<MessageEdit>>,
+    /// The user linked or unlinked their account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_linking: Option<Box<AccountLinking>>,
+    /// Meta blocked or warned the Page's app for a policy violation
+    /// (`policy-enforcement`, or `policy_enforcement` in newer payloads).
+    #[serde(
+        rename = "policy-enforcement",
+        alias = "policy_enforcement",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy_enforcement: Option<Box<PolicyEnforcement>>,
+    /// Another app passed thread control to this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass_thread_control: Option<Box<Handover>>,
+    /// The primary receiver took thread control from this app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub take_thread_control: Option<Box<Handover>>,
+    /// An app asked the primary receiver for thread control.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_thread_control: Option<Box<Handover>>,
+    /// The Page's handover roles changed: app id → roles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_roles: Option<BTreeMap<String, Vec<String>>>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// The kind of a [`MessagingEvent`], from the payload field it carries.
@@ -112,28 +147,46 @@ pub enum MessagingKind {
     Reaction,
     /// `referral`
     Referral,
+    /// `message_edit`
+    MessageEdit,
+    /// `account_linking`
+    AccountLinking,
+    /// `policy-enforcement`
+    PolicyEnforcement,
+    /// `pass_thread_control`
+    PassThreadControl,
+    /// `take_thread_control`
+    TakeThreadControl,
+    /// `request_thread_control`
+    RequestThreadControl,
+    /// `app_roles`
+    AppRoles,
 }
 
 impl MessagingEvent {
     /// The payload this event carries, if any known one.
     pub fn kind(&self) -> Option<MessagingKind> {
-        if self.message.is_some() {
-            Some(MessagingKind::Message)
-        } else if self.delivery.is_some() {
-            Some(MessagingKind::Delivery)
-        } else if self.read.is_some() {
-            Some(MessagingKind::Read)
-        } else if self.optin.is_some() {
-            Some(MessagingKind::Optin)
-        } else if self.postback.is_some() {
-            Some(MessagingKind::Postback)
-        } else if self.reaction.is_some() {
-            Some(MessagingKind::Reaction)
-        } else if self.referral.is_some() {
-            Some(MessagingKind::Referral)
-        } else {
-            None
-        }
+        use MessagingKind as K;
+        let present = [
+            (self.message.is_some(), K::Message),
+            (self.delivery.is_some(), K::Delivery),
+            (self.read.is_some(), K::Read),
+            (self.optin.is_some(), K::Optin),
+            (self.postback.is_some(), K::Postback),
+            (self.reaction.is_some(), K::Reaction),
+            (self.referral.is_some(), K::Referral),
+            (self.message_edit.is_some(), K::MessageEdit),
+            (self.account_linking.is_some(), K::AccountLinking),
+            (self.policy_enforcement.is_some(), K::PolicyEnforcement),
+            (self.pass_thread_control.is_some(), K::PassThreadControl),
+            (self.take_thread_control.is_some(), K::TakeThreadControl),
+            (
+                self.request_thread_control.is_some(),
+                K::RequestThreadControl,
+            ),
+            (self.app_roles.is_some(), K::AppRoles),
+        ];
+        present.into_iter().find(|(p, _)| *p).map(|(_, k)| k)
     }
 }
 
@@ -141,6 +194,31 @@ impl Kinded for MessagingEvent {
     fn is_known(&self) -> bool {
         self.kind().is_some()
     }
+
+    fn common(raw: &RawValue) -> Option<Self> {
+        let c: Common = serde_json::from_str(raw.get()).ok()?;
+        Some(MessagingEvent {
+            sender: c.sender,
+            recipient: c.recipient,
+            timestamp: c.timestamp,
+            ..MessagingEvent::default()
+        })
+    }
+
+    fn has_common(&self) -> bool {
+        self.sender.is_some() || self.recipient.is_some() || self.timestamp.is_some()
+    }
+}
+
+/// The fields every messaging event has, each read on its own.
+#[derive(Deserialize)]
+struct Common {
+    #[serde(default, deserialize_with = "lax")]
+    sender: Option<Box<Party>>,
+    #[serde(default, deserialize_with = "lax")]
+    recipient: Option<Box<Party>>,
+    #[serde(default, deserialize_with = "lax_int")]
+    timestamp: Option<i64>,
 }
 
 /// A `message`: text, attachments, or both.
@@ -152,63 +230,92 @@ pub struct Message {
     /// The text, when the message has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    /// Image, video, audio and file attachments (others are kept raw).
+    /// The attachments: media, files, locations, link shares, templates, …
     #[serde(default, skip_serializing_if = "is_empty")]
     pub attachments: Vec<Item<MessengerAttachment>>,
     /// The quick reply the user tapped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quick_reply: Option<QuickReply>,
+    pub quick_reply: Option<Box<QuickReply>>,
     /// The message this one replies to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reply_to: Option<ReplyTo>,
+    pub reply_to: Option<Box<ReplyTo>>,
     /// `true` when the Page sent the message (a `message_echoes` event).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_echo: Option<bool>,
     /// The app that sent an echoed message.
-    #[serde(
-        default,
-        deserialize_with = "crate::model::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub app_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<Id>,
     /// Developer metadata of an echoed message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<String>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// An attachment of a message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MessengerAttachment {
-    /// `image`, `video`, `audio` or `file` (also `reel`, `ig_reel`).
+    /// `image`, `video`, `audio`, `file`, `location`, `fallback`,
+    /// `template`, `reel`, `ig_reel`, `story_mention`, …
     #[serde(rename = "type")]
     pub type_: String,
-    /// Where the media is.
+    /// What it holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<AttachmentPayload>,
+    /// `fallback` (a shared link): its title, where sent beside the payload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `fallback`: the shared URL, where sent beside the payload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 impl Kinded for MessengerAttachment {
+    /// Every attachment with a `type` string is read: its fields are optional.
     fn is_known(&self) -> bool {
-        matches!(
-            self.type_.as_str(),
-            "image" | "video" | "audio" | "file" | "reel" | "ig_reel"
-        )
+        true
     }
 }
 
-/// The payload of a media attachment.
+/// The payload of an attachment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AttachmentPayload {
-    /// The media URL.
+    /// The media URL (the map for `location`, the link for `fallback`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// The title of a shared link, a location or a reel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `location`: where.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coordinates: Option<Coordinates>,
+    /// `reel`, `ig_reel`: the video's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reel_video_id: Option<Id>,
     /// The sticker id, when an image is a sticker.
-    #[serde(
-        default,
-        deserialize_with = "crate::model::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sticker_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sticker_id: Option<Id>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The coordinates of a `location` attachment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Coordinates {
+    /// Latitude.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lat: Option<f64>,
+    /// Longitude.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub long: Option<f64>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// A tapped quick reply.
@@ -217,6 +324,9 @@ pub struct QuickReply {
     /// The developer-defined payload of the quick reply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// The message a reply refers to.
@@ -225,6 +335,26 @@ pub struct ReplyTo {
     /// Its message id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mid: Option<String>,
+    /// The Instagram story replied to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub story: Option<Story>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A story a message replies to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Story {
+    /// The story's CDN URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The story's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<Id>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// A `delivery` notice.
@@ -240,6 +370,9 @@ pub struct Delivery {
         skip_serializing_if = "Option::is_none"
     )]
     pub watermark: Option<i64>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// A `read` notice.
@@ -252,6 +385,9 @@ pub struct Read {
         skip_serializing_if = "Option::is_none"
     )]
     pub watermark: Option<i64>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// An `optin`: a subscription (`type` `notification_messages`) or a plugin opt-in.
@@ -264,12 +400,8 @@ pub struct Optin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,
     /// The token to send notification messages with.
-    #[serde(
-        default,
-        deserialize_with = "crate::model::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub notification_messages_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_messages_token: Option<Id>,
     /// When the token expires, in milliseconds since the epoch.
     #[serde(
         default,
@@ -298,6 +430,9 @@ pub struct Optin {
     /// The user reference of a checkbox plugin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_ref: Option<String>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// A `postback`.
@@ -315,6 +450,9 @@ pub struct Postback {
     /// How a new thread was entered, when it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral: Option<Referral>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// A `reaction`.
@@ -332,6 +470,9 @@ pub struct Reaction {
     /// The id of the message reacted to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mid: Option<String>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// A `referral`: how the user came to the thread.
@@ -347,16 +488,110 @@ pub struct Referral {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The ad, for `ADS` referrals.
-    #[serde(
-        default,
-        deserialize_with = "crate::model::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ad_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ad_id: Option<Id>,
     /// The page the chat plugin was on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referer_uri: Option<String>,
-    /// Details of the ad, as Meta sends them.
+    /// Chat plugin: whether the user is not logged in to Messenger.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ads_context_data: Option<Value>,
+    pub is_guest_user: Option<bool>,
+    /// `ADS`: the ad's title, media and post.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ads_context_data: Option<AdsContext>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `ads_context_data` of an ad referral.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdsContext {
+    /// The ad's title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ad_title: Option<String>,
+    /// The ad's image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo_url: Option<String>,
+    /// The ad's video thumbnail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_url: Option<String>,
+    /// The ad's post.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_id: Option<Id>,
+    /// The product of a product ad.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<Id>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A `message_edit`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageEdit {
+    /// The id of the edited message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mid: Option<String>,
+    /// The new text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// How many times the message has been edited.
+    #[serde(
+        default,
+        deserialize_with = "crate::model::lenient::opt_int",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub num_edit: Option<i64>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// An `account_linking` change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountLinking {
+    /// `linked` or `unlinked`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `linked`: the code the app passed to the redirect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization_code: Option<String>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A `policy-enforcement` notice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyEnforcement {
+    /// `warning`, `block` or `unblock`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// Why, for `warning` and `block`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `pass_thread_control`, `take_thread_control` or `request_thread_control`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Handover {
+    /// `pass_thread_control`: the app that now controls the thread.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_owner_app_id: Option<Id>,
+    /// The app that controlled the thread before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_owner_app_id: Option<Id>,
+    /// `request_thread_control`: the app asking for control.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_owner_app_id: Option<Id>,
+    /// The metadata the passing, taking or requesting app sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<String>,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }

@@ -1,15 +1,18 @@
 //! The result of an asynchronous Messenger upload (`upload_async`), which
 //! Sobot forwards to the webhook: `{"track_id":…,"attachment_id":…}`.
 
+use super::Extra;
+use crate::model::lenient::Id;
 use serde::{Deserialize, Serialize};
 
 /// The attachment id of an upload, tracked by the `item` that `upload_async` answered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UploadResult {
     /// The `item` of the `upload_async` answer.
-    #[serde(deserialize_with = "crate::model::lenient::string")]
-    pub track_id: String,
+    pub track_id: Id,
     /// The id to send the attachment with (`attachment_id` of a media message).
-    #[serde(deserialize_with = "crate::model::lenient::string")]
-    pub attachment_id: String,
+    pub attachment_id: Id,
+    /// The fields this version does not declare, as received.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
