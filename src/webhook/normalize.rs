@@ -11,7 +11,7 @@ use crate::model::webhook::line::{self as ln, LineEvent, LineMessage};
 use crate::model::webhook::messenger::{
     self as ms, AttachmentPayload, MessagingEvent, MessagingKind,
 };
-use crate::model::webhook::{Item, LineWebhook, MessengerWebhook, UploadResult};
+use crate::model::webhook::{Item, Kept, LineWebhook, MessengerWebhook, UploadResult};
 use crate::webhook::parse::{Channel, Payload};
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
@@ -194,7 +194,7 @@ pub struct Attachment<'a> {
     /// Messenger reels.
     pub reel_video_id: Option<&'a str>,
     /// Messenger templates and other types: the payload as received.
-    pub payload: Option<&'a AttachmentPayload>,
+    pub payload: Option<&'a Kept<AttachmentPayload>>,
 }
 
 /// A shared location.
@@ -777,7 +777,7 @@ fn messenger_event<'a>(
         Item::Unknown(u) => {
             let ev = u.value.as_deref();
             // the payload field: the first one this version does not declare
-            let type_ = ev.and_then(|e| e.extra.keys().next().map(String::as_str));
+            let type_ = payload_field(raw);
             (ev, (Kind::Unknown, Details::Unknown { type_ }, None))
         }
     };
@@ -792,7 +792,7 @@ fn messenger_event<'a>(
     let is_echo = ev.message.as_ref().and_then(|m| m.is_echo).unwrap_or(false);
     e.event_id = match mid {
         Some(m) => Some(Cow::Borrowed(m)),
-        None => derived_id(kind, ev, sender_id, recipient_id),
+        None => derived_id(kind, raw, ev, sender_id, recipient_id),
     };
     e.timestamp = ev.timestamp;
     e.sender = ev.sender.as_ref().map(|p| Sender {
@@ -815,6 +815,7 @@ fn messenger_event<'a>(
 /// timestamp is told by its watermark and message ids instead.
 fn derived_id<'a>(
     kind: Kind,
+    raw: &RawValue,
     ev: &MessagingEvent,
     sender: Option<&str>,
     recipient: Option<&str>,
@@ -823,8 +824,8 @@ fn derived_id<'a>(
         .or(ev.sender.as_ref().and_then(|p| p.user_ref.as_deref()))
         .unwrap_or("");
     let to = recipient.unwrap_or("");
-    let k = match (kind, ev.extra.keys().next()) {
-        (Kind::Unknown, Some(field)) => field.as_str(),
+    let k = match (kind, payload_field(raw)) {
+        (Kind::Unknown, Some(field)) => field,
         _ => kind.as_str(),
     };
     if let Some(t) = ev.timestamp {
@@ -839,6 +840,15 @@ fn derived_id<'a>(
         "{k}:{who}:{to}:{w}:{}",
         d.mids.join(",")
     )))
+}
+
+/// The payload field of a Messenger event of an unknown kind: its first
+/// member, in name order, other than `sender`, `recipient` and `timestamp`.
+fn payload_field(raw: &RawValue) -> Option<&str> {
+    let members: BTreeMap<&str, serde::de::IgnoredAny> = serde_json::from_str(raw.get()).ok()?;
+    members
+        .into_keys()
+        .find(|k| !matches!(*k, "sender" | "recipient" | "timestamp"))
 }
 
 fn referral(r: &ms::Referral) -> Referral<'_> {

@@ -2,7 +2,7 @@
 //! `{"destination":…,"events":[…]}`, with the event and message types of
 //! LINE's webhook definitions (`references/line-webhook.yml`).
 
-use super::{is_empty, lax, lax_int, Extra, Item, Kinded};
+use super::{is_empty, lax, lax_int, Item, Kinded};
 use crate::model::lenient::Id;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -16,9 +16,6 @@ pub struct LineWebhook {
     pub destination: String,
     /// The events; LINE may send none to check the endpoint.
     pub events: Vec<Item<LineEvent>>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// The event types this crate decodes; any other `type` stays raw.
@@ -112,9 +109,6 @@ pub struct LineEvent {
     /// `delivery` events (a PNP message was delivered).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery: Option<Box<PnpDelivery>>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 impl Kinded for LineEvent {
@@ -193,9 +187,6 @@ pub struct Source {
     /// The room, for `room` sources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_id: Option<String>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// `deliveryContext`.
@@ -205,9 +196,6 @@ pub struct DeliveryContext {
     /// Whether the event is a redelivery of one already sent.
     #[serde(default)]
     pub is_redelivery: bool,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// The message types this crate decodes; any other `type` stays raw.
@@ -290,9 +278,6 @@ pub struct LineMessage {
     /// `sticker`: up to 15 keywords.
     #[serde(default, skip_serializing_if = "is_empty")]
     pub keywords: Vec<String>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 impl Kinded for LineMessage {
@@ -317,9 +302,6 @@ pub struct Emoji {
     /// The emoji in the set.
     #[serde(default)]
     pub emoji_id: String,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// Mentions in a text.
@@ -328,9 +310,6 @@ pub struct Mention {
     /// Who is mentioned.
     #[serde(default)]
     pub mentionees: Vec<Mentionee>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// One mention.
@@ -352,9 +331,6 @@ pub struct Mentionee {
     /// Whether the bot itself is mentioned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_self: Option<bool>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// `contentProvider` of media messages.
@@ -370,9 +346,6 @@ pub struct ContentProvider {
     /// The preview URL, for `external`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview_image_url: Option<String>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// `imageSet`: images sent together.
@@ -387,9 +360,6 @@ pub struct ImageSet {
     /// How many images the set has.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// `follow`.
@@ -399,9 +369,6 @@ pub struct Follow {
     /// `true` when the user unblocked the account rather than added it.
     #[serde(default)]
     pub is_unblocked: bool,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// `postback`.
@@ -413,9 +380,6 @@ pub struct Postback {
     /// Date/time picker and rich menu switch parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<BTreeMap<String, Value>>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// `joined` / `left`: the users who joined or left.
@@ -424,9 +388,6 @@ pub struct Members {
     /// The users.
     #[serde(default)]
     pub members: Vec<Source>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// `unsend`.
@@ -435,9 +396,6 @@ pub struct Members {
 pub struct Unsend {
     /// The id of the unsent message.
     pub message_id: String,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// `videoPlayComplete`.
@@ -446,9 +404,6 @@ pub struct Unsend {
 pub struct VideoPlayComplete {
     /// The `trackingId` given when the video was sent.
     pub tracking_id: String,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// `beacon`.
@@ -462,9 +417,6 @@ pub struct Beacon {
     /// The device message, when the beacon sent one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dm: Option<String>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// `link` of an `accountLink` event.
@@ -474,9 +426,6 @@ pub struct Link {
     pub result: String,
     /// The nonce given when the link was requested.
     pub nonce: String,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// `membership`: a user joined, left or renewed a membership.
@@ -493,9 +442,6 @@ pub struct Membership {
         skip_serializing_if = "Option::is_none"
     )]
     pub membership_id: Option<i64>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// `module`: the bot was attached to or detached from a module channel.
@@ -514,9 +460,6 @@ pub struct Module {
     /// `detached`: why (`bot_deleted`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// `chatControl` of an `activated` event.
@@ -530,9 +473,6 @@ pub struct ChatControl {
         skip_serializing_if = "Option::is_none"
     )]
     pub expire_at: Option<i64>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// `delivery` of a PNP delivery completion.
@@ -540,7 +480,4 @@ pub struct ChatControl {
 pub struct PnpDelivery {
     /// The `X-Line-Delivery-Tag` given when the message was sent.
     pub data: String,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }

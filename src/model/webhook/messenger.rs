@@ -4,7 +4,7 @@
 //! `optin`, `postback`, `reaction`, `referral`, `message_edit`, the handover
 //! fields, …) as Meta's webhook reference defines them.
 
-use super::{is_empty, lax, lax_int, Extra, Item, Kept, Kinded};
+use super::{is_empty, lax, lax_int, Item, Kept, Kinded};
 use crate::model::lenient::Id;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -17,9 +17,6 @@ pub struct MessengerWebhook {
     pub object: String,
     /// One entry per Page and batch.
     pub entry: Vec<Kept<MessengerEntry>>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// One entry of a Messenger webhook: the events of one Page.
@@ -42,9 +39,6 @@ pub struct MessengerEntry {
     /// The events seen while another app controls the thread (handover protocol).
     #[serde(default, skip_serializing_if = "is_empty")]
     pub standby: Vec<Item<MessagingEvent>>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// A `sender` or `recipient`.
@@ -56,9 +50,6 @@ pub struct Party {
     /// The user reference of plugin opt-ins, sent instead of `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_ref: Option<String>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// One messaging event; exactly one of the payload fields is expected.
@@ -125,9 +116,6 @@ pub struct MessagingEvent {
     /// The Page's handover roles changed: app id → roles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_roles: Option<BTreeMap<String, Vec<String>>>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// The kind of a [`MessagingEvent`], from the payload field it carries.
@@ -248,9 +236,6 @@ pub struct Message {
     /// Developer metadata of an echoed message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<String>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// An attachment of a message.
@@ -260,18 +245,15 @@ pub struct MessengerAttachment {
     /// `template`, `reel`, `ig_reel`, `story_mention`, …
     #[serde(rename = "type")]
     pub type_: String,
-    /// What it holds.
+    /// What it holds (with its JSON, which a template's fields stay in).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<AttachmentPayload>,
+    pub payload: Option<Kept<AttachmentPayload>>,
     /// `fallback` (a shared link): its title, where sent beside the payload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// `fallback`: the shared URL, where sent beside the payload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 impl Kinded for MessengerAttachment {
@@ -299,9 +281,6 @@ pub struct AttachmentPayload {
     /// The sticker id, when an image is a sticker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sticker_id: Option<Id>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// The coordinates of a `location` attachment.
@@ -313,9 +292,6 @@ pub struct Coordinates {
     /// Longitude.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub long: Option<f64>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// A tapped quick reply.
@@ -324,9 +300,6 @@ pub struct QuickReply {
     /// The developer-defined payload of the quick reply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// The message a reply refers to.
@@ -338,9 +311,6 @@ pub struct ReplyTo {
     /// The Instagram story replied to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub story: Option<Story>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// A story a message replies to.
@@ -352,9 +322,6 @@ pub struct Story {
     /// The story's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// A `delivery` notice.
@@ -370,9 +337,6 @@ pub struct Delivery {
         skip_serializing_if = "Option::is_none"
     )]
     pub watermark: Option<i64>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// A `read` notice.
@@ -385,9 +349,6 @@ pub struct Read {
         skip_serializing_if = "Option::is_none"
     )]
     pub watermark: Option<i64>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// An `optin`: a subscription (`type` `notification_messages`) or a plugin opt-in.
@@ -430,9 +391,6 @@ pub struct Optin {
     /// The user reference of a checkbox plugin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_ref: Option<String>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// A `postback`.
@@ -450,9 +408,6 @@ pub struct Postback {
     /// How a new thread was entered, when it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral: Option<Referral>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// A `reaction`.
@@ -470,9 +425,6 @@ pub struct Reaction {
     /// The id of the message reacted to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mid: Option<String>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// A `referral`: how the user came to the thread.
@@ -499,9 +451,6 @@ pub struct Referral {
     /// `ADS`: the ad's title, media and post.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ads_context_data: Option<AdsContext>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// `ads_context_data` of an ad referral.
@@ -522,9 +471,6 @@ pub struct AdsContext {
     /// The product of a product ad.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<Id>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// A `message_edit`.
@@ -543,9 +489,6 @@ pub struct MessageEdit {
         skip_serializing_if = "Option::is_none"
     )]
     pub num_edit: Option<i64>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// An `account_linking` change.
@@ -557,9 +500,6 @@ pub struct AccountLinking {
     /// `linked`: the code the app passed to the redirect.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_code: Option<String>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// A `policy-enforcement` notice.
@@ -571,9 +511,6 @@ pub struct PolicyEnforcement {
     /// Why, for `warning` and `block`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// `pass_thread_control`, `take_thread_control` or `request_thread_control`.
@@ -591,7 +528,4 @@ pub struct Handover {
     /// The metadata the passing, taking or requesting app sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<String>,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }

@@ -179,10 +179,6 @@ impl<T> Serialize for Unknown<T> {
     }
 }
 
-/// The fields of a payload object that this version does not declare, kept
-/// as received so that a parsed payload serialises back to its input.
-pub type Extra = serde_json::Map<String, serde_json::Value>;
-
 /// Reads a field that may be malformed: `None` instead of an error, so that
 /// one bad field does not hide the others ([`Kinded::common`]).
 pub(crate) fn lax<'de, D, T>(d: D) -> Result<Option<T>, D::Error>

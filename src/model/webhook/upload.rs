@@ -1,7 +1,6 @@
 //! The result of an asynchronous Messenger upload (`upload_async`), which
 //! Sobot forwards to the webhook: `{"track_id":…,"attachment_id":…}`.
 
-use super::Extra;
 use crate::model::lenient::Id;
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +11,4 @@ pub struct UploadResult {
     pub track_id: Id,
     /// The id to send the attachment with (`attachment_id` of a media message).
     pub attachment_id: Id,
-    /// The fields this version does not declare, as received.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
