@@ -156,10 +156,12 @@ fn element() -> impl Strategy<Value = GenericElement> {
 fn content() -> impl Strategy<Value = MessageContent> {
     prop_oneof![
         text(2000).prop_map(MessageContent::Text),
-        url().prop_map(|url| MessageContent::Image(MediaPayload { url })),
-        url().prop_map(|url| MessageContent::Audio(MediaPayload { url })),
-        url().prop_map(|url| MessageContent::Video(MediaPayload { url })),
-        url().prop_map(|url| MessageContent::File(MediaPayload { url })),
+        url().prop_map(|url| MessageContent::Image(MediaMessagePayload::url(url))),
+        url().prop_map(|url| MessageContent::Audio(MediaMessagePayload::url(url))),
+        url().prop_map(|url| MessageContent::Video(MediaMessagePayload::url(url))),
+        url().prop_map(|url| MessageContent::File(MediaMessagePayload::url(url))),
+        "[0-9]{1,16}".prop_map(|id| MessageContent::Image(MediaMessagePayload::attachment(id))),
+        "[0-9]{1,16}".prop_map(|id| MessageContent::File(MediaMessagePayload::attachment(id))),
         (text(640), prop::collection::vec(button(), 1..=3)).prop_map(|(text, buttons)| {
             MessageContent::Template(Template::Button(ButtonTemplate { text, buttons }))
         }),

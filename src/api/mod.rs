@@ -191,6 +191,57 @@ pub fn encode_opt_in(v: serde_json::Value) -> Result<serde_json::Value, String> 
     Ok(v)
 }
 
+/// Keeps at most one of the alternative members `a` and `b` of `m`: a blank
+/// one (empty or whitespace) is left out, and two that are not blank are an
+/// error, so that both never leave together.
+fn one_of_pair(
+    m: &mut serde_json::Map<String, serde_json::Value>,
+    a: &str,
+    b: &str,
+    at: &str,
+) -> Result<(), String> {
+    let blank = |v: &serde_json::Value| v.as_str().is_some_and(|s| s.trim().is_empty());
+    for key in [a, b] {
+        if m.get(key).is_some_and(blank) {
+            m.remove(key);
+        }
+    }
+    if m.contains_key(a) && m.contains_key(b) {
+        return Err(format!(
+            "{at}{a} and {at}{b} are alternatives: exactly one of them is sent"
+        ));
+    }
+    Ok(())
+}
+
+/// Encodes a valid `send` request: without `null` members, and with one
+/// member of each pair of alternatives (`recipientid` / `recipient_token`, a
+/// media payload's `url` / `attachment_id`, a media element's `attachment_id` /
+/// `url`), so that a request never leaves with both.
+pub fn encode_send(v: serde_json::Value) -> Result<serde_json::Value, String> {
+    let mut v = drop_nulls(v);
+    let Some(root) = v.as_object_mut() else {
+        return Ok(v);
+    };
+    one_of_pair(root, "recipientid", "recipient_token", "")?;
+    if let Some(payload) = root.get_mut("payload").and_then(|p| p.as_object_mut()) {
+        one_of_pair(payload, "url", "attachment_id", "payload.")?;
+        if let Some(elements) = payload.get_mut("elements").and_then(|e| e.as_array_mut()) {
+            for (i, e) in elements.iter_mut().enumerate() {
+                if let Some(e) = e.as_object_mut() {
+                    one_of_pair(
+                        e,
+                        "attachment_id",
+                        "url",
+                        &format!("payload.elements[{i}]."),
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(v)
+}
+
 /// Sends a request as it is (the Graph endpoints and `get_token`, whose
 /// parameters go in the URL).
 pub fn encode_any(v: serde_json::Value) -> Result<serde_json::Value, String> {
@@ -270,7 +321,7 @@ endpoints! {
     /// `GET /api/get_token`: a new token, invalidating the previous one.
     GET_TOKEN = "get_token", Get "/api/get_token", None, None, Safe, Answer::Item, no_request, encode_any, shape_as::<model::TokenItem>;
     /// Messenger: send a message (text, media, templates).
-    MESSENGER_SEND = "messenger.send", Post "/chat-facebook/api/messenger/send", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::send_message, encode_plain, shape_any;
+    MESSENGER_SEND = "messenger.send", Post "/chat-facebook/api/messenger/send", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::send_message, encode_send, shape_any;
     /// Messenger: upload an attachment; the result arrives by webhook.
     MESSENGER_UPLOAD_ASYNC = "messenger.upload_async", Post "/chat-facebook/api/messenger/upload_async", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::upload_async, encode_plain, shape_as::<String>;
     /// Messenger: the users subscribed to a topic.

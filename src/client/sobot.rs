@@ -202,12 +202,36 @@ async fn attempt<T: Transport, C: Clock>(
     timeout_ms: Option<u64>,
 ) -> Result<Reply, AttemptError> {
     let req = build_request(base_url, endpoint, request, token, timeout_ms);
-    match transport.send(req).await {
+    match transport
+        .send(req)
+        .await
+        .map(|resp| repaired(endpoint, resp))
+    {
         Ok(resp) => match read_success(endpoint, &resp.body) {
             Some(v) => Ok(Reply::Shaped(v)),
             None => decode(endpoint, &resp, clock.now_ms()).map(Reply::Envelope),
         },
         Err(e) => Err(transport_failure(e, endpoint.name)),
+    }
+}
+
+/// The answer with its body made JSON where the document prints an answer
+/// that is not: `get_media_content`'s `"item": { "https://…" }` is read as
+/// `"item": "https://…"` (see [`crate::model::line::repair_media_content`]).
+/// Every other answer is left as it came.
+pub fn repaired(endpoint: &Endpoint, resp: HttpResponse) -> HttpResponse {
+    if endpoint.name != api::LINE_GET_MEDIA_CONTENT.name {
+        return resp;
+    }
+    let fixed = std::str::from_utf8(&resp.body)
+        .ok()
+        .and_then(crate::model::line::repair_media_content);
+    match fixed {
+        Some(text) => HttpResponse {
+            body: text.into_bytes(),
+            ..resp
+        },
+        None => resp,
     }
 }
 

@@ -1146,3 +1146,163 @@ fn a_driver_that_vanishes_without_being_dropped_is_replaced() {
     assert!(p.calls_to("/api/get_token") <= 2);
     std::mem::forget(first);
 }
+
+// ------------------------------------------------------------ get_media_content answers
+
+/// `get_media_content` through the client, answered with `body` (HTTP 200);
+/// a success is read at the first attempt.
+fn media_content_answered(body: &'static str) -> Result<Value, Error> {
+    let (c, p, _) = client_with(move |_, _| Ok(status(200, body, None)));
+    let req = json!({"appid": "2005652357", "messageid": "1501597916"});
+    let (r, _) = run(c.call(&api::LINE_GET_MEDIA_CONTENT, &req, CallOptions::default()));
+    if r.is_ok() {
+        assert_eq!(p.calls_to("/get_media_content"), 1, "{body}");
+    }
+    r
+}
+
+const MEDIA_URL: &str = "https://sg.sobot.com/chatres/c72d7e67c0f64d38879747c9cfd68e85/msg/20240626/0d63b822ba724e858a128f3f27a4f405/017a4945aa5a4832bf1809acc1878cb2.png";
+
+#[test]
+fn get_media_content_reads_a_url_string() {
+    let body = r#"{"item": "https://sg.sobot.com/chatres/c72d7e67c0f64d38879747c9cfd68e85/msg/20240626/0d63b822ba724e858a128f3f27a4f405/017a4945aa5a4832bf1809acc1878cb2.png", "ret_code": "000000", "ret_msg": "操作成功"}"#;
+    assert_eq!(media_content_answered(body).unwrap(), json!(MEDIA_URL));
+}
+
+#[test]
+fn get_media_content_reads_an_object_with_url() {
+    let body = r#"{"item": {"url": "https://sg.sobot.com/chatres/c72d7e67c0f64d38879747c9cfd68e85/msg/20240626/0d63b822ba724e858a128f3f27a4f405/017a4945aa5a4832bf1809acc1878cb2.png"}, "ret_code": "000000", "ret_msg": "操作成功"}"#;
+    assert_eq!(media_content_answered(body).unwrap(), json!(MEDIA_URL));
+}
+
+#[test]
+fn get_media_content_reads_an_object_whose_only_value_is_the_url() {
+    let body = r#"{"item": {"content": "https://sg.sobot.com/chatres/c72d7e67c0f64d38879747c9cfd68e85/msg/20240626/0d63b822ba724e858a128f3f27a4f405/017a4945aa5a4832bf1809acc1878cb2.png"}, "ret_code": "000000", "ret_msg": "操作成功"}"#;
+    assert_eq!(media_content_answered(body).unwrap(), json!(MEDIA_URL));
+}
+
+/// The document's printed answer, verbatim: `"item": { "https://…" }` is not JSON.
+#[test]
+fn get_media_content_reads_the_documents_printed_form() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/line/get_media_content_response.txt"
+    );
+    let text: &'static str = Box::leak(std::fs::read_to_string(path).unwrap().into_boxed_str());
+    assert!(
+        serde_json::from_str::<Value>(text).is_err(),
+        "the fixture is the printed form"
+    );
+    assert_eq!(media_content_answered(text).unwrap(), json!(MEDIA_URL));
+}
+
+#[test]
+fn get_media_content_still_refuses_answers_without_a_url() {
+    for body in [
+        r#"{"item": {"a": "x", "b": "y"}, "ret_code": "000000"}"#,
+        r#"{"item": { "https://x.test/a.png", "more" }, "ret_code": "000000"}"#,
+        r#"{"item": 7, "ret_code": "000000"}"#,
+    ] {
+        let e = media_content_answered(body).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Decode, "{body}");
+    }
+    // An error answer is still the platform's error, not a decode error.
+    let e = media_content_answered(r#"{"ret_code": "999994", "ret_msg": "参数异常,请检查"}"#)
+        .unwrap_err();
+    assert_eq!(
+        (e.kind, e.code.as_deref()),
+        (ErrorKind::Api, Some("999994"))
+    );
+    // The repair is `get_media_content`'s only: the same form elsewhere is a decode error.
+    let (c, _, _) = client_with(|_, _| {
+        Ok(status(
+            200,
+            r#"{"item": { "d13415bb2b704e58aa373bb5e0e11914" }, "ret_code": "000000"}"#,
+            None,
+        ))
+    });
+    let upload =
+        json!({"pageid": "P", "type": "image", "payload": {"url": "https://a.test/a.png"}});
+    let e = run(c.call(
+        &api::MESSENGER_UPLOAD_ASYNC,
+        &upload,
+        CallOptions::default(),
+    ))
+    .0
+    .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Decode);
+}
+
+// ------------------------------------------------------------ alternatives of a send
+
+#[test]
+fn a_blank_recipient_beside_a_token_is_refused_and_nothing_is_sent() {
+    let (c, p, _) = client_with(|_, _| Ok(ok(json!({"item": {}, "ret_code": "000000"}))));
+    for blank in ["", "  "] {
+        let mut req = text_send();
+        req["recipientid"] = json!(blank);
+        req["recipient_token"] = json!("T");
+        let e = run(c.call(&api::MESSENGER_SEND, &req, CallOptions::default()))
+            .0
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Validation);
+        let found: Vec<_> = e
+            .violations
+            .iter()
+            .map(|v| (v.path.as_str(), v.rule))
+            .collect();
+        assert_eq!(
+            found,
+            vec![("recipientid", "blank"), ("recipientid", "exactly_one")]
+        );
+    }
+    assert!(p.seen.borrow().is_empty());
+}
+
+#[test]
+fn a_media_message_by_attachment_id_leaves_as_written() {
+    let (c, p, _) = client_with(|_, _| {
+        Ok(ok(
+            json!({"item": {"message_id": "m_1", "recipient_id": "R"}, "ret_code": "000000"}),
+        ))
+    });
+    let req = json!({"messaging_type": "RESPONSE", "recipientid": "R", "pageid": "P", "type": "image", "payload": {"attachment_id": "1234567890"}});
+    run(c.call(&api::MESSENGER_SEND, &req, CallOptions::default()))
+        .0
+        .unwrap();
+    let seen = p.seen.borrow();
+    let body: Value = serde_json::from_str(seen.last().unwrap().body.as_deref().unwrap()).unwrap();
+    assert_eq!(body, req);
+}
+
+/// The encoder keeps one member of each pair of alternatives whatever it is
+/// given: a blank one is left out, two real ones are refused.
+#[test]
+fn the_send_encoder_never_sends_both_alternatives() {
+    let encode = api::MESSENGER_SEND.encode;
+    let sent = encode(
+        json!({"recipientid": " ", "recipient_token": "T", "pageid": "P", "type": "image",
+        "payload": {"url": "", "attachment_id": "1"}}),
+    )
+    .unwrap();
+    assert_eq!(
+        sent,
+        json!({"recipient_token": "T", "pageid": "P", "type": "image", "payload": {"attachment_id": "1"}})
+    );
+    let sent = encode(json!({"recipientid": "R", "recipient_token": null, "type": "template",
+        "payload": {"template_type": "media", "elements": [{"media_type": "image", "attachment_id": "", "url": "https://www.facebook.com/p"}]}}))
+    .unwrap();
+    assert_eq!(
+        sent,
+        json!({"recipientid": "R", "type": "template",
+            "payload": {"template_type": "media", "elements": [{"media_type": "image", "url": "https://www.facebook.com/p"}]}})
+    );
+    for both in [
+        json!({"recipientid": "R", "recipient_token": "T"}),
+        json!({"recipientid": "R", "payload": {"url": "https://a.test/a", "attachment_id": "1"}}),
+        json!({"recipientid": "R", "payload": {"elements": [{"attachment_id": "1", "url": "https://www.facebook.com/p"}]}}),
+    ] {
+        let e = encode(both.clone()).unwrap_err();
+        assert!(e.contains("exactly one"), "{both}: {e}");
+    }
+}

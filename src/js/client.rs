@@ -459,7 +459,8 @@ endpoint_methods! {
         #[doc = " an ambiguous failure it rejects with `retryable: false`."]
         "send" send => api::MESSENGER_SEND: "SendMessageRequest" -> "Promise<SendMessageResult>";
         #[doc = " `upload_async`: resolves to the `track_id`; the `attachment_id`"]
-        #[doc = " arrives by webhook (`parseUploadResult`)."]
+        #[doc = " arrives by webhook (`parseUploadResult`) and is then sent as a media"]
+        #[doc = " message's `payload.attachment_id`."]
         "uploadAsync" upload_async => api::MESSENGER_UPLOAD_ASYNC: "UploadAsyncRequest" -> "Promise<string>";
         #[doc = " `query_sub_users`: one page of a topic's subscribers."]
         "querySubUsers" query_sub_users => api::MESSENGER_QUERY_SUB_USERS: "QuerySubUsersRequest" -> "Promise<Paged<SubscribedUser>>";

@@ -91,6 +91,20 @@ pub fn decode_media_content(body: &str) -> Result<MediaContentResponse, serde_js
     }
 }
 
+/// The text of a `get_media_content` answer in the document's printed form
+/// (`"item": { "https://…" }`, which is not JSON) rewritten as JSON
+/// (`"item": "https://…"`); `None` when `body` is JSON already, or when the
+/// rewrite would not make it JSON.
+pub fn repair_media_content(body: &str) -> Option<String> {
+    use serde::de::IgnoredAny;
+    if serde_json::from_str::<IgnoredAny>(body).is_ok() {
+        return None;
+    }
+    let fixed = repair_braced_string(body)?;
+    serde_json::from_str::<IgnoredAny>(&fixed).ok()?;
+    Some(fixed)
+}
+
 /// Rewrites the first `{ "<string>" }` (braces around a lone string) into the
 /// string itself; `None` when there is no such form.
 fn repair_braced_string(body: &str) -> Option<String> {

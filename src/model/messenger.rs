@@ -57,24 +57,71 @@ pub struct SendMessageRequest {
 pub enum MessageContent {
     /// A text message; the payload is the text.
     Text(String),
-    /// An image by URL.
-    Image(MediaPayload),
-    /// An audio file by URL.
-    Audio(MediaPayload),
-    /// A video by URL.
-    Video(MediaPayload),
-    /// A file by URL.
-    File(MediaPayload),
+    /// An image, by URL or by an uploaded attachment's id.
+    Image(MediaMessagePayload),
+    /// An audio file, by URL or by an uploaded attachment's id.
+    Audio(MediaMessagePayload),
+    /// A video, by URL or by an uploaded attachment's id.
+    Video(MediaMessagePayload),
+    /// A file, by URL or by an uploaded attachment's id.
+    File(MediaMessagePayload),
     /// A template (button, generic or media).
     Template(Template),
 }
 
-/// The payload of a media message or an upload: the file's URL.
+/// The payload of an image, audio, video or file message: exactly one of
+/// `url` (the document's example) and `attachment_id` (what `upload_async`'s
+/// webhook gives back, so that an uploaded file is sent by its id).
+///
+/// Decoding refuses an object with both (or with any other field), as the
+/// validator does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(
+        type = "{\n    /** An http(s) URL the platform fetches the file from. */\n    url: string;\n    attachment_id?: never;\n} | {\n    /** The id `upload_async`'s result webhook gave the uploaded file. */\n    attachment_id: string;\n    url?: never;\n}"
+    )
+)]
+#[serde(untagged)]
+pub enum MediaMessagePayload {
+    /// The file by URL.
+    Url(MediaPayload),
+    /// The file by the id of an earlier upload.
+    Attachment(MediaAttachment),
+}
+
+impl MediaMessagePayload {
+    /// A payload by URL.
+    pub fn url(url: impl Into<String>) -> Self {
+        MediaMessagePayload::Url(MediaPayload { url: url.into() })
+    }
+
+    /// A payload by the `attachment_id` of an upload.
+    pub fn attachment(attachment_id: impl Into<String>) -> Self {
+        MediaMessagePayload::Attachment(MediaAttachment {
+            attachment_id: attachment_id.into(),
+        })
+    }
+}
+
+/// The payload of an upload, or of a media message by URL: the file's URL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[serde(deny_unknown_fields)]
 pub struct MediaPayload {
     /// An http(s) URL the platform fetches the file from.
     pub url: String,
+}
+
+/// The payload of a media message by an uploaded attachment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[serde(deny_unknown_fields)]
+pub struct MediaAttachment {
+    /// The id `upload_async`'s result webhook gave the uploaded file (a
+    /// String in the document: `"attachment_id": "1234567890"`).
+    pub attachment_id: String,
 }
 
 /// A template payload, by `template_type`.
@@ -764,6 +811,30 @@ mod tests {
         );
         let back: SendMessageRequest = serde_json::from_value(v).unwrap();
         assert_eq!(back, req);
+    }
+
+    #[test]
+    fn media_messages_by_url_or_attachment_id_but_not_both() {
+        let by_id: MessageContent = serde_json::from_value(
+            json!({"type": "image", "payload": {"attachment_id": "1234567890"}}),
+        )
+        .unwrap();
+        assert_eq!(
+            by_id,
+            MessageContent::Image(MediaMessagePayload::attachment("1234567890"))
+        );
+        let by_url: MessageContent =
+            serde_json::from_value(json!({"type": "file", "payload": {"url": "https://x.test/a"}}))
+                .unwrap();
+        assert_eq!(
+            serde_json::to_value(&by_url).unwrap(),
+            json!({"type": "file", "payload": {"url": "https://x.test/a"}})
+        );
+        let both =
+            json!({"type": "image", "payload": {"url": "https://x.test/a", "attachment_id": "1"}});
+        assert!(serde_json::from_value::<MessageContent>(both).is_err());
+        let upload = json!({"pageid": "P", "type": "image", "payload": {"attachment_id": "1"}});
+        assert!(serde_json::from_value::<UploadAsyncRequest>(upload).is_err());
     }
 
     #[test]

@@ -180,6 +180,58 @@ impl Checker {
         }
     }
 
+    /// Alternative string fields (`keys`, of which exactly one is to be
+    /// given). A field counts as given when it is present and not `null`,
+    /// whatever its value: a wrong type is a `type` violation and a blank
+    /// string a `blank` one (with `blank_code`), so that a blank alternative
+    /// is refused rather than sent beside the other. Returns how many are
+    /// given and, when exactly one is given and valid, its value; the caller
+    /// reports a count other than one (`exactly_one`, or `required`).
+    pub fn alternatives<'a>(
+        &mut self,
+        prefix: &str,
+        map: &'a Map<String, Value>,
+        keys: &[&str],
+        blank_code: Option<&'static str>,
+    ) -> (usize, Option<&'a str>) {
+        let mut given = 0;
+        let mut value = None;
+        for key in keys {
+            if get(map, key).is_none() {
+                continue;
+            }
+            given += 1;
+            if let Some(s) = self.string(prefix, map, key, Need::Optional) {
+                if s.trim().is_empty() {
+                    self.push(Violation::blank(&join(prefix, key)).with_code(blank_code));
+                } else {
+                    value = Some(s);
+                }
+            }
+        }
+        (given, if given == 1 { value } else { None })
+    }
+
+    /// Exactly one of `keys` given (see [`Checker::alternatives`]); a count
+    /// other than one is an `exactly_one` violation at the first key, with
+    /// `none_code` when none is given. Returns the given value when valid.
+    pub fn exactly_one_of<'a>(
+        &mut self,
+        prefix: &str,
+        map: &'a Map<String, Value>,
+        keys: &[&str],
+        blank_code: Option<&'static str>,
+        none_code: Option<&'static str>,
+    ) -> Option<&'a str> {
+        let (given, value) = self.alternatives(prefix, map, keys, blank_code);
+        if given != 1 {
+            let first = keys.first().copied().unwrap_or_default();
+            let code = if given == 0 { none_code } else { None };
+            self.push(Violation::exactly_one(&join(prefix, first), keys, given).with_code(code));
+        }
+        value
+    }
+
     /// An integer field (`Integer`/`Long` in the tables).
     pub fn integer(
         &mut self,

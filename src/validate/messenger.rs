@@ -51,22 +51,18 @@ pub fn send_message(request: &Value) -> Vec<Violation> {
         }
     }
 
-    // Exactly one recipient.
-    let id = c.string("", root, "recipientid", Need::Optional);
-    let token = c.string("", root, "recipient_token", Need::Optional);
-    let given = [id, token]
-        .iter()
-        .filter(|s| s.is_some_and(|s| !s.trim().is_empty()))
-        .count();
-    if given != 1 {
-        c.push(Violation::exactly_one(
-            "recipientid",
-            &["recipientid", "recipient_token"],
-            given,
-        ));
-    }
+    // Exactly one recipient; a blank one counts as given (and is refused), so
+    // both never leave together. 210009: "用户Facebook ID不能为空".
+    c.exactly_one_of(
+        "",
+        root,
+        &["recipientid", "recipient_token"],
+        Some("210009"),
+        Some("210009"),
+    );
 
-    c.string("", root, "pageid", Need::Required);
+    // 210001: "Facebook主页ID不能为空".
+    c.string_coded("", root, "pageid", Need::Required, Some("210001"));
 
     let send_type = c.string("", root, "type", Need::Required);
     if let Some(t) = send_type {
@@ -91,7 +87,7 @@ pub fn send_message(request: &Value) -> Vec<Violation> {
             )),
         },
         Some(SendType::Image | SendType::Audio | SendType::Video | SendType::File) => {
-            media_payload(&mut c, payload);
+            media_payload(&mut c, payload, Media::Send);
         }
         Some(SendType::Template) => template(&mut c, payload),
         // Unknown or missing type: the payload's shape cannot be judged.
@@ -100,15 +96,36 @@ pub fn send_message(request: &Value) -> Vec<Violation> {
     c.finish()
 }
 
-fn media_payload(c: &mut Checker, payload: &Value) {
+/// Where a media payload stands: a message, or an upload.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Media {
+    /// An image, audio, video or file message: by `url`, or by the
+    /// `attachment_id` an upload gave back (exactly one of them).
+    Send,
+    /// `upload_async`: the file's `url`.
+    Upload,
+}
+
+fn media_payload(c: &mut Checker, payload: &Value, media: Media) {
     let Some(p) = c.object("payload", payload) else {
         return;
     };
-    c.known_fields("payload", p, &["url"]);
-    if let Some(url) = c.string("payload", p, "url", Need::Required) {
-        if !url.trim().is_empty() {
-            c.http_url("payload.url", url);
+    let url = match media {
+        Media::Send => {
+            c.known_fields("payload", p, &["url", "attachment_id"]);
+            c.exactly_one_of("payload", p, &["url", "attachment_id"], None, None);
+            super::check::get(p, "url")
+                .and_then(Value::as_str)
+                .filter(|u| !u.trim().is_empty())
         }
+        Media::Upload => {
+            c.known_fields("payload", p, &["url"]);
+            c.string("payload", p, "url", Need::Required)
+                .filter(|u| !u.trim().is_empty())
+        }
+    };
+    if let Some(url) = url {
+        c.http_url("payload.url", url);
     }
 }
 
@@ -318,19 +335,8 @@ fn media_element(c: &mut Checker, path: &str, v: &Value) {
     if let Some(t) = c.string(path, e, "media_type", Need::Required) {
         c.one_of(&join(path, "media_type"), t, MediaType::KNOWN, None);
     }
-    let id = c.string(path, e, "attachment_id", Need::Optional);
-    let url = c.string(path, e, "url", Need::Optional);
-    let given = [id, url]
-        .iter()
-        .filter(|s| s.is_some_and(|s| !s.trim().is_empty()))
-        .count();
-    if given != 1 {
-        c.push(Violation::exactly_one(
-            &join(path, "attachment_id"),
-            &["attachment_id", "url"],
-            given,
-        ));
-    }
+    c.exactly_one_of(path, e, &["attachment_id", "url"], None, None);
+    let url = super::check::get(e, "url").and_then(Value::as_str);
     if let Some(url) = url.filter(|u| !u.trim().is_empty()) {
         if !is_facebook_url(url) {
             c.push(Violation::format(
@@ -365,12 +371,12 @@ pub fn upload_async(request: &Value) -> Vec<Violation> {
         return c.finish();
     };
     c.known_fields("", root, &["pageid", "type", "payload"]);
-    c.string("", root, "pageid", Need::Required);
+    c.string_coded("", root, "pageid", Need::Required, Some("210001"));
     if let Some(t) = c.string("", root, "type", Need::Required) {
         c.one_of("type", t, AttachmentType::KNOWN, None);
     }
     match super::check::get(root, "payload") {
-        Some(p) => media_payload(&mut c, p),
+        Some(p) => media_payload(&mut c, p, Media::Upload),
         None => c.push(Violation::required("payload")),
     }
     c.finish()
@@ -537,19 +543,13 @@ pub fn opt_in(request: &Value) -> Vec<Violation> {
     if let Some(t) = c.string_coded("", root, "title", Need::Required, Some("210003")) {
         c.max_chars("title", t, &TOPIC_TITLE_MAX, Some("210004"));
     }
-    // The table says `recipientid`, the example `recipient_id`: one of them.
-    let table = c.string("", root, "recipientid", Need::Optional);
-    let example = c.string("", root, "recipient_id", Need::Optional);
-    match (table, example) {
-        (Some(_), Some(_)) => c.push(Violation::exactly_one(
-            "recipientid",
-            &["recipientid", "recipient_id"],
-            2,
-        )),
-        (Some(id), None) | (None, Some(id)) if !id.trim().is_empty() => {}
-        (Some(_), None) | (None, Some(_)) | (None, None) => {
-            c.push(Violation::required("recipientid").with_code(Some("210009")))
-        }
+    // The table says `recipientid`, the example `recipient_id`: one of them,
+    // required. A blank one counts as given (and is refused).
+    let names = ["recipientid", "recipient_id"];
+    match c.alternatives("", root, &names, Some("210009")).0 {
+        0 => c.push(Violation::required("recipientid").with_code(Some("210009"))),
+        1 => {}
+        n => c.push(Violation::exactly_one("recipientid", &names, n)),
     }
     if let Some(d) = c.string("", root, "describe", Need::Optional) {
         c.max_chars("describe", d, &TOPIC_DESCRIBE_MAX, Some("210006"));

@@ -32,7 +32,7 @@ use serde_json::Value;
 pub struct Violation {
     /// JSON path of the offending field, e.g. `payload.elements[1].buttons`.
     pub path: String,
-    /// The rule's name: `required`, `type`, `format`, `unknown_field`,
+    /// The rule's name: `required`, `blank`, `type`, `format`, `unknown_field`,
     /// `max_length`, `min_items`, `max_items`, `min`, `max`, `one_of`,
     /// `exactly_one`, `only_with`, `min_properties`, `range_order`, `immutable`;
     /// `max_bytes` for a body or request too large, `max_violations` for a cut list.
@@ -59,6 +59,21 @@ impl Violation {
             limit: None,
             actual: None,
             message: format!("{path} is required and must not be empty"),
+            code: None,
+        }
+    }
+
+    /// An optional field is given but blank (empty or whitespace): it counts as
+    /// given, so it is refused rather than sent (e.g. beside its alternative).
+    pub fn blank(path: &str) -> Self {
+        Violation {
+            path: path.to_owned(),
+            rule: "blank",
+            limit: None,
+            actual: None,
+            message: format!(
+                "{path} is given but blank (empty or whitespace): give a value or leave it out"
+            ),
             code: None,
         }
     }

@@ -320,6 +320,16 @@ fn media_has_exactly_one_of_attachment_id_and_url() {
         "payload.elements[0].attachment_id",
         "exactly_one",
     );
+    let got = messenger::send_message(&media(
+        json!({"media_type": "image", "attachment_id": "", "url": "https://www.facebook.com/p"}),
+    ));
+    assert_eq!(
+        found(&got),
+        vec![
+            ("payload.elements[0].attachment_id", "blank"),
+            ("payload.elements[0].attachment_id", "exactly_one")
+        ]
+    );
     one(
         &media(json!({"media_type": "image", "url": "https://facebook.com.evil.test/p"})),
         "payload.elements[0].url",
@@ -343,7 +353,40 @@ fn exactly_one_recipient() {
     one(&v, "recipientid", "exactly_one");
     v["recipient_token"] = json!("T");
     ok(&v);
-    v["recipientid"] = json!(" ");
+    // A blank recipientid beside a recipient_token counts as given: both
+    // would be sent, so it is refused, naming the blank field.
+    for blank in ["", " ", "\t\n"] {
+        v["recipientid"] = json!(blank);
+        let got = messenger::send_message(&v);
+        assert_eq!(
+            codes(&got),
+            vec![
+                ("recipientid", "blank", Some("210009")),
+                ("recipientid", "exactly_one", None)
+            ],
+            "{blank:?}"
+        );
+        assert!(got[0].message.contains("recipientid"), "{}", got[0].message);
+    }
+    let mut v = send("text", json!("hi"));
+    v["recipientid"] = json!("");
+    assert_eq!(
+        codes(&messenger::send_message(&v)),
+        vec![("recipientid", "blank", Some("210009"))]
+    );
+    v.as_object_mut().unwrap().remove("recipientid");
+    v["recipient_token"] = json!(" ");
+    assert_eq!(
+        codes(&messenger::send_message(&v)),
+        vec![("recipient_token", "blank", Some("210009"))]
+    );
+    v.as_object_mut().unwrap().remove("recipient_token");
+    assert_eq!(
+        codes(&messenger::send_message(&v)),
+        vec![("recipientid", "exactly_one", Some("210009"))]
+    );
+    v["recipientid"] = Value::Null;
+    v["recipient_token"] = json!("T");
     ok(&v);
 }
 
@@ -385,12 +428,70 @@ fn type_matches_payload() {
         "payload.url",
         "format",
     );
-    one(&send("video", json!({})), "payload.url", "required");
+    one(&send("video", json!({})), "payload.url", "exactly_one");
     one(&send("sticker", json!("x")), "type", "one_of");
     one(&send("text", json!(" ")), "payload", "required");
     for t in ["image", "audio", "video", "file"] {
         ok(&send(t, json!({"url": "https://a.test/f"})));
     }
+}
+
+#[test]
+fn media_messages_by_url_or_attachment_id() {
+    for t in ["image", "audio", "video", "file"] {
+        ok(&send(t, json!({"attachment_id": "1234567890"})));
+        let got = one(
+            &send(
+                t,
+                json!({"url": "https://a.test/f", "attachment_id": "1234567890"}),
+            ),
+            "payload.url",
+            "exactly_one",
+        );
+        assert_eq!(got.actual, Some(json!(2)));
+        let got = one(&send(t, json!({})), "payload.url", "exactly_one");
+        assert_eq!(got.actual, Some(json!(0)));
+    }
+    // A blank alternative counts as given: refused, never sent beside the other.
+    let got = messenger::send_message(&send(
+        "image",
+        json!({"url": " ", "attachment_id": "1234567890"}),
+    ));
+    assert_eq!(
+        found(&got),
+        vec![("payload.url", "blank"), ("payload.url", "exactly_one")]
+    );
+    one(
+        &send("image", json!({"attachment_id": ""})),
+        "payload.attachment_id",
+        "blank",
+    );
+    one(&send("image", json!({"url": ""})), "payload.url", "blank");
+    one(
+        &send("image", json!({"attachment_id": 1234567890})),
+        "payload.attachment_id",
+        "type",
+    );
+    one(
+        &send(
+            "image",
+            json!({"attachment_id": "1", "media_type": "image"}),
+        ),
+        "payload.media_type",
+        "unknown_field",
+    );
+    // The document types attachment_id as String and shows "1234567890" and
+    // "ATTACHMENT_ID": any non-blank string is an id.
+    ok(&send("image", json!({"attachment_id": "ATTACHMENT_ID"})));
+    // An upload is by URL only.
+    let upload = json!({"pageid": "P", "type": "image", "payload": {"attachment_id": "1"}});
+    assert_eq!(
+        found(&messenger::upload_async(&upload)),
+        vec![
+            ("payload.attachment_id", "unknown_field"),
+            ("payload.url", "required")
+        ]
+    );
 }
 
 #[test]
@@ -552,6 +653,22 @@ fn opt_in_recipient_by_either_name() {
     assert_eq!(
         codes(&messenger::opt_in(&base)),
         vec![("recipientid", "required", Some("210009"))]
+    );
+    // A blank one counts as given, alone or beside the other name.
+    for key in ["recipientid", "recipient_id"] {
+        let mut v = base.clone();
+        v[key] = json!(" ");
+        assert_eq!(
+            codes(&messenger::opt_in(&v)),
+            vec![(key, "blank", Some("210009"))]
+        );
+    }
+    let mut v = base.clone();
+    v["recipientid"] = json!("");
+    v["recipient_id"] = json!("9");
+    assert_eq!(
+        found(&messenger::opt_in(&v)),
+        vec![("recipientid", "blank"), ("recipientid", "exactly_one")]
     );
     let mut v = base;
     v["recipientid"] = json!("9");

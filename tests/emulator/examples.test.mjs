@@ -31,7 +31,11 @@ test('upload_async example and its webhook', async (t) => {
   t.after(() => hook.close());
   const { emu, token } = await emuWithToken(t, { messengerWebhookUrl: hook.url, uploadDelayMs: 1 });
   emu.admin.seed({ pages: [{ pageid: 'PAGEID' }], ids: { track_id: ['d13415bb2b704e58aa373bb5e0e11914'], attachment_id: ['1234567890'] } });
-  const r = await emu.post(`${M}/upload_async`, EXAMPLES['messenger.upload_async.request'], token);
+  // The example's "URL" is a placeholder, which the SDK's validator refuses (payload.url: format).
+  const request = structuredClone(EXAMPLES['messenger.upload_async.request']);
+  assert.equal((await emu.post(`${M}/upload_async`, request, token)).json.ret_code, '999994');
+  request.payload.url = 'https://sg.sobot.com/console/common/face/admin.png';
+  const r = await emu.post(`${M}/upload_async`, request, token);
   assert.deepEqual(r.json, EXAMPLES['messenger.upload_async.response']);
   await hook.waitFor(1);
   assert.deepEqual(hook.got[0].body, EXAMPLES['messenger.upload_async.webhook']);

@@ -490,7 +490,7 @@ class Emulator {
       entry.ret_code = out.ret_code;
     }
     entry.status = status;
-    let text = JSON.stringify(out);
+    let text = out instanceof sobot.RawAnswer ? out.text : JSON.stringify(out);
     if (truncate) {
       const buf = Buffer.from(text);
       const keep = Math.max(1, Math.floor(buf.length * Number(truncate.params.fraction ?? 0.5)));

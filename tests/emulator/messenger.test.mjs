@@ -21,7 +21,9 @@ test('send accepts every payload example of the document and records each send o
       // The document writes media_type "image|video" as a placeholder for one of them.
       body = structuredClone(body);
       body.payload.elements[0].media_type = 'image';
+      // …and "ATTACHMENT_ID" / "FACEBOOK_URL" for a real id and a Facebook URL.
       if (k === 'media_attachment') body.payload.elements[0].attachment_id = '1234567890';
+      else body.payload.elements[0].url = 'https://www.facebook.com/photo/?fbid=1234567890';
     }
     const r = await emu.post(`${M}/send`, body, token);
     assert.equal(r.json.ret_code, '000000', `${k}: ${r.headers.get('x-emulator-reason')}`);
@@ -71,6 +73,14 @@ test('send validation follows the document: each rule has its code', async (t) =
     ['generic element with 4 buttons', { ...base, type: 'template', payload: { template_type: 'generic', elements: [{ title: 't', buttons: button(4).buttons }] } }, '999994'],
     ['media both id and url', { ...base, type: 'template', payload: { template_type: 'media', elements: [{ media_type: 'image', attachment_id: '1', url: 'u' }] } }, '999994'],
     ['media bad media_type', { ...base, type: 'template', payload: { template_type: 'media', elements: [{ media_type: 'image|video', attachment_id: '1' }] } }, '999994'],
+    ['blank recipientid beside a recipient_token', { ...base, recipientid: ' ', recipient_token: 'abc' }, '210009'],
+    ['empty recipientid beside a recipient_token', { ...base, recipientid: '', recipient_token: 'abc' }, '210009'],
+    ['image with url and attachment_id', { ...base, type: 'image', payload: { url: 'https://x.test/a.png', attachment_id: '1234567890' } }, '999994'],
+    ['image with a blank url beside attachment_id', { ...base, type: 'image', payload: { url: '', attachment_id: '1234567890' } }, '999994'],
+    ['media with a blank attachment_id beside url', { ...base, type: 'template', payload: { template_type: 'media', elements: [{ media_type: 'image', attachment_id: '', url: 'https://www.facebook.com/p' }] } }, '999994'],
+    ['media by a URL off Facebook', { ...base, type: 'template', payload: { template_type: 'media', elements: [{ media_type: 'image', url: 'https://x.test/p.png' }] } }, '999994'],
+    ['phone_number button (not a send button of the document)', { ...base, type: 'template', payload: { ...button(1), buttons: [{ type: 'phone_number', title: 't', payload: '+1' }] } }, '999994'],
+    ['a field the tables do not list', { ...base, metadata: 'x' }, '999994'],
   ];
   for (const [why, body, code] of cases) {
     const r = await emu.post(`${M}/send`, body, token);
@@ -84,6 +94,13 @@ test('send validation follows the document: each rule has its code', async (t) =
   // the tag rule passes with a documented tag
   const ok = await emu.post(`${M}/send`, { ...base, messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' }, token);
   assert.equal(ok.json.ret_code, '000000');
+  // media messages by URL or by an uploaded attachment's id
+  for (const type of ['image', 'audio', 'video', 'file']) {
+    for (const payload of [{ url: 'https://x.test/f' }, { attachment_id: '1234567890' }]) {
+      const r = await emu.post(`${M}/send`, { ...base, type, payload }, token);
+      assert.equal(r.json.ret_code, '000000', `${type} ${JSON.stringify(payload)}: ${r.headers.get('x-emulator-reason')}`);
+    }
+  }
 });
 
 test('a marketing send by recipient_token answers the subscriber id', async (t) => {
@@ -116,13 +133,16 @@ test('upload_async answers a track_id and later POSTs {track_id, attachment_id},
   await emu.admin.settle();
   assert.equal(emu.admin.uploads()[0].delivery.result.status, 200);
 
+  const url = 'https://example.com/a.png';
   for (const [body, code] of [
-    [{ type: 'image', payload: { url: 'u' } }, '210001'],
-    [{ pageid: '1', type: 'image', payload: { url: 'u' } }, '210002'],
-    [{ pageid: PAGE, type: 'template', payload: { url: 'u' } }, '999994'],
-    [{ pageid: PAGE, payload: { url: 'u' } }, '999994'],
+    [{ type: 'image', payload: { url } }, '210001'],
+    [{ pageid: '1', type: 'image', payload: { url } }, '210002'],
+    [{ pageid: PAGE, type: 'template', payload: { url } }, '999994'],
+    [{ pageid: PAGE, payload: { url } }, '999994'],
     [{ pageid: PAGE, type: 'file' }, '999994'],
     [{ pageid: PAGE, type: 'file', payload: {} }, '999994'],
+    [{ pageid: PAGE, type: 'file', payload: { url: 'u' } }, '999994'],
+    [{ pageid: PAGE, type: 'file', payload: { attachment_id: '1' } }, '999994'],
   ]) {
     assert.equal((await emu.post(`${M}/upload_async`, body, token)).json.ret_code, code, JSON.stringify(body));
   }
@@ -151,15 +171,20 @@ test('subscription topics: create, update, list, delete and every 2100xx code', 
     [{ ...topic, title: 'other', image_ratio: undefined }, '210012'],
     [{ ...topic, configid: 'nope' }, '210013'],
     [{ ...topic, configid, title: 'renamed' }, '210011'],
-    [{ ...topic, title: 'other', button_type: 'CLICK' }, '999994'],
-    [{ ...topic, title: 'other', image_ratio: 'TALL' }, '999994'],
+    // A value outside the tables carries the field's code, as the SDK's validators say.
+    [{ ...topic, title: 'other', button_type: 'CLICK' }, '210007'],
+    [{ ...topic, title: 'other', image_ratio: 'TALL' }, '210012'],
+    // A character is a UTF-16 code unit: 33 emoji are 66 of them.
+    [{ ...topic, title: '😀'.repeat(33) }, '210004'],
+    [{ ...topic, title: 'x'.repeat(64) + '😀' }, '210004'],
   ];
   for (const [body, code] of codes) {
     const r = await emu.post(`${M}/create_or_update_title`, body, token);
     assert.equal(r.json.ret_code, code, `${JSON.stringify(body)}: ${r.headers.get('x-emulator-reason')}`);
   }
-  // 65 characters (code points) is allowed
+  // 65 characters (UTF-16 code units) is allowed
   assert.equal((await emu.post(`${M}/create_or_update_title`, { ...topic, title: '题'.repeat(65) }, token)).json.ret_code, '000000');
+  assert.equal((await emu.post(`${M}/create_or_update_title`, { ...topic, title: 'x' + '😀'.repeat(32) }, token)).json.ret_code, '000000');
 
   emu.admin.advanceTime(1000);
   const upd = await emu.post(`${M}/create_or_update_title`, { ...topic, describe: 'changed', configid }, token);
@@ -189,7 +214,9 @@ test('get_title_list filters by time, appids and title, and pages', async (t) =>
   for (let i = 0; i < 40; i++) titles.push({ appid: i % 2 ? PAGE : '22', title: `t${i}`, describe: 'd', button_type: 'GET', image_ratio: 'HORIZONTAL', create_time: 1_000_000 + i });
   emu.admin.seed({ titles });
   const token = await emu.tokenFor();
-  const all = await emu.post(`${M}/get_title_list`, {}, token);
+  // page_no and page_size are required ("是" in the table, despite its default)
+  assert.equal((await emu.post(`${M}/get_title_list`, {}, token)).json.ret_code, '999994');
+  const all = await emu.post(`${M}/get_title_list`, { page_no: 1, page_size: 15 }, token);
   assert.equal(all.json.total_count, 40);
   assert.equal(all.json.page_size, 15);
   assert.equal(all.json.page_count, 3);
@@ -198,9 +225,13 @@ test('get_title_list filters by time, appids and title, and pages', async (t) =>
   const r = await emu.post(`${M}/get_title_list`, { appids: `22,${'x'}`, start_time: 1_000_010, end_time: 1_000_019, page_no: 2, page_size: 3 }, token);
   assert.equal(r.json.total_count, 5);
   assert.deepEqual(r.json.item.map((x) => x.title), ['t12', 't10']);
-  assert.equal((await emu.post(`${M}/get_title_list`, { title: 't3' }, token)).json.total_count, 11);
-  assert.equal((await emu.post(`${M}/get_title_list`, { page_size: 101 }, token)).json.ret_code, '999994');
-  assert.equal((await emu.post(`${M}/get_title_list`, { page_no: 0 }, token)).json.ret_code, '999994');
+  assert.equal((await emu.post(`${M}/get_title_list`, { title: 't3', page_no: 1, page_size: 15 }, token)).json.total_count, 11);
+  // "查询条数,默认:15" sets no maximum (only the task and record lists say 最大100)
+  const big = await emu.post(`${M}/get_title_list`, { page_no: 1, page_size: 200 }, token);
+  assert.equal(big.json.ret_code, '000000');
+  assert.equal(big.json.item.length, 40);
+  assert.equal((await emu.post(`${M}/get_title_list`, { page_no: 1, page_size: 0 }, token)).json.ret_code, '999994');
+  assert.equal((await emu.post(`${M}/get_title_list`, { page_no: 0, page_size: 15 }, token)).json.ret_code, '999994');
 });
 
 test('send_opt_in_message answers message_id and recipient_id and triggers the subscription webhook', async (t) => {
@@ -248,13 +279,15 @@ test('send_opt_in_message answers message_id and recipient_id and triggers the s
   await emu.admin.settle();
 });
 
-test('query_sub_users pages subscribers of one topic (default page_size 100)', async (t) => {
+test('query_sub_users pages subscribers of one topic (page_no and page_size required, no maximum)', async (t) => {
   const emu = await start();
   t.after(() => emu.close());
   emu.admin.generate({ subscribers: { count: 250, title: 'topic 1' } });
   emu.admin.seed({ titles: [{ appid: PAGE, title: 'empty', describe: 'd', button_type: 'ALLOW', image_ratio: 'SQUARE' }] });
   const token = await emu.tokenFor();
-  const first = await emu.get(`${M}/query_sub_users?appid=${PAGE}&title=${encodeURIComponent('topic 1')}`, token);
+  // "是" in the table: the SDK sends both, and so the emulator requires them
+  assert.equal((await emu.get(`${M}/query_sub_users?appid=${PAGE}&title=${encodeURIComponent('topic 1')}`, token)).json.ret_code, '999994');
+  const first = await emu.get(`${M}/query_sub_users?appid=${PAGE}&title=${encodeURIComponent('topic 1')}&page_no=1&page_size=100`, token);
   assert.equal(first.json.page_size, 100);
   assert.equal(first.json.total_count, 250);
   assert.equal(first.json.page_count, 3);
@@ -267,13 +300,18 @@ test('query_sub_users pages subscribers of one topic (default page_size 100)', a
   assert.equal(seen.size, 250);
   const empty = await emu.get(`${M}/query_sub_users?appid=${PAGE}&title=empty&page_no=1&page_size=15`, token);
   assert.deepEqual(empty.json, { items: [], page_count: 0, page_no: 1, page_size: 15, ret_code: '000000', ret_msg: '成功', total_count: 0 });
+  // "每页条数(默认每页100条)" sets no maximum
+  const all = await emu.get(`${M}/query_sub_users?appid=${PAGE}&title=topic%201&page_no=1&page_size=200`, token);
+  assert.equal(all.json.ret_code, '000000');
+  assert.equal(all.json.items.length, 200);
   for (const [qs, code] of [
-    ['title=x', '210001'],
-    ['appid=9&title=x', '210002'],
-    [`appid=${PAGE}`, '210003'],
-    [`appid=${PAGE}&title=none`, '210010'],
-    [`appid=${PAGE}&title=empty&page_size=101`, '999994'],
-    [`appid=${PAGE}&title=empty&page_no=abc`, '999994'],
+    ['title=x&page_no=1&page_size=15', '210001'],
+    ['appid=9&title=x&page_no=1&page_size=15', '210002'],
+    [`appid=${PAGE}&page_no=1&page_size=15`, '210003'],
+    [`appid=${PAGE}&title=none&page_no=1&page_size=15`, '210010'],
+    [`appid=${PAGE}&title=empty&page_no=1&page_size=0`, '999994'],
+    [`appid=${PAGE}&title=empty&page_no=abc&page_size=15`, '999994'],
+    [`appid=${PAGE}&title=empty&page_no=1&page_size=15&extra=1`, '999994'],
   ]) {
     assert.equal((await emu.get(`${M}/query_sub_users?${qs}`, token)).json.ret_code, code, qs);
   }

@@ -84,7 +84,7 @@ test('opt-in webhooks keep subscribers in step: subscribe, stop, resume', async 
   const { emu } = await setup(t);
   emu.admin.seed({ titles: [{ appid: PAGE, title: 'news', describe: 'd', button_type: 'ALLOW', image_ratio: 'SQUARE' }] });
   const token = await emu.tokenFor();
-  const status = async () => (await emu.get(`/chat-facebook/api/messenger/query_sub_users?appid=${PAGE}&title=news`, token)).json.items.map((s) => s.sub_status);
+  const status = async () => (await emu.get(`/chat-facebook/api/messenger/query_sub_users?appid=${PAGE}&title=news&page_no=1&page_size=100`, token)).json.items.map((s) => s.sub_status);
   await emu.admin.triggerMessenger('optin', { senderId: '9', title: 'news', token: '555' });
   assert.deepEqual(await status(), [1]);
   await emu.admin.triggerMessenger('optin_stop', { senderId: '9', title: 'news', token: '555' });

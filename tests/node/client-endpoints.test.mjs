@@ -4,6 +4,7 @@
 // same call, and the answer comes back with the documents' names.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { SobotError } from 'sobot-channels';
 import { emulator, sobot, graph, fixture, currentToken, rejection, GRAPH_TOKEN } from './client-helpers.mjs';
 
@@ -229,6 +230,29 @@ test('line.getMediaContent: the document curl line; the answer is the URL', asyn
   assert.equal(await client.line.getMediaContent(docQuery(curl)), url);
   assertGet('get_media_content', '/chat-line/api/line/get_media_content', docQuery(curl));
 });
+
+// Every form of `item` docs/decisions.md says the client reads, answered by the emulator
+// (`form` of a seeded media entry): each resolves to the URL string.
+for (const [form, shape] of [
+  ['string', '"item": "https://…"'],
+  ['url_object', '"item": { "url": "https://…" }'],
+  ['value_object', '"item": { "content": "https://…" } (an object whose one value is the URL)'],
+  ['printed', 'the document\'s printed "item": { "https://…" }, which is not JSON'],
+]) {
+  test(`line.getMediaContent reads ${shape}`, async () => {
+    fresh();
+    const url = fixture('line/get_media_content_response.json').item;
+    emu.admin.seed({ media: [{ appid: '2005652357', messageid: '1501597916', url, form }] });
+    assert.equal(await client.line.getMediaContent({ appid: '2005652357', messageid: '1501597916' }), url);
+    assert.equal(received('get_media_content').ret_code, '000000', 'one attempt: the answer was read the first time');
+    if (form === 'printed') {
+      // what the emulator sent is the fixture's text, which JSON.parse refuses
+      const text = await (await fetch(`${emu.url}/chat-line/api/line/get_media_content?appid=2005652357&messageid=1501597916`, { headers: { token: currentToken(emu) } })).text();
+      assert.throws(() => JSON.parse(text), SyntaxError);
+      assert.equal(text.replace(/\s+/g, ''), readFileSync(new URL('../fixtures/line/get_media_content_response.txt', import.meta.url), 'utf8').replace(/\s+/g, ''));
+    }
+  });
+}
 
 test('line.queryTaskList: the document request, and the document answer (9 tasks, page_size 2)', async () => {
   fresh();

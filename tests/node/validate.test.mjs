@@ -102,6 +102,40 @@ test('recipient, messaging type and tag', () => {
   assert.deepEqual(found(validateSendMessage(send('image', 'https://a.test/a.png'))), [['payload', 'type']]);
 });
 
+test('a blank recipient counts as given: refused with its field, its rule and 210009', () => {
+  for (const blank of ['', ' ', '\t']) {
+    const got = validateSendMessage(send('text', 'hi', { recipientid: blank, recipient_token: 'T' }));
+    assert.deepEqual(got.map((v) => [v.path, v.rule, v.code]), [
+      ['recipientid', 'blank', '210009'],
+      ['recipientid', 'exactly_one', undefined],
+    ]);
+    assert.match(got[0].message, /recipientid/);
+    const token = validateSendMessage({ ...send('text', 'hi', { recipient_token: blank }), recipientid: undefined });
+    assert.deepEqual(token.map((v) => [v.path, v.rule]), [['recipient_token', 'blank']]);
+  }
+  assert.deepEqual(found(validateSendMessage({ ...send('text', 'hi'), recipientid: undefined })), [['recipientid', 'exactly_one']]);
+  const optIn = { appid: '1', title: 't' };
+  assert.deepEqual(validateOptIn({ ...optIn, recipient_id: '9' }), []);
+  assert.deepEqual(found(validateOptIn({ ...optIn, recipientid: ' ' })), [['recipientid', 'blank']]);
+  assert.deepEqual(found(validateOptIn({ ...optIn, recipientid: '', recipient_id: '9' })), [['recipientid', 'blank'], ['recipientid', 'exactly_one']]);
+});
+
+test('media messages take exactly one of payload.url and payload.attachment_id', () => {
+  for (const type of ['image', 'audio', 'video', 'file']) {
+    assert.deepEqual(validateSendMessage(send(type, { attachment_id: '1234567890' })), []);
+    assert.deepEqual(validateSendMessage(send(type, { url: 'https://a.test/f' })), []);
+    assert.deepEqual(found(validateSendMessage(send(type, { url: 'https://a.test/f', attachment_id: '1' }))), [['payload.url', 'exactly_one']]);
+    assert.deepEqual(found(validateSendMessage(send(type, {}))), [['payload.url', 'exactly_one']]);
+    assert.deepEqual(found(validateSendMessage(send(type, { url: '', attachment_id: '1' }))), [['payload.url', 'blank'], ['payload.url', 'exactly_one']]);
+  }
+  assert.deepEqual(found(validateSendMessage(send('image', { attachment_id: 1 }))), [['payload.attachment_id', 'type']]);
+  // an upload still takes a URL only
+  assert.deepEqual(found(validateUploadAsync({ pageid: 'P', type: 'image', payload: { attachment_id: '1' } })), [
+    ['payload.attachment_id', 'unknown_field'],
+    ['payload.url', 'required'],
+  ]);
+});
+
 test('media template: one element, image or video, attachment_id xor Facebook url', () => {
   const media = (el) => send('template', { template_type: 'media', elements: [el] });
   assert.deepEqual(validateSendMessage(media({ media_type: 'image', attachment_id: '1' })), []);

@@ -1,11 +1,14 @@
 // Handlers of the Sobot open-platform endpoints (token, Messenger, LINE).
 // Each handler receives (emu, req) and returns a response body object, or throws
-// SobotFail which the server turns into {ret_code, ret_msg}. Validation follows the
-// documents on their own terms; choices where they are silent are listed in
-// docs/decisions.md ("Emulator" section) and tests/emulator/README.md.
+// SobotFail which the server turns into {ret_code, ret_msg}. A request's rules are the
+// SDK's validators (./rules.mjs): each handler first reads its request through them,
+// then applies what only the platform knows (pages, topics, subscribers, tokens).
+// Choices where the documents are silent are listed in docs/decisions.md ("Emulator"
+// sections) and tests/emulator/README.md.
 
 import { createHash } from 'node:crypto';
-import { SobotFail, bad, charLen, isBlank, isObj, optInt, optString } from './util.mjs';
+import { SobotFail, bad, isBlank, optInt, optString } from './util.mjs';
+import { check } from './rules.mjs';
 
 const MONTH_MS = 30 * 86400000;
 const OK = '000000';
@@ -24,13 +27,9 @@ function paged(items, p, total, msg) {
   };
 }
 
-/** Reads page_no (≥ 1, default 1) and page_size (1..100, default per endpoint). */
+/** Reads page_no (default 1) and page_size (default per endpoint); their bounds are the validators'. */
 function paging(src, defaultSize) {
-  const pageNo = optInt(src, 'page_no') ?? 1;
-  if (pageNo < 1) bad('page_no must be at least 1');
-  const pageSize = optInt(src, 'page_size') ?? defaultSize;
-  if (pageSize < 1 || pageSize > 100) bad('page_size must be between 1 and 100');
-  return { pageNo, pageSize };
+  return { pageNo: optInt(src, 'page_no') ?? 1, pageSize: optInt(src, 'page_size') ?? defaultSize };
 }
 
 function slicePage(list, p) {
@@ -80,13 +79,6 @@ export function getToken(emu, req) {
 
 // ---- Messenger ---------------------------------------------------------------
 
-const SEND_TYPES = new Set(['text', 'image', 'audio', 'video', 'file', 'template']);
-const MESSAGING_TYPES = new Set(['RESPONSE', 'UPDATE', 'MESSAGE_TAG']);
-const TAGS = new Set(['ACCOUNT_UPDATE', 'CONFIRMED_EVENT_UPDATE', 'HUMAN_AGENT', 'POST_PURCHASE_UPDATE']);
-const BUTTON_TYPES = new Set(['ALLOW', 'GET', 'GET_UPDATES', 'OPT_IN', 'SIGN_UP']);
-const IMAGE_RATIOS = new Set(['SQUARE', 'HORIZONTAL']);
-const UPLOAD_TYPES = new Set(['image', 'audio', 'video', 'file']);
-
 function requirePage(emu, value, key = 'pageid') {
   if (isBlank(value)) throw new SobotFail('210001', `${key} missing`);
   const id = String(value);
@@ -94,108 +86,27 @@ function requirePage(emu, value, key = 'pageid') {
   return id;
 }
 
-function checkString(v, path, max) {
-  if (typeof v !== 'string' || v.trim() === '') bad(`${path} is required and must be a non-empty string`);
-  if (max && charLen(v) > max) bad(`${path} is longer than ${max} characters`);
-}
-
-function checkButtons(buttons, path) {
-  if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3) bad(`${path} must hold 1 to 3 buttons`);
-  buttons.forEach((b, i) => {
-    const p = `${path}[${i}]`;
-    if (!isObj(b)) bad(`${p} must be an object`);
-    checkString(b.title, `${p}.title`, 20);
-    if (b.type === 'web_url') checkString(b.url, `${p}.url`);
-    else if (b.type === 'postback') checkString(b.payload, `${p}.payload`, 1000);
-    else if (b.type === 'phone_number') checkString(b.payload, `${p}.payload`);
-    else bad(`${p}.type must be web_url, postback or phone_number`);
-  });
-}
-
-function checkTemplate(payload) {
-  if (!isObj(payload)) bad('payload must be an object for template messages');
-  const t = payload.template_type;
-  if (t === 'button') {
-    checkString(payload.text, 'payload.text', 640);
-    checkButtons(payload.buttons, 'payload.buttons');
-  } else if (t === 'generic') {
-    const els = payload.elements;
-    if (!Array.isArray(els) || els.length < 1 || els.length > 10) bad('payload.elements must hold 1 to 10 elements');
-    els.forEach((e, i) => {
-      const p = `payload.elements[${i}]`;
-      if (!isObj(e)) bad(`${p} must be an object`);
-      checkString(e.title, `${p}.title`, 80);
-      if (e.subtitle !== undefined) checkString(e.subtitle, `${p}.subtitle`, 80);
-      if (e.image_url !== undefined) checkString(e.image_url, `${p}.image_url`);
-      if (e.default_action !== undefined) {
-        if (!isObj(e.default_action) || e.default_action.type !== 'web_url') bad(`${p}.default_action.type must be web_url`);
-        checkString(e.default_action.url, `${p}.default_action.url`);
-      }
-      if (e.buttons !== undefined) checkButtons(e.buttons, `${p}.buttons`);
-    });
-    if (payload.buttons !== undefined) checkButtons(payload.buttons, 'payload.buttons');
-  } else if (t === 'media') {
-    const els = payload.elements;
-    if (!Array.isArray(els) || els.length !== 1) bad('payload.elements must hold exactly 1 element');
-    const e = els[0];
-    if (!isObj(e)) bad('payload.elements[0] must be an object');
-    if (e.media_type !== 'image' && e.media_type !== 'video') bad('payload.elements[0].media_type must be image or video');
-    const hasId = !isBlank(e.attachment_id);
-    const hasUrl = !isBlank(e.url);
-    if (hasId === hasUrl) bad('payload.elements[0] needs exactly one of attachment_id and url');
-    if (hasId && !/^\d+$/.test(String(e.attachment_id))) bad('payload.elements[0].attachment_id must be numeric');
-    if (e.buttons !== undefined) checkButtons(e.buttons, 'payload.elements[0].buttons');
-  } else {
-    bad('payload.template_type must be button, generic or media');
-  }
-}
-
 export function send(emu, req) {
-  const b = req.body;
-  if (!isObj(b)) bad('body must be a JSON object');
+  const b = check('send', req.body);
   const pageid = requirePage(emu, b.pageid);
-  if (isBlank(b.type)) bad('type missing');
-  if (!SEND_TYPES.has(b.type)) bad('type must be text, image, audio, video, file or template');
-  if (b.payload === undefined || b.payload === null) bad('payload missing');
-  if (b.messaging_type !== undefined && !MESSAGING_TYPES.has(b.messaging_type)) bad('messaging_type must be RESPONSE, UPDATE or MESSAGE_TAG');
-  const hasId = !isBlank(b.recipientid);
-  const hasToken = !isBlank(b.recipient_token);
-  if (hasId && hasToken) bad('recipientid and recipient_token are mutually exclusive');
-  if (!hasId && !hasToken) throw new SobotFail('210009', 'one of recipientid and recipient_token is required');
-  if (b.messaging_type === 'MESSAGE_TAG' && isBlank(b.tag)) bad('tag is required when messaging_type is MESSAGE_TAG');
-  if (!isBlank(b.tag) && !TAGS.has(b.tag)) bad('tag must be ACCOUNT_UPDATE, CONFIRMED_EVENT_UPDATE, HUMAN_AGENT or POST_PURCHASE_UPDATE');
-  if (b.type === 'text') {
-    checkString(b.payload, 'payload', 2000);
-  } else if (b.type === 'template') {
-    checkTemplate(b.payload);
-  } else {
-    if (!isObj(b.payload)) bad(`payload must be an object for ${b.type} messages`);
-    const hasUrl = !isBlank(b.payload.url);
-    const hasAttachment = !isBlank(b.payload.attachment_id);
-    if (hasUrl === hasAttachment) bad('payload needs exactly one of url and attachment_id');
-    if (hasUrl) checkString(b.payload.url, 'payload.url');
-  }
+  // The validator let exactly one non-blank recipient through.
+  const hasToken = typeof b.recipient_token === 'string';
   const store = emu.store;
-  let recipientId = hasId ? String(b.recipientid) : undefined;
+  let recipientId = hasToken ? undefined : String(b.recipientid);
   if (hasToken) {
-    const sub = store.findSubscriber((s) => s.sub_token === String(b.recipient_token) && s.pageid === pageid);
+    const sub = store.findSubscriber((s) => s.sub_token === b.recipient_token && s.pageid === pageid);
     if (sub) recipientId = sub.pub.facebookid;
   }
   const messageId = store.takeId('message_id', () => `m_${emu.ids.urlsafe(86)}`);
-  store.sends.push({ seq: store.nextSeq(), time: emu.now(), message_id: messageId, pageid, body: b });
+  store.sends.push({ seq: store.nextSeq(), time: emu.now(), message_id: messageId, pageid, body: req.body });
   const item = { message_id: messageId };
   if (recipientId !== undefined) item.recipient_id = recipientId;
   return envelope(item);
 }
 
 export function uploadAsync(emu, req) {
-  const b = req.body;
-  if (!isObj(b)) bad('body must be a JSON object');
+  const b = check('upload_async', req.body);
   const pageid = requirePage(emu, b.pageid);
-  if (isBlank(b.type)) bad('type missing');
-  if (!UPLOAD_TYPES.has(b.type)) bad('type must be image, audio, video or file');
-  if (!isObj(b.payload)) bad('payload must be an object');
-  checkString(b.payload.url, 'payload.url');
   const store = emu.store;
   const trackId = store.takeId('track_id', () => emu.ids.hex(32));
   const attachmentId = store.takeId('attachment_id', () => emu.ids.digits(16));
@@ -206,37 +117,17 @@ export function uploadAsync(emu, req) {
 }
 
 export function querySubUsers(emu, req) {
-  const q = req.query;
+  const q = check('query_sub_users', req.query);
   const appid = requirePage(emu, q.appid, 'appid');
-  if (isBlank(q.title)) throw new SobotFail('210003', 'title missing');
   if (!emu.store.findTitle(appid, q.title)) throw new SobotFail('210010', `no topic "${q.title}" on page ${appid}`);
   const p = paging(q, 100);
   const all = emu.store.subscribers.all().filter((s) => s.pub.pageid === appid && s.pub.sub_title === q.title);
   return paged(slicePage(all, p).map((s) => s.pub), p, all.length, '成功');
 }
 
-function titleFields(b, required) {
-  const out = {};
-  if (isBlank(b.title)) throw new SobotFail('210003', 'title missing');
-  if (typeof b.title !== 'string') bad('title must be a string');
-  if (charLen(b.title) > 65) throw new SobotFail('210004', 'title longer than 65 characters');
-  out.title = b.title;
-  if (required || b.describe !== undefined) {
-    if (isBlank(b.describe)) throw new SobotFail('210005', 'describe missing');
-    if (typeof b.describe !== 'string') bad('describe must be a string');
-    if (charLen(b.describe) > 65) throw new SobotFail('210006', 'describe longer than 65 characters');
-    out.describe = b.describe;
-  }
-  if (required || b.button_type !== undefined) {
-    if (isBlank(b.button_type)) throw new SobotFail('210007', 'button_type missing');
-    if (!BUTTON_TYPES.has(b.button_type)) bad('button_type must be ALLOW, GET, GET_UPDATES, OPT_IN or SIGN_UP');
-    out.button_type = b.button_type;
-  }
-  if (required || b.image_ratio !== undefined) {
-    if (isBlank(b.image_ratio)) throw new SobotFail('210012', 'image_ratio missing');
-    if (!IMAGE_RATIOS.has(b.image_ratio)) bad('image_ratio must be SQUARE or HORIZONTAL');
-    out.image_ratio = b.image_ratio;
-  }
+/** The stored fields of a topic request the validator accepted. */
+function titleFields(b) {
+  const out = { title: b.title, describe: b.describe, button_type: b.button_type, image_ratio: b.image_ratio };
   const imageUrl = optString(b, 'image_url');
   if (imageUrl !== undefined) out.image_url = imageUrl;
   const tz = optString(b, 'timezone');
@@ -245,16 +136,16 @@ function titleFields(b, required) {
 }
 
 export function createOrUpdateTitle(emu, req) {
-  const b = req.body;
-  if (!isObj(b)) bad('body must be a JSON object');
+  const b = check('create_or_update_title', req.body);
   const appid = requirePage(emu, b.appid, 'appid');
-  const f = titleFields(b, true);
+  const f = titleFields(b);
   const store = emu.store;
   const configid = optString(b, 'configid');
   if (configid !== undefined) {
     const t = store.titles.get(configid);
     if (!t) throw new SobotFail('210013', `configid ${configid} unknown or deleted`);
-    if (t.appid !== appid || t.title !== f.title) throw new SobotFail('210011', 'appid and title cannot change on update');
+    // 210011: the update rules of the SDK, against the stored topic.
+    check('create_or_update_title', b, t);
     Object.assign(t, f, { update_time: emu.now() });
     return envelope(configid);
   }
@@ -265,15 +156,13 @@ export function createOrUpdateTitle(emu, req) {
 }
 
 export function delTitle(emu, req) {
-  const configid = req.query.configid;
-  if (isBlank(configid)) bad('configid missing');
+  const { configid } = check('del_title', req.query);
   if (!emu.store.deleteTitle(configid)) throw new SobotFail('210013', `configid ${configid} unknown or deleted`);
   return envelope(undefined);
 }
 
 export function getTitleList(emu, req) {
-  const b = req.body ?? {};
-  if (!isObj(b)) bad('body must be a JSON object');
+  const b = check('get_title_list', req.body ?? {});
   const start = optInt(b, 'start_time');
   const end = optInt(b, 'end_time');
   const appids = optString(b, 'appids');
@@ -293,20 +182,14 @@ export function getTitleList(emu, req) {
 }
 
 export function sendOptInMessage(emu, req) {
-  const b = req.body;
-  if (!isObj(b)) bad('body must be a JSON object');
+  const b = check('send_opt_in_message', req.body);
   const appid = requirePage(emu, b.appid, 'appid');
-  if (isBlank(b.title)) throw new SobotFail('210003', 'title missing');
-  const recipient = !isBlank(b.recipientid) ? b.recipientid : b.recipient_id;
-  if (isBlank(recipient)) throw new SobotFail('210009', 'recipientid missing');
+  const recipient = b.recipientid ?? b.recipient_id;
   const title = emu.store.findTitle(appid, b.title);
   if (!title) throw new SobotFail('210010', `no topic "${b.title}" on page ${appid}`);
-  if (b.image_ratio !== undefined && !IMAGE_RATIOS.has(b.image_ratio)) bad('image_ratio must be SQUARE or HORIZONTAL');
-  if (b.button_type !== undefined && !BUTTON_TYPES.has(b.button_type)) bad('button_type must be ALLOW, GET, GET_UPDATES, OPT_IN or SIGN_UP');
-  for (const k of ['describe', 'image_url', 'timezone']) optString(b, k);
   const store = emu.store;
   const messageId = store.takeId('message_id', () => `m_${emu.ids.urlsafe(86)}`);
-  const optIn = { seq: store.nextSeq(), time: emu.now(), message_id: messageId, appid, title: b.title, recipient_id: String(recipient), describe: b.describe ?? title.describe, timezone: b.timezone ?? title.timezone, body: b, delivery: null };
+  const optIn = { seq: store.nextSeq(), time: emu.now(), message_id: messageId, appid, title: b.title, recipient_id: String(recipient), describe: b.describe ?? title.describe, timezone: b.timezone ?? title.timezone, body: req.body, delivery: null };
   store.optIns.push(optIn);
   emu.scheduleOptIn(optIn);
   return envelope({ message_id: messageId, recipient_id: String(recipient) });
@@ -334,8 +217,7 @@ function firstAtOrBelow(list, key, v) {
 }
 
 function taskList(emu, req, channel) {
-  const b = req.body ?? {};
-  if (!isObj(b)) bad('body must be a JSON object');
+  const b = check(`${channel}.query_task_list`, req.body ?? {});
   const from = optInt(b, 'task_start_time');
   const to = optInt(b, 'task_end_time');
   const sender = optString(b, 'sender');
@@ -352,7 +234,6 @@ function taskList(emu, req, channel) {
   } else {
     const topic = optString(b, 'message_topic_or_tag');
     const type = optInt(b, 'message_type');
-    if (type !== undefined && type !== 1 && type !== 2) bad('message_type must be 1 or 2');
     if (topic !== undefined) preds.push((t) => t.topic === topic);
     if (type !== undefined) preds.push((t) => t.messageType === type);
   }
@@ -362,8 +243,7 @@ function taskList(emu, req, channel) {
 }
 
 function recordList(emu, req, channel) {
-  const b = req.body ?? {};
-  if (!isObj(b)) bad('body must be a JSON object');
+  const b = check(`${channel}.send_record_list`, req.body ?? {});
   let from = optInt(b, 'send_start_time');
   let to = optInt(b, 'send_end_time');
   if (from === undefined && to === undefined) {
@@ -372,7 +252,6 @@ function recordList(emu, req, channel) {
   }
   const messageid = optString(b, 'messageid');
   const status = optString(b, 'message_status');
-  if (status !== undefined && !['0', '1', '2', '9'].includes(status)) bad('message_status must be 0, 1, 2 or 9');
   const taskid = optString(b, 'taskid');
   const name = optString(b, 'task_name');
   const agent = optString(b, 'send_agentid');
@@ -409,12 +288,35 @@ export const lineRecordList = (emu, req) => recordList(emu, req, 'line');
 
 // ---- LINE media ----------------------------------------------------------------
 
+/** Text answered as it is, not as JSON (the document's printed `get_media_content` answer). */
+export class RawAnswer {
+  constructor(text, retCode = OK) {
+    this.text = text;
+    this.ret_code = retCode;
+  }
+}
+
+/**
+ * The forms of `get_media_content`'s `item` a seeded media entry may be answered in
+ * (`form`): the URL string (the default, the document's description "媒体消息内容地址"),
+ * an object with `url`, an object whose one value is the URL, and the document's
+ * printed answer `"item": { "https://…" }`, which is not JSON.
+ */
+export const MEDIA_FORMS = Object.freeze(['string', 'url_object', 'value_object', 'printed']);
+
 export function getMediaContent(emu, req) {
-  const q = req.query;
-  if (isBlank(q.appid)) bad('appid missing');
-  if (isBlank(q.messageid)) bad('messageid missing');
+  const q = check('get_media_content', req.query);
   if (!emu.store.lineChannels.has(q.appid)) bad(`appid ${q.appid} is not a known LINE channel`);
   const m = emu.store.media.get(q.messageid);
   if (!m || (m.appid !== undefined && m.appid !== q.appid)) bad(`no media content for messageid ${q.messageid}`);
-  return envelope(m.url, '操作成功');
+  switch (m.form ?? 'string') {
+    case 'url_object':
+      return envelope({ url: m.url }, '操作成功');
+    case 'value_object':
+      return envelope({ content: m.url }, '操作成功');
+    case 'printed':
+      return new RawAnswer(`{\n  "item": {\n    ${JSON.stringify(m.url)}\n  },\n  "ret_code": "000000",\n  "ret_msg": "操作成功"\n}\n`);
+    default:
+      return envelope(m.url, '操作成功');
+  }
 }

@@ -4,6 +4,7 @@
 // change) so bulk seeding and paging stay cheap.
 
 import { bad, formatLocal, graphTime, isObj, parseLocal, toMs } from './util.mjs';
+import { MEDIA_FORMS } from './sobot.mjs';
 
 const MESSENGER_TASK_FIELDS = [
   'task_name', 'estimate_send_num', 'task_source', 'timezone', 'reply_data_num', 'task_start_time',
@@ -293,7 +294,8 @@ export class Store {
       this.mediaFiles.set(path, { type: m.type ?? 'file', messageid });
       url = `${this.ctx.baseUrl()}${path}`;
     }
-    this.media.set(messageid, { appid: m.appid !== undefined ? String(m.appid) : undefined, url });
+    if (m.form !== undefined && !MEDIA_FORMS.includes(m.form)) bad(`media form must be one of ${MEDIA_FORMS.join(', ')}`);
+    this.media.set(messageid, { appid: m.appid !== undefined ? String(m.appid) : undefined, url, form: m.form });
     return url;
   }
 

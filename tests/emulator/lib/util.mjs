@@ -57,13 +57,6 @@ export function optInt(src, key) {
   bad(`${key} must be an integer`);
 }
 
-/** Length in Unicode code points, as a person counts characters. */
-export const charLen = (s) => {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
-};
-
 /** Formats epoch milliseconds as Graph does: 2022-07-12T19:11:07+0000. */
 export function graphTime(ms) {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+0000');

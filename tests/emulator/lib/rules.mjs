@@ -1,0 +1,90 @@
+// The rules of every Sobot request are the SDK's own validators (`src/validate/`,
+// through the built package), so that the emulator refuses exactly what the SDK's
+// validation refuses and each rule lives in one place. What stays in the emulator is
+// its side of the wire: reading the request as a server does (query strings are text;
+// the documents' examples mix numbers and numeric strings) before the rules apply, and
+// answering the first violation with its documented code (else 999994, 参数异常).
+// State (known pages and topics, duplicates, deleted topics) is the handlers' business.
+
+import {
+  validateSendMessage,
+  validateUploadAsync,
+  validateQuerySubUsers,
+  validateTopic,
+  validateDeleteTopic,
+  validateTitleList,
+  validateOptIn,
+  validateMessengerTaskList,
+  validateMessengerSendRecordList,
+  validateLineMediaContent,
+  validateLineTaskList,
+  validateLineSendRecordList,
+} from 'sobot-channels';
+import { SobotFail } from './util.mjs';
+
+/** Route name → the SDK validator of its request (`get_token` has none: it is signed). */
+export const VALIDATORS = Object.freeze({
+  send: validateSendMessage,
+  upload_async: validateUploadAsync,
+  query_sub_users: validateQuerySubUsers,
+  create_or_update_title: validateTopic,
+  del_title: validateDeleteTopic,
+  get_title_list: validateTitleList,
+  send_opt_in_message: validateOptIn,
+  'messenger.query_task_list': validateMessengerTaskList,
+  'messenger.send_record_list': validateMessengerSendRecordList,
+  get_media_content: validateLineMediaContent,
+  'line.query_task_list': validateLineTaskList,
+  'line.send_record_list': validateLineSendRecordList,
+});
+
+const INTEGER = /^-?\d+$/;
+
+/**
+ * The request with the top-level values the validators found of the other JSON type
+ * read as a server reads them: an integer written as text (every query parameter; the
+ * LINE example's `"send_start_time": "1714295033250"`) as the integer, a number where
+ * the table says String (`"taskid": 1123…`) as its text. `null` when nothing changes.
+ */
+function readTypes(request, violations) {
+  let out = null;
+  for (const v of violations) {
+    if (v.rule !== 'type' || !Object.hasOwn(request, v.path)) continue;
+    const x = request[v.path];
+    let read;
+    if (v.limit === 'an integer' && typeof x === 'string' && INTEGER.test(x.trim()) && Number.isSafeInteger(Number(x.trim()))) read = Number(x.trim());
+    else if (v.limit === 'a string' && typeof x === 'number' && Number.isFinite(x)) read = String(x);
+    else continue;
+    (out ??= { ...request })[v.path] = read;
+  }
+  return out;
+}
+
+/** Every violation of `request` on `route`, after reading its types; and the request as read. */
+export function violations(route, request, ...extra) {
+  const validate = VALIDATORS[route];
+  if (!validate) throw new Error(`no validator for route ${route}`);
+  let found = validate(request, ...extra);
+  const isObject = request !== null && typeof request === 'object' && !Array.isArray(request);
+  const read = found.length && isObject ? readTypes(request, found) : null;
+  if (read) {
+    request = read;
+    found = validate(request, ...extra);
+  }
+  return { request, found };
+}
+
+/** The SobotFail answering the first violation: its documented code, else 999994. */
+export function failure(v) {
+  return new SobotFail(v.code ?? '999994', `${v.path}: ${v.rule}: ${v.message}`);
+}
+
+/**
+ * The request of `route` as read (see `violations`), or throws the answer to its first
+ * violation. `extra` is passed on (the existing topic of an update, for 210011).
+ */
+export function check(route, request, ...extra) {
+  const { request: read, found } = violations(route, request, ...extra);
+  if (found.length) throw failure(found[0]);
+  return read;
+}
