@@ -9,7 +9,6 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 use sobot_channels::model::{graph, line, messenger, Envelope, TokenItem};
-use sobot_channels::validate;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -86,7 +85,7 @@ const MANIFEST: &[(&str, Kind)] = &[
     (
         "messenger/send_text_request.json",
         Request(
-            "send_message",
+            "messenger.send",
             &[],
             through::<messenger::SendMessageRequest>,
             &[],
@@ -95,7 +94,7 @@ const MANIFEST: &[(&str, Kind)] = &[
     (
         "messenger/send_media_request.json",
         Request(
-            "send_message",
+            "messenger.send",
             &[],
             through::<messenger::SendMessageRequest>,
             &[],
@@ -104,7 +103,7 @@ const MANIFEST: &[(&str, Kind)] = &[
     (
         "messenger/send_message_tag_request.json",
         Request(
-            "send_message",
+            "messenger.send",
             &[],
             through::<messenger::SendMessageRequest>,
             &[],
@@ -113,7 +112,7 @@ const MANIFEST: &[(&str, Kind)] = &[
     (
         "messenger/send_template_button_request.json",
         Request(
-            "send_message",
+            "messenger.send",
             &[],
             through::<messenger::SendMessageRequest>,
             &[],
@@ -122,7 +121,7 @@ const MANIFEST: &[(&str, Kind)] = &[
     (
         "messenger/send_template_generic_request.json",
         Request(
-            "send_message",
+            "messenger.send",
             &[],
             through::<messenger::SendMessageRequest>,
             &[],
@@ -131,7 +130,7 @@ const MANIFEST: &[(&str, Kind)] = &[
     (
         "messenger/send_template_media_attachment_request.json",
         Request(
-            "send_message",
+            "messenger.send",
             &[("payload.elements[0].media_type", "one_of")],
             through::<messenger::SendMessageRequest>,
             &[],
@@ -140,7 +139,7 @@ const MANIFEST: &[(&str, Kind)] = &[
     (
         "messenger/send_template_media_url_request.json",
         Request(
-            "send_message",
+            "messenger.send",
             &[
                 ("payload.elements[0].media_type", "one_of"),
                 ("payload.elements[0].url", "format"),
@@ -152,7 +151,7 @@ const MANIFEST: &[(&str, Kind)] = &[
     (
         "messenger/upload_async_request.json",
         Request(
-            "upload_async",
+            "messenger.upload_async",
             &[("payload.url", "format")],
             through::<messenger::UploadAsyncRequest>,
             &[],
@@ -169,7 +168,7 @@ const MANIFEST: &[(&str, Kind)] = &[
     (
         "messenger/create_or_update_title_request.json",
         Request(
-            "create_or_update_title",
+            "messenger.create_or_update_title",
             &[],
             through::<messenger::TopicRequest>,
             &[],
@@ -186,7 +185,7 @@ const MANIFEST: &[(&str, Kind)] = &[
     (
         "messenger/get_title_list_request.json",
         Request(
-            "get_title_list",
+            "messenger.get_title_list",
             &[],
             through::<messenger::TitleListRequest>,
             &[],
@@ -199,7 +198,7 @@ const MANIFEST: &[(&str, Kind)] = &[
     (
         "messenger/send_opt_in_message_request.json",
         Request(
-            "send_opt_in_message",
+            "messenger.send_opt_in_message",
             &[],
             through::<messenger::OptInRequest>,
             &[("recipient_id", "recipientid")],
@@ -212,7 +211,7 @@ const MANIFEST: &[(&str, Kind)] = &[
     (
         "messenger/query_task_list_request.json",
         Request(
-            "messenger_query_task_list",
+            "messenger.query_task_list",
             &[],
             through::<messenger::MessengerTaskListRequest>,
             &[],
@@ -249,7 +248,7 @@ const MANIFEST: &[(&str, Kind)] = &[
     (
         "line/query_task_list_request.json",
         Request(
-            "line_query_task_list",
+            "line.query_task_list",
             &[],
             through::<line::LineTaskListRequest>,
             &[],
@@ -266,7 +265,7 @@ const MANIFEST: &[(&str, Kind)] = &[
     (
         "line/send_record_list_request.json",
         Request(
-            "line_send_record_list",
+            "line.send_record_list",
             &[],
             through::<line::LineSendRecordListRequest>,
             &[],
@@ -353,8 +352,9 @@ fn responses_decode_and_keep_every_field() {
 }
 
 fn violations(name: &str, validator: &str, v: &Value) -> Vec<(String, &'static str)> {
-    validate::validate(validator, v)
-        .unwrap_or_else(|| panic!("{name}: no validator {validator}"))
+    sobot_channels::api::by_name(validator)
+        .map(|e| (e.validate)(v))
+        .unwrap_or_else(|| panic!("{name}: no endpoint {validator}"))
         .into_iter()
         .map(|x| (x.path, x.rule))
         .collect()

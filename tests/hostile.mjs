@@ -376,6 +376,7 @@ for (const name of [
 export const NOT_PARSERS = {
   init: 'loads the module; takes no caller data in Node and Workers',
   wasmMemoryBytes: 'a diagnostic without arguments',
+  catalogue: 'the endpoint catalogue, without arguments',
   SobotError: 'the error class itself',
   getToken: 'async network call: its answer decoding gets the bodies in tests/node/hostile.test.mjs',
   SobotClient: 'async client: its answer decoding gets the bodies in tests/node/hostile.test.mjs',

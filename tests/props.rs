@@ -4,9 +4,10 @@
 
 use proptest::prelude::*;
 use serde_json::{Map, Value};
+use sobot_channels::api::CATALOGUE;
 use sobot_channels::model::enums::*;
 use sobot_channels::model::messenger::*;
-use sobot_channels::validate::{self, REQUESTS};
+use sobot_channels::validate;
 
 fn any_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
@@ -93,8 +94,8 @@ proptest! {
 
     #[test]
     fn validation_never_panics(v in any_json()) {
-        for (_, f) in REQUESTS {
-            for x in f(&v) {
+        for e in CATALOGUE {
+            for x in (e.validate)(&v) {
                 prop_assert!(!x.path.is_empty() && !x.message.is_empty());
             }
         }

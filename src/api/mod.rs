@@ -295,8 +295,120 @@ fn no_request(_: &serde_json::Value) -> Vec<Violation> {
     Vec::new()
 }
 
-macro_rules! endpoints {
-    ($( $(#[$doc:meta])* $id:ident = $name:literal, $method:ident $path:literal, $auth:ident, $paging:ident, $retry:ident, $answer:expr, $validate:path, $encode:expr, $shape:expr; )*) => {
+/// Every endpoint, declared once: its wire name, method, path, auth, paging,
+/// retry safety, answer, rules, encoding and answer type, and its JavaScript
+/// binding (the client method, the page iterator, the validator export and
+/// their TypeScript types; `checked` names a validator export written by hand,
+/// `validateTopic`, which also takes the stored topic). `$cb` receives the whole list: the catalogue
+/// below, the JS methods (`js/client.rs`) and the JS validators
+/// (`js/validate.rs`) are all expanded from it.
+macro_rules! with_endpoints {
+    ($cb:ident) => {
+        $cb! {
+            /// `GET /api/get_token`: a new token, invalidating the previous one.
+            GET_TOKEN = "get_token", Get "/api/get_token", None, None, Safe, Answer::Item,
+                no_request, encode_any, shape_as::<model::TokenItem>,
+                js {};
+            /// Messenger `send`: a text, media or template message. Never sent twice:
+            /// after an ambiguous failure it rejects with `retryable: false`.
+            MESSENGER_SEND = "messenger.send", Post "/chat-facebook/api/messenger/send", SobotToken, None, OnlyIfNotProcessed, Answer::Item,
+                validate::messenger::send_message, encode_send, shape_any,
+                js { MessengerClient call send "send": "SendMessageRequest" -> "Promise<SendMessageResult | null>";
+                     validator validate_send_message "validateSendMessage": "SendMessageRequest"; };
+            /// Messenger `upload_async`: resolves to the `track_id`; the `attachment_id`
+            /// arrives by webhook (`parseUploadResult`) and is then sent as a media
+            /// message's `payload.attachment_id`.
+            MESSENGER_UPLOAD_ASYNC = "messenger.upload_async", Post "/chat-facebook/api/messenger/upload_async", SobotToken, None, OnlyIfNotProcessed, Answer::Item,
+                validate::messenger::upload_async, encode_plain, shape_as::<String>,
+                js { MessengerClient call upload_async "uploadAsync": "UploadAsyncRequest" -> "Promise<string>";
+                     validator validate_upload_async "validateUploadAsync": "UploadAsyncRequest"; };
+            /// Messenger `query_sub_users`: one page of a topic's subscribers.
+            MESSENGER_QUERY_SUB_USERS = "messenger.query_sub_users", Get "/chat-facebook/api/messenger/query_sub_users", SobotToken, PageNo, Safe, Answer::Page { list: "items" },
+                validate::messenger::query_sub_users, encode_plain, shape_page::<messenger::SubscribedUser>,
+                js { MessengerClient call query_sub_users "querySubUsers": "QuerySubUsersRequest" -> "Promise<Paged<SubscribedUser>>";
+                     pages sub_users "subUsers": "PageFilter<QuerySubUsersRequest>" -> "AsyncIterable<SubscribedUser>";
+                     validator validate_query_sub_users "validateQuerySubUsers": "QuerySubUsersRequest"; };
+            /// Messenger `create_or_update_title`: creates a subscription topic, or
+            /// updates one (`configid`); resolves to the topic's `configid`.
+            MESSENGER_CREATE_OR_UPDATE_TITLE = "messenger.create_or_update_title", Post "/chat-facebook/api/messenger/create_or_update_title", SobotToken, None, OnlyIfNotProcessed, Answer::Item,
+                validate::messenger::topic, encode_plain, shape_as::<String>,
+                js { MessengerClient call create_or_update_title "createOrUpdateTitle": "TopicRequest" -> "Promise<string>";
+                     checked "validateTopic"; };
+            /// Messenger `del_title`: deletes a subscription topic.
+            MESSENGER_DEL_TITLE = "messenger.del_title", Get "/chat-facebook/api/messenger/del_title", SobotToken, None, OnlyIfNotProcessed, Answer::Nothing,
+                validate::messenger::delete_topic, encode_plain, shape_any,
+                js { MessengerClient call delete_title "deleteTitle": "DeleteTopicRequest" -> "Promise<null>";
+                     validator validate_delete_topic "validateDeleteTopic": "DeleteTopicRequest"; };
+            /// Messenger `get_title_list`: one page of subscription topics (the list
+            /// is in `item`).
+            MESSENGER_GET_TITLE_LIST = "messenger.get_title_list", Post "/chat-facebook/api/messenger/get_title_list", SobotToken, PageNo, Safe, Answer::Page { list: "item" },
+                validate::messenger::title_list, encode_plain, shape_page::<messenger::Topic>,
+                js { MessengerClient call get_title_list "getTitleList": "TitleListRequest" -> "Promise<Paged<Topic>>";
+                     pages titles "titles": "PageFilter<TitleListRequest>" -> "AsyncIterable<Topic>";
+                     validator validate_title_list "validateTitleList": "TitleListRequest"; };
+            /// Messenger `send_opt_in_message`: asks a user to subscribe to a topic.
+            MESSENGER_SEND_OPT_IN_MESSAGE = "messenger.send_opt_in_message", Post "/chat-facebook/api/messenger/send_opt_in_message", SobotToken, None, OnlyIfNotProcessed, Answer::Item,
+                validate::messenger::opt_in, encode_opt_in, shape_as::<messenger::OptInResult>,
+                js { MessengerClient call send_opt_in_message "sendOptInMessage": "OptInRequest" -> "Promise<OptInResult>";
+                     validator validate_opt_in "validateOptIn": "OptInRequest"; };
+            /// Messenger `query_task_list`: one page of mass-send tasks.
+            MESSENGER_QUERY_TASK_LIST = "messenger.query_task_list", Post "/chat-set/api/messenger/query_task_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" },
+                validate::messenger::task_list, encode_plain, shape_page::<messenger::MessengerTask>,
+                js { MessengerClient call query_task_list "queryTaskList": "MessengerTaskListRequest" -> "Promise<Paged<MessengerTask>>";
+                     pages tasks "tasks": "PageFilter<MessengerTaskListRequest>" -> "AsyncIterable<MessengerTask>";
+                     validator validate_messenger_task_list "validateMessengerTaskList": "MessengerTaskListRequest"; };
+            /// Messenger `send_record_list`: one page of send records.
+            MESSENGER_SEND_RECORD_LIST = "messenger.send_record_list", Post "/chat-set/api/messenger/send_record_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" },
+                validate::messenger::send_record_list, encode_plain, shape_page::<messenger::MessengerSendRecord>,
+                js { MessengerClient call send_record_list "sendRecordList": "MessengerSendRecordListRequest" -> "Promise<Paged<MessengerSendRecord>>";
+                     pages send_records "sendRecords": "PageFilter<MessengerSendRecordListRequest>" -> "AsyncIterable<MessengerSendRecord>";
+                     validator validate_messenger_send_record_list "validateMessengerSendRecordList": "MessengerSendRecordListRequest"; };
+            /// LINE `get_media_content`: the URL (the answer's `item`) where a media
+            /// message's content can be downloaded.
+            LINE_GET_MEDIA_CONTENT = "line.get_media_content", Get "/chat-line/api/line/get_media_content", SobotToken, None, Safe, Answer::Item,
+                validate::line::media_content, encode_plain, shape_media_url,
+                js { LineClient call get_media_content "getMediaContent": "MediaContentRequest" -> "Promise<string>";
+                     validator validate_line_media_content "validateLineMediaContent": "MediaContentRequest"; };
+            /// LINE `query_task_list`: one page of mass-send tasks.
+            LINE_QUERY_TASK_LIST = "line.query_task_list", Post "/chat-set/api/line/query_task_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" },
+                validate::line::task_list, encode_plain, shape_page::<line::LineTask>,
+                js { LineClient call query_task_list "queryTaskList": "LineTaskListRequest" -> "Promise<Paged<LineTask>>";
+                     pages tasks "tasks": "PageFilter<LineTaskListRequest>" -> "AsyncIterable<LineTask>";
+                     validator validate_line_task_list "validateLineTaskList": "LineTaskListRequest"; };
+            /// LINE `send_record_list`: one page of send records.
+            LINE_SEND_RECORD_LIST = "line.send_record_list", Post "/chat-set/api/line/send_record_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" },
+                validate::line::send_record_list, encode_plain, shape_page::<line::LineSendRecord>,
+                js { LineClient call send_record_list "sendRecordList": "LineSendRecordListRequest" -> "Promise<Paged<LineSendRecord>>";
+                     pages send_records "sendRecords": "PageFilter<LineSendRecordListRequest>" -> "AsyncIterable<LineSendRecord>";
+                     validator validate_line_send_record_list "validateLineSendRecordList": "LineSendRecordListRequest"; };
+            /// Graph: the conversations of a Page or Instagram account.
+            GRAPH_CONVERSATIONS = "graph.conversations", Get "/{version}/{page_id}/conversations", GraphAccessToken, GraphCursor, Safe, Answer::Graph,
+                validate::graph::conversations, encode_any, shape_as::<graph::GraphList<graph::Conversation>>,
+                js { GraphClient
+                     validator validate_graph_conversations "validateGraphConversations": "ConversationListRequest"; };
+            /// Graph: the messages (ids and times) of a conversation.
+            GRAPH_CONVERSATION_MESSAGES = "graph.conversation_messages", Get "/{version}/{conversation_id}", GraphAccessToken, GraphCursor, Safe, Answer::Graph,
+                validate::graph::conversation_messages, encode_any, shape_as::<graph::ConversationMessages>,
+                js { GraphClient
+                     validator validate_graph_conversation_messages "validateGraphConversationMessages": "ConversationMessagesRequest"; };
+            /// Graph: one message's details (only the 20 most recent of a conversation).
+            GRAPH_MESSAGE = "graph.message", Get "/{version}/{message_id}", GraphAccessToken, None, Safe, Answer::Graph,
+                validate::graph::message, encode_any, shape_as::<graph::MessageDetail>,
+                js { GraphClient
+                     validator validate_graph_message "validateGraphMessage": "MessageDetailRequest"; };
+        }
+    };
+}
+// used by `js/`, which only the wasm32 build with the `client` feature has
+#[cfg_attr(
+    not(all(target_arch = "wasm32", feature = "client")),
+    allow(unused_imports)
+)]
+pub(crate) use with_endpoints;
+
+/// Expands [`with_endpoints`] into one `Endpoint` constant each and [`CATALOGUE`].
+macro_rules! define_endpoints {
+    ($( $(#[$doc:meta])* $id:ident = $name:literal, $method:ident $path:literal, $auth:ident, $paging:ident, $retry:ident, $answer:expr, $validate:path, $encode:expr, $shape:expr, js $js:tt; )*) => {
         $(
             $(#[$doc])*
             pub const $id: Endpoint = Endpoint {
@@ -317,40 +429,7 @@ macro_rules! endpoints {
     };
 }
 
-endpoints! {
-    /// `GET /api/get_token`: a new token, invalidating the previous one.
-    GET_TOKEN = "get_token", Get "/api/get_token", None, None, Safe, Answer::Item, no_request, encode_any, shape_as::<model::TokenItem>;
-    /// Messenger: send a message (text, media, templates).
-    MESSENGER_SEND = "messenger.send", Post "/chat-facebook/api/messenger/send", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::send_message, encode_send, shape_any;
-    /// Messenger: upload an attachment; the result arrives by webhook.
-    MESSENGER_UPLOAD_ASYNC = "messenger.upload_async", Post "/chat-facebook/api/messenger/upload_async", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::upload_async, encode_plain, shape_as::<String>;
-    /// Messenger: the users subscribed to a topic.
-    MESSENGER_QUERY_SUB_USERS = "messenger.query_sub_users", Get "/chat-facebook/api/messenger/query_sub_users", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::messenger::query_sub_users, encode_plain, shape_page::<messenger::SubscribedUser>;
-    /// Messenger: create a subscription topic, or update one (`configid`).
-    MESSENGER_CREATE_OR_UPDATE_TITLE = "messenger.create_or_update_title", Post "/chat-facebook/api/messenger/create_or_update_title", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::topic, encode_plain, shape_as::<String>;
-    /// Messenger: delete a subscription topic.
-    MESSENGER_DEL_TITLE = "messenger.del_title", Get "/chat-facebook/api/messenger/del_title", SobotToken, None, OnlyIfNotProcessed, Answer::Nothing, validate::messenger::delete_topic, encode_plain, shape_any;
-    /// Messenger: list subscription topics (the list is in `item`).
-    MESSENGER_GET_TITLE_LIST = "messenger.get_title_list", Post "/chat-facebook/api/messenger/get_title_list", SobotToken, PageNo, Safe, Answer::Page { list: "item" }, validate::messenger::title_list, encode_plain, shape_page::<messenger::Topic>;
-    /// Messenger: send the opt-in (subscription) message to a user.
-    MESSENGER_SEND_OPT_IN_MESSAGE = "messenger.send_opt_in_message", Post "/chat-facebook/api/messenger/send_opt_in_message", SobotToken, None, OnlyIfNotProcessed, Answer::Item, validate::messenger::opt_in, encode_opt_in, shape_as::<messenger::OptInResult>;
-    /// Messenger: mass-send tasks.
-    MESSENGER_QUERY_TASK_LIST = "messenger.query_task_list", Post "/chat-set/api/messenger/query_task_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::messenger::task_list, encode_plain, shape_page::<messenger::MessengerTask>;
-    /// Messenger: send records.
-    MESSENGER_SEND_RECORD_LIST = "messenger.send_record_list", Post "/chat-set/api/messenger/send_record_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::messenger::send_record_list, encode_plain, shape_page::<messenger::MessengerSendRecord>;
-    /// LINE: the URL of a media message's content.
-    LINE_GET_MEDIA_CONTENT = "line.get_media_content", Get "/chat-line/api/line/get_media_content", SobotToken, None, Safe, Answer::Item, validate::line::media_content, encode_plain, shape_media_url;
-    /// LINE: mass-send tasks.
-    LINE_QUERY_TASK_LIST = "line.query_task_list", Post "/chat-set/api/line/query_task_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::line::task_list, encode_plain, shape_page::<line::LineTask>;
-    /// LINE: send records.
-    LINE_SEND_RECORD_LIST = "line.send_record_list", Post "/chat-set/api/line/send_record_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" }, validate::line::send_record_list, encode_plain, shape_page::<line::LineSendRecord>;
-    /// Graph: the conversations of a Page or Instagram account.
-    GRAPH_CONVERSATIONS = "graph.conversations", Get "/{version}/{page_id}/conversations", GraphAccessToken, GraphCursor, Safe, Answer::Graph, validate::graph::conversations, encode_any, shape_as::<graph::GraphList<graph::Conversation>>;
-    /// Graph: the messages (ids and times) of a conversation.
-    GRAPH_CONVERSATION_MESSAGES = "graph.conversation_messages", Get "/{version}/{conversation_id}", GraphAccessToken, GraphCursor, Safe, Answer::Graph, validate::graph::conversation_messages, encode_any, shape_as::<graph::ConversationMessages>;
-    /// Graph: one message's details (only the 20 most recent of a conversation).
-    GRAPH_MESSAGE = "graph.message", Get "/{version}/{message_id}", GraphAccessToken, None, Safe, Answer::Graph, validate::graph::message, encode_any, shape_as::<graph::MessageDetail>;
-}
+with_endpoints!(define_endpoints);
 
 /// The endpoint named `name`.
 pub fn by_name(name: &str) -> Option<&'static Endpoint> {

@@ -415,36 +415,61 @@ impl SobotClient {
     }
 }
 
-macro_rules! endpoint_methods {
-    ($client:ident { $( $(#[$doc:meta])* $js:literal $fn:ident => $ep:path : $req:literal -> $res:literal ; )* }
-     pages { $( $(#[$pdoc:meta])* $pjs:literal $pfn:ident => $pep:path : $preq:literal -> $item:literal ; )* }) => {
+/// Expands the catalogue ([`api::with_endpoints`]) into the client methods
+/// and page iterators of each endpoint that has them.
+macro_rules! js_methods {
+    ($( $(#[$doc:meta])* $id:ident = $name:literal, $method:ident $path:literal, $auth:ident, $paging:ident, $retry:ident, $answer:expr, $validate:path, $encode:expr, $shape:expr, js { $($js:tt)* }; )*) => {
+        $( js_method! { [$(#[$doc])*] $id $($js)* } )*
+    };
+}
+
+/// One endpoint's method and iterator (nothing for endpoints without a binding).
+macro_rules! js_method {
+    ($docs:tt $id:ident) => {};
+    ($docs:tt $id:ident $client:ident
+        $(call $fn:ident $js:literal : $req:literal -> $res:literal ;)?
+        $(pages $pfn:ident $pjs:literal : $preq:literal -> $item:literal ;)?
+        $(validator $vfn:ident $vjs:literal : $vts:literal ;)?
+        $(checked $cjs:literal ;)?
+    ) => {
+        $( js_call! { $docs $client $id $fn $js $req $res } )?
+        $( js_pages! { $docs $client $id $pfn $pjs $preq $item } )?
+    };
+}
+
+macro_rules! js_call {
+    ([$(#[$doc:meta])*] $client:ident $id:ident $fn:ident $js:literal $req:literal $res:literal) => {
         #[wasm_bindgen]
         impl $client {
-            $(
-                $(#[$doc])*
-                #[wasm_bindgen(js_name = $js, unchecked_return_type = $res)]
-                pub fn $fn(
-                    &self,
-                    #[wasm_bindgen(unchecked_param_type = $req)] request: JsValue,
-                    options: Option<CallOptionsArg>,
-                ) -> Promise {
-                    self.0.call(&$ep, request, options.map_or(JsValue::UNDEFINED, Into::into))
-                }
-            )*
-            $(
-                $(#[$pdoc])*
-                #[doc = ""]
-                #[doc = " An async iterable over the items of every page, from the"]
-                #[doc = " filter's `page_no` (default 1) with its `page_size` (default 100)."]
-                #[wasm_bindgen(js_name = $pjs, unchecked_return_type = $item)]
-                pub fn $pfn(
-                    &self,
-                    #[wasm_bindgen(unchecked_param_type = $preq)] filter: JsValue,
-                    options: Option<CallOptionsArg>,
-                ) -> JsValue {
-                    self.0.pages(&$pep, filter, options.map_or(JsValue::UNDEFINED, Into::into))
-                }
-            )*
+            $(#[$doc])*
+            #[wasm_bindgen(js_name = $js, unchecked_return_type = $res)]
+            pub fn $fn(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = $req)] request: JsValue,
+                options: Option<CallOptionsArg>,
+            ) -> Promise {
+                self.0.call(&api::$id, request, options.map_or(JsValue::UNDEFINED, Into::into))
+            }
+        }
+    };
+}
+
+macro_rules! js_pages {
+    ([$(#[$doc:meta])*] $client:ident $id:ident $pfn:ident $pjs:literal $preq:literal $item:literal) => {
+        #[wasm_bindgen]
+        impl $client {
+            $(#[$doc])*
+            #[doc = ""]
+            #[doc = " As an async iterable over the items of every page, from the"]
+            #[doc = " filter's `page_no` (default 1) with its `page_size` (default 100)."]
+            #[wasm_bindgen(js_name = $pjs, unchecked_return_type = $item)]
+            pub fn $pfn(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = $preq)] filter: JsValue,
+                options: Option<CallOptionsArg>,
+            ) -> JsValue {
+                self.0.pages(&api::$id, filter, options.map_or(JsValue::UNDEFINED, Into::into))
+            }
         }
     };
 }
@@ -453,63 +478,110 @@ macro_rules! endpoint_methods {
 #[wasm_bindgen]
 pub struct MessengerClient(Rc<SobotShared>);
 
-endpoint_methods! {
-    MessengerClient {
-        #[doc = " `send`: a text, media or template message. Never sent twice: after"]
-        #[doc = " an ambiguous failure it rejects with `retryable: false`."]
-        "send" send => api::MESSENGER_SEND: "SendMessageRequest" -> "Promise<SendMessageResult>";
-        #[doc = " `upload_async`: resolves to the `track_id`; the `attachment_id`"]
-        #[doc = " arrives by webhook (`parseUploadResult`) and is then sent as a media"]
-        #[doc = " message's `payload.attachment_id`."]
-        "uploadAsync" upload_async => api::MESSENGER_UPLOAD_ASYNC: "UploadAsyncRequest" -> "Promise<string>";
-        #[doc = " `query_sub_users`: one page of a topic's subscribers."]
-        "querySubUsers" query_sub_users => api::MESSENGER_QUERY_SUB_USERS: "QuerySubUsersRequest" -> "Promise<Paged<SubscribedUser>>";
-        #[doc = " `create_or_update_title`: resolves to the topic's `configid`."]
-        "createOrUpdateTitle" create_or_update_title => api::MESSENGER_CREATE_OR_UPDATE_TITLE: "TopicRequest" -> "Promise<string>";
-        #[doc = " `del_title`: deletes a topic."]
-        "deleteTitle" delete_title => api::MESSENGER_DEL_TITLE: "DeleteTopicRequest" -> "Promise<null>";
-        #[doc = " `get_title_list`: one page of topics."]
-        "getTitleList" get_title_list => api::MESSENGER_GET_TITLE_LIST: "TitleListRequest" -> "Promise<Paged<Topic>>";
-        #[doc = " `send_opt_in_message`: asks a user to subscribe to a topic."]
-        "sendOptInMessage" send_opt_in_message => api::MESSENGER_SEND_OPT_IN_MESSAGE: "OptInRequest" -> "Promise<OptInResult>";
-        #[doc = " `query_task_list`: one page of mass-send tasks."]
-        "queryTaskList" query_task_list => api::MESSENGER_QUERY_TASK_LIST: "MessengerTaskListRequest" -> "Promise<Paged<MessengerTask>>";
-        #[doc = " `send_record_list`: one page of send records."]
-        "sendRecordList" send_record_list => api::MESSENGER_SEND_RECORD_LIST: "MessengerSendRecordListRequest" -> "Promise<Paged<MessengerSendRecord>>";
-    }
-    pages {
-        #[doc = " Every subscriber of a topic (`query_sub_users`)."]
-        "subUsers" sub_users => api::MESSENGER_QUERY_SUB_USERS: "QuerySubUsersRequest" -> "AsyncIterable<SubscribedUser>";
-        #[doc = " Every topic (`get_title_list`)."]
-        "titles" titles => api::MESSENGER_GET_TITLE_LIST: "TitleListRequest" -> "AsyncIterable<Topic>";
-        #[doc = " Every mass-send task (`query_task_list`)."]
-        "tasks" tasks => api::MESSENGER_QUERY_TASK_LIST: "MessengerTaskListRequest" -> "AsyncIterable<MessengerTask>";
-        #[doc = " Every send record (`send_record_list`)."]
-        "sendRecords" send_records => api::MESSENGER_SEND_RECORD_LIST: "MessengerSendRecordListRequest" -> "AsyncIterable<MessengerSendRecord>";
-    }
-}
-
 /// The LINE channel of a `SobotClient`.
 #[wasm_bindgen]
 pub struct LineClient(Rc<SobotShared>);
 
-endpoint_methods! {
-    LineClient {
-        #[doc = " `get_media_content`: the URL (the answer's `item`) where a media"]
-        #[doc = " message's content can be downloaded."]
-        "getMediaContent" get_media_content => api::LINE_GET_MEDIA_CONTENT: "MediaContentRequest" -> "Promise<string>";
-        #[doc = " `query_task_list`: one page of mass-send tasks."]
-        "queryTaskList" query_task_list => api::LINE_QUERY_TASK_LIST: "LineTaskListRequest" -> "Promise<Paged<LineTask>>";
-        #[doc = " `send_record_list`: one page of send records."]
-        "sendRecordList" send_record_list => api::LINE_SEND_RECORD_LIST: "LineSendRecordListRequest" -> "Promise<Paged<LineSendRecord>>";
-    }
-    pages {
-        #[doc = " Every mass-send task (`query_task_list`)."]
-        "tasks" tasks => api::LINE_QUERY_TASK_LIST: "LineTaskListRequest" -> "AsyncIterable<LineTask>";
-        #[doc = " Every send record (`send_record_list`)."]
-        "sendRecords" send_records => api::LINE_SEND_RECORD_LIST: "LineSendRecordListRequest" -> "AsyncIterable<LineSendRecord>";
-    }
+crate::api::with_endpoints!(js_methods);
+
+/// One endpoint of the catalogue as JavaScript reads it (`catalogue()`).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CatalogueEntry {
+    name: &'static str,
+    method: &'static str,
+    path: &'static str,
+    auth: &'static str,
+    paging: &'static str,
+    retry: &'static str,
+    client: Option<&'static str>,
+    call: Option<&'static str>,
+    pages: Option<&'static str>,
+    validator: Option<&'static str>,
 }
+
+macro_rules! first {
+    () => {
+        None
+    };
+    ($x:expr) => {
+        Some($x)
+    };
+}
+
+/// Expands the catalogue into its JavaScript description.
+macro_rules! js_catalogue {
+    ($( $(#[$doc:meta])* $id:ident = $name:literal, $method:ident $path:literal, $auth:ident, $paging:ident, $retry:ident, $answer:expr, $validate:path, $encode:expr, $shape:expr, js { $($js:tt)* }; )*) => {
+        fn catalogue_entries() -> Vec<CatalogueEntry> {
+            vec![$( js_entry!(api::$id, $($js)*) ),*]
+        }
+    };
+}
+
+macro_rules! js_entry {
+    ($ep:expr, $($client:ident)?
+        $(call $fn:ident $js:literal : $req:literal -> $res:literal ;)?
+        $(pages $pfn:ident $pjs:literal : $preq:literal -> $item:literal ;)?
+        $(validator $vfn:ident $vjs:literal : $vts:literal ;)?
+        $(checked $cjs:literal ;)?
+    ) => {{
+        let e: &Endpoint = &$ep;
+        CatalogueEntry {
+            name: e.name,
+            method: e.method.as_str(),
+            path: e.path,
+            auth: match e.auth {
+                api::Auth::None => "none",
+                api::Auth::SobotToken => "sobot_token",
+                api::Auth::GraphAccessToken => "graph_access_token",
+            },
+            paging: match e.paging {
+                api::Paging::None => "none",
+                api::Paging::PageNo => "page_no",
+                api::Paging::GraphCursor => "graph_cursor",
+            },
+            retry: match e.retry {
+                api::RetrySafety::Safe => "safe",
+                api::RetrySafety::OnlyIfNotProcessed => "only_if_not_processed",
+            },
+            client: first!($(stringify!($client))?),
+            call: first!($($js)?),
+            pages: first!($($pjs)?),
+            validator: first!($($vjs)? $($cjs)?),
+        }
+    }};
+}
+
+crate::api::with_endpoints!(js_catalogue);
+
+/// The endpoint catalogue: each endpoint's wire name, method, path, auth,
+/// paging and retry safety, and the JavaScript method, page iterator and
+/// validator that call or check it. The emulator's routes are read from it.
+#[wasm_bindgen(unchecked_return_type = "CatalogueEntry[]")]
+pub fn catalogue() -> Result<JsValue, JsValue> {
+    super::to_js(&catalogue_entries())
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const CATALOGUE_TS: &'static str = r#"
+/** One endpoint of `catalogue()`. */
+export interface CatalogueEntry {
+  /** The endpoint's name, as errors and logs give it (`messenger.send`). */
+  name: string;
+  method: 'GET' | 'POST';
+  /** Below the base URL; Graph paths hold `{placeholders}`. */
+  path: string;
+  auth: 'none' | 'sobot_token' | 'graph_access_token';
+  paging: 'none' | 'page_no' | 'graph_cursor';
+  /** `only_if_not_processed`: a write, repeated only when it certainly was not processed. */
+  retry: 'safe' | 'only_if_not_processed';
+  /** The client class that calls it, its method and page iterator, and its validator export. */
+  client: 'MessengerClient' | 'LineClient' | 'GraphClient' | null;
+  call: string | null;
+  pages: string | null;
+  validator: string | null;
+}
+"#;
 
 struct GraphShared {
     core: GraphCore,

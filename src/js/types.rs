@@ -35,6 +35,9 @@ enum_sections! {
 
 #[wasm_bindgen(typescript_custom_section)]
 const MODEL_TS: &'static str = r#"
+/** A page walk's filter: the request, with `page_no` (default 1) and `page_size` (default 100) optional. */
+export type PageFilter<T> = Omit<T, 'page_no' | 'page_size'> & { page_no?: number; page_size?: number };
+
 export interface Violation {
   /** The `ret_code` the platform answers for this problem, where the documents give one (e.g. `210004`). */
   code?: string;

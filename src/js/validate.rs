@@ -24,55 +24,42 @@ fn run(request: &JsValue, validator: Validator) -> JsValue {
     out(&violations)
 }
 
-macro_rules! validators {
-    ($( $(#[$doc:meta])* $js:ident => $rust:ident ( $ts:tt ) = $f:path; )+) => {
-        $(
-            $(#[$doc])*
-            #[doc = ""]
-            #[doc = " Takes the request exactly as the document's JSON shows it and"]
-            #[doc = " returns every violation (an empty array when it is valid). Never throws."]
-            #[wasm_bindgen(js_name = $js, unchecked_return_type = "Violation[]")]
-            pub fn $rust(#[wasm_bindgen(unchecked_param_type = $ts)] request: JsValue) -> JsValue {
-                run(&request, $f)
-            }
-        )+
+/// Expands the catalogue ([`crate::api::with_endpoints`]) into one validator
+/// export per endpoint that has one.
+macro_rules! js_validators {
+    ($( $(#[$doc:meta])* $id:ident = $name:literal, $method:ident $path:literal, $auth:ident, $paging:ident, $retry:ident, $answer:expr, $validate:path, $encode:expr, $shape:expr, js { $($js:tt)* }; )*) => {
+        $( js_validator! { [$(#[$doc])*] $id $($js)* } )*
     };
 }
 
-validators! {
-    #[doc = " Messenger `send`: recipient, messaging type and tag, and the payload of `type`."]
-    validateSendMessage => validate_send_message("SendMessageRequest") = validate::messenger::send_message;
-    #[doc = " Messenger `upload_async`."]
-    validateUploadAsync => validate_upload_async("UploadAsyncRequest") = validate::messenger::upload_async;
-    #[doc = " Messenger `query_sub_users` (the query parameters as an object)."]
-    validateQuerySubUsers => validate_query_sub_users("QuerySubUsersRequest") = validate::messenger::query_sub_users;
-    #[doc = " Messenger `del_title` (the query parameters as an object)."]
-    validateDeleteTopic => validate_delete_topic("DeleteTopicRequest") = validate::messenger::delete_topic;
-    #[doc = " Messenger `get_title_list`."]
-    validateTitleList => validate_title_list("TitleListRequest") = validate::messenger::title_list;
-    #[doc = " Messenger `send_opt_in_message`."]
-    validateOptIn => validate_opt_in("OptInRequest") = validate::messenger::opt_in;
-    #[doc = " Messenger `query_task_list`."]
-    validateMessengerTaskList => validate_messenger_task_list("MessengerTaskListRequest") = validate::messenger::task_list;
-    #[doc = " Messenger `send_record_list`."]
-    validateMessengerSendRecordList => validate_messenger_send_record_list("MessengerSendRecordListRequest") = validate::messenger::send_record_list;
-    #[doc = " LINE `get_media_content` (the query parameters as an object)."]
-    validateLineMediaContent => validate_line_media_content("MediaContentRequest") = validate::line::media_content;
-    #[doc = " LINE `query_task_list`."]
-    validateLineTaskList => validate_line_task_list("LineTaskListRequest") = validate::line::task_list;
-    #[doc = " LINE `send_record_list`."]
-    validateLineSendRecordList => validate_line_send_record_list("LineSendRecordListRequest") = validate::line::send_record_list;
-    #[doc = " Graph `/{page_id}/conversations`."]
-    validateGraphConversations => validate_graph_conversations("ConversationListRequest") = validate::graph::conversations;
-    #[doc = " Graph `/{conversation_id}?fields=messages`."]
-    validateGraphConversationMessages => validate_graph_conversation_messages("ConversationMessagesRequest") = validate::graph::conversation_messages;
-    #[doc = " Graph `/{message_id}?fields=…`."]
-    validateGraphMessage => validate_graph_message("MessageDetailRequest") = validate::graph::message;
+macro_rules! js_validator {
+    ($docs:tt $id:ident $($client:ident)?
+        $(call $fn:ident $js:literal : $req:literal -> $res:literal ;)?
+        $(pages $pfn:ident $pjs:literal : $preq:literal -> $item:literal ;)?
+        $(validator $vfn:ident $vjs:literal : $vts:literal ;)?
+        $(checked $cjs:literal ;)?
+    ) => {
+        $( js_validator_fn! { $docs $id $vfn $vjs $vts } )?
+    };
 }
 
-/// Messenger `create_or_update_title`: the topic rules (codes 210001–210012).
-/// With `existing` (the topic as `get_title_list` returned it), an update is
-/// also checked not to change `appid` or `title` (210011). Never throws.
+macro_rules! js_validator_fn {
+    ([$(#[$doc:meta])*] $id:ident $vfn:ident $vjs:literal $vts:literal) => {
+        $(#[$doc])*
+        #[doc = ""]
+        #[doc = " Validates its request exactly as the document's JSON shows it and"]
+        #[doc = " returns every violation (an empty array when it is valid). Never throws."]
+        #[wasm_bindgen(js_name = $vjs, unchecked_return_type = "Violation[]")]
+        pub fn $vfn(#[wasm_bindgen(unchecked_param_type = $vts)] request: JsValue) -> JsValue {
+            run(&request, crate::api::$id.validate)
+        }
+    };
+}
+
+crate::api::with_endpoints!(js_validators);
+
+/// Messenger `create_or_update_title`: the topic's rules, and with `existing`
+/// (the stored topic) the rules of an update.
 #[wasm_bindgen(js_name = validateTopic, unchecked_return_type = "Violation[]")]
 pub fn validate_topic(
     #[wasm_bindgen(unchecked_param_type = "TopicRequest")] request: JsValue,

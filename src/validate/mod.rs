@@ -281,34 +281,6 @@ impl Violation {
 /// A validator: every violation of one kind of request.
 pub type Validator = fn(&Value) -> Vec<Violation>;
 
-/// Every request kind the documents define, by name, with its validator.
-pub const REQUESTS: &[(&str, Validator)] = &[
-    ("send_message", messenger::send_message),
-    ("upload_async", messenger::upload_async),
-    ("query_sub_users", messenger::query_sub_users),
-    ("create_or_update_title", messenger::topic),
-    ("del_title", messenger::delete_topic),
-    ("get_title_list", messenger::title_list),
-    ("send_opt_in_message", messenger::opt_in),
-    ("messenger_query_task_list", messenger::task_list),
-    ("messenger_send_record_list", messenger::send_record_list),
-    ("line_get_media_content", line::media_content),
-    ("line_query_task_list", line::task_list),
-    ("line_send_record_list", line::send_record_list),
-    ("graph_conversations", graph::conversations),
-    ("graph_conversation_messages", graph::conversation_messages),
-    ("graph_message", graph::message),
-];
-
-/// Validates `request` as the request kind `name` (see [`REQUESTS`]);
-/// `None` when the name is unknown.
-pub fn validate(name: &str, request: &Value) -> Option<Vec<Violation>> {
-    REQUESTS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, f)| f(request))
-}
-
 /// Whether `s` is an absolute `http://` or `https://` URL with a host.
 pub fn is_http_url(s: &str) -> bool {
     let rest = if let Some(r) = s.strip_prefix("https://") {

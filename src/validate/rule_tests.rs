@@ -811,12 +811,13 @@ fn graph_ids_are_path_segments() {
 }
 
 #[test]
-fn registry_knows_every_validator() {
-    assert_eq!(REQUESTS.len(), 15);
-    for (name, _) in REQUESTS {
-        assert!(validate(name, &json!({})).is_some(), "{name}");
+fn every_endpoint_has_its_validator() {
+    for e in crate::api::CATALOGUE {
+        // every validator refuses a request that is not an object (get_token's
+        // has nothing to check: its query is built by the client)
+        let v = (e.validate)(&json!(42));
+        assert_eq!(v.is_empty(), e.name == "get_token", "{}", e.name);
     }
-    assert!(validate("nope", &json!({})).is_none());
 }
 
 // ------------------------------------------------------------ bounded lists

@@ -14,23 +14,31 @@ import * as graph from './lib/graph.mjs';
 import { GraphFail, graphError } from './lib/graph.mjs';
 import { deliver, lineEvent, lineSignature, messengerEvent, messengerSignatures } from './lib/webhooks.mjs';
 import { handleAdmin } from './lib/admin-http.mjs';
+import { SOBOT_ENDPOINTS } from './lib/rules.mjs';
 
-/** Every Sobot route: method, path, route name, group, handler, whether it needs the token. */
-const SOBOT_ROUTES = [
-  ['GET', '/api/get_token', 'get_token', 'sobot', sobot.getToken, false],
-  ['POST', '/chat-facebook/api/messenger/send', 'send', 'messenger', sobot.send, true],
-  ['POST', '/chat-facebook/api/messenger/upload_async', 'upload_async', 'messenger', sobot.uploadAsync, true],
-  ['GET', '/chat-facebook/api/messenger/query_sub_users', 'query_sub_users', 'messenger', sobot.querySubUsers, true],
-  ['POST', '/chat-facebook/api/messenger/create_or_update_title', 'create_or_update_title', 'messenger', sobot.createOrUpdateTitle, true],
-  ['GET', '/chat-facebook/api/messenger/del_title', 'del_title', 'messenger', sobot.delTitle, true],
-  ['POST', '/chat-facebook/api/messenger/get_title_list', 'get_title_list', 'messenger', sobot.getTitleList, true],
-  ['POST', '/chat-facebook/api/messenger/send_opt_in_message', 'send_opt_in_message', 'messenger', sobot.sendOptInMessage, true],
-  ['POST', '/chat-set/api/messenger/query_task_list', 'messenger.query_task_list', 'messenger', sobot.messengerTaskList, true],
-  ['POST', '/chat-set/api/messenger/send_record_list', 'messenger.send_record_list', 'messenger', sobot.messengerRecordList, true],
-  ['GET', '/chat-line/api/line/get_media_content', 'get_media_content', 'line', sobot.getMediaContent, true],
-  ['POST', '/chat-set/api/line/query_task_list', 'line.query_task_list', 'line', sobot.lineTaskList, true],
-  ['POST', '/chat-set/api/line/send_record_list', 'line.send_record_list', 'line', sobot.lineRecordList, true],
-];
+/** The handler of each Sobot endpoint of the package's catalogue, by its name there. */
+const SOBOT_HANDLERS = {
+  get_token: sobot.getToken,
+  'messenger.send': sobot.send,
+  'messenger.upload_async': sobot.uploadAsync,
+  'messenger.query_sub_users': sobot.querySubUsers,
+  'messenger.create_or_update_title': sobot.createOrUpdateTitle,
+  'messenger.del_title': sobot.delTitle,
+  'messenger.get_title_list': sobot.getTitleList,
+  'messenger.send_opt_in_message': sobot.sendOptInMessage,
+  'messenger.query_task_list': sobot.messengerTaskList,
+  'messenger.send_record_list': sobot.messengerRecordList,
+  'line.get_media_content': sobot.getMediaContent,
+  'line.query_task_list': sobot.lineTaskList,
+  'line.send_record_list': sobot.lineRecordList,
+};
+
+/** Every Sobot route, from the package's catalogue: method, path, route name, group, handler, whether it needs the token. */
+const SOBOT_ROUTES = SOBOT_ENDPOINTS.map(({ endpoint: e, route, group }) => {
+  const handler = SOBOT_HANDLERS[e.name];
+  if (!handler) throw new Error(`the emulator has no handler for ${e.name}`);
+  return [e.method, e.path, route, group, handler, e.auth === 'sobot_token'];
+});
 
 const GRAPH_ROUTES = [
   ['graph.conversations', graph.conversations],

@@ -3,6 +3,7 @@ import {
   SobotClient,
   GraphClient,
   SobotError,
+  catalogue,
   type TokenStore,
   type Paged,
   type LineTask,
@@ -22,8 +23,12 @@ export async function useClients(): Promise<number> {
     { timeoutMs: 5_000, signal: AbortSignal.timeout(10_000) },
   );
   const page: Paged<LineTask> = await client.line.queryTaskList({ page_no: 1, page_size: 15 });
-  let n = page.items.length + (sent.message_id ? 1 : 0);
+  let n = page.items.length + (sent?.message_id ? 1 : 0);
   for await (const record of client.line.sendRecords({ taskid: 't' })) n += record.send_time ?? 0;
+  // page walks default page_no and page_size
+  for await (const topic of client.messenger.titles({ appids: 'P' })) n += topic.title ? 1 : 0;
+  for await (const user of client.messenger.subUsers({ appid: 'P', title: 'news' })) n += user.sub_status ?? 0;
+  for (const e of catalogue()) if (e.client === 'MessengerClient' && e.call !== null) n += e.call.length;
   const graph = new GraphClient({ accessToken: 'token' });
   for await (const detail of graph.messageDetails('c')) {
     const d: MessageDetail = detail;

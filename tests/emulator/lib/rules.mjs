@@ -6,37 +6,30 @@
 // answering the first violation with its documented code (else 999994, 参数异常).
 // State (known pages and topics, duplicates, deleted topics) is the handlers' business.
 
-import {
-  validateSendMessage,
-  validateUploadAsync,
-  validateQuerySubUsers,
-  validateTopic,
-  validateDeleteTopic,
-  validateTitleList,
-  validateOptIn,
-  validateMessengerTaskList,
-  validateMessengerSendRecordList,
-  validateLineMediaContent,
-  validateLineTaskList,
-  validateLineSendRecordList,
-} from 'sobot-channels';
+import * as pkg from 'sobot-channels';
 import { SobotFail } from './util.mjs';
 
+/**
+ * The Sobot endpoints of the package's catalogue, each with its emulator route name:
+ * the endpoint's name without the channel (`send`), unless both channels have it
+ * (`line.query_task_list`); its group (`messenger`, `line`, or `sobot` for get_token);
+ * and the SDK validator of its request, if it has one.
+ */
+export const SOBOT_ENDPOINTS = Object.freeze((() => {
+  const sobot = pkg.catalogue().filter((e) => e.auth !== 'graph_access_token');
+  const bare = (e) => e.name.replace(/^(messenger|line)\./, '');
+  return sobot.map((e) => ({
+    endpoint: e,
+    route: sobot.filter((x) => bare(x) === bare(e)).length > 1 ? e.name : bare(e),
+    group: /^(messenger|line)\./.exec(e.name)?.[1] ?? 'sobot',
+    validate: e.validator ? pkg[e.validator] : null,
+  }));
+})());
+
 /** Route name → the SDK validator of its request (`get_token` has none: it is signed). */
-export const VALIDATORS = Object.freeze({
-  send: validateSendMessage,
-  upload_async: validateUploadAsync,
-  query_sub_users: validateQuerySubUsers,
-  create_or_update_title: validateTopic,
-  del_title: validateDeleteTopic,
-  get_title_list: validateTitleList,
-  send_opt_in_message: validateOptIn,
-  'messenger.query_task_list': validateMessengerTaskList,
-  'messenger.send_record_list': validateMessengerSendRecordList,
-  get_media_content: validateLineMediaContent,
-  'line.query_task_list': validateLineTaskList,
-  'line.send_record_list': validateLineSendRecordList,
-});
+export const VALIDATORS = Object.freeze(Object.fromEntries(
+  SOBOT_ENDPOINTS.filter((e) => e.validate).map((e) => [e.route, e.validate]),
+));
 
 const INTEGER = /^-?\d+$/;
 
