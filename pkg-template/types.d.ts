@@ -39,5 +39,11 @@ export class SobotError extends Error {
   readonly endpoint: string | null;
   /** Every broken rule, for kind `validation`. */
   readonly violations: Violation[];
+  /** Graph errors: Meta's `error.type` (e.g. `OAuthException`); absent on other errors. */
+  readonly type?: string;
+  /** Graph errors: Meta's `error_subcode`, when it gave one. */
+  readonly subcode?: number | null;
+  /** Graph errors: Meta's `fbtrace_id`, to quote to Meta's support. */
+  readonly fbtraceId?: string | null;
   toJSON(): Record<string, unknown>;
 }

@@ -225,7 +225,7 @@ const MANIFEST: &[(&str, Kind)] = &[
         "messenger/send_record_list_request.json",
         ResponseAsRequest(
             through::<messenger::MessengerSendRecordsPage>,
-            "messenger_send_record_list",
+            "messenger.send_record_list",
             &["items", "page_count", "ret_code", "ret_msg", "total_count"],
         ),
     ),
@@ -427,7 +427,7 @@ fn line_record_request_with_only_its_string_fixed_is_reported_precisely() {
     let text = read("line/send_record_list_request.txt")
         .replace("\"recipient\":\"12345678,", "\"recipient\":\"12345678\",");
     let v: Value = serde_json::from_str(&text).unwrap();
-    let got = violations("txt", "line_send_record_list", &v);
+    let got = violations("txt", "line.send_record_list", &v);
     let want = vec![
         ("send_start_time".to_string(), "type"),
         ("send_end_time".to_string(), "type"),

@@ -349,8 +349,8 @@ macro_rules! with_endpoints {
             /// Messenger `send_opt_in_message`: asks a user to subscribe to a topic.
             MESSENGER_SEND_OPT_IN_MESSAGE = "messenger.send_opt_in_message", Post "/chat-facebook/api/messenger/send_opt_in_message", SobotToken, None, OnlyIfNotProcessed, Answer::Item,
                 validate::messenger::opt_in, encode_opt_in, shape_as::<messenger::OptInResult>,
-                js { MessengerClient call send_opt_in_message "sendOptInMessage": "OptInRequest" -> "Promise<OptInResult>";
-                     validator validate_opt_in "validateOptIn": "OptInRequest"; };
+                js { MessengerClient call send_opt_in_message "sendOptInMessage": "OptInRequest | OptInRequestAsExample" -> "Promise<OptInResult>";
+                     validator validate_opt_in "validateOptIn": "OptInRequest | OptInRequestAsExample"; };
             /// Messenger `query_task_list`: one page of mass-send tasks.
             MESSENGER_QUERY_TASK_LIST = "messenger.query_task_list", Post "/chat-set/api/messenger/query_task_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" },
                 validate::messenger::task_list, encode_plain, shape_page::<messenger::MessengerTask>,

@@ -25,6 +25,9 @@ export async function useClients(): Promise<number> {
   const page: Paged<LineTask> = await client.line.queryTaskList({ page_no: 1, page_size: 15 });
   let n = page.items.length + (sent?.message_id ? 1 : 0);
   for await (const record of client.line.sendRecords({ taskid: 't' })) n += record.send_time ?? 0;
+  // the document's own spelling of the opt-in's user, and the table's
+  await client.messenger.sendOptInMessage({ appid: 'P', title: 'news', recipient_id: 'U' });
+  await client.messenger.sendOptInMessage({ appid: 'P', title: 'news', recipientid: 'U' });
   // page walks default page_no and page_size
   for await (const topic of client.messenger.titles({ appids: 'P' })) n += topic.title ? 1 : 0;
   for await (const user of client.messenger.subUsers({ appid: 'P', title: 'news' })) n += user.sub_status ?? 0;
@@ -38,6 +41,7 @@ export async function useClients(): Promise<number> {
     await graph.listConversations({ pageId: 'p', platform: 'instagram' });
   } catch (e) {
     if (e instanceof SobotError && e.kind === 'api') n += e.retryable ? 1 : 0;
+    if (e instanceof SobotError && e.type === 'OAuthException') n += (e.subcode ?? 0) + (e.fbtraceId?.length ?? 0);
   }
   // @ts-expect-error: the platform must be messenger or instagram
   await graph.listConversations({ pageId: 'p', platform: 'whatsapp' });
