@@ -492,3 +492,16 @@ fn the_conformance_corpus_normalises_field_by_field() {
     assert!(checked > 1000, "{checked} values checked");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn a_message_always_has_a_sender() {
+    let body = br#"{"destination":"U","events":[{"type":"message","timestamp":1,"mode":"active","webhookEventId":"E","deliveryContext":{"isRedelivery":false},"message":{"type":"text","id":"1","text":"hi"}}]}"#;
+    let ev = normalized_json(Channel::Line, body);
+    assert_eq!(ev[0]["kind"], "message");
+    assert_eq!(ev[0]["sender"], serde_json::json!({ "id": null }));
+    let follow = br#"{"destination":"U","events":[{"type":"follow","timestamp":1}]}"#;
+    assert_eq!(
+        normalized_json(Channel::Line, follow)[0]["sender"],
+        Value::Null
+    );
+}

@@ -241,6 +241,8 @@ export interface WebhookMentionee {
 }
 export interface MessageWebhookEvent extends WebhookEventBase {
   kind: 'message';
+  /** Always present on a message; `id` is null when the platform did not say (a LINE group member who did not consent). */
+  sender: { id: string | null; userRef?: string };
   messageId: string | null;
   text: string | null;
   attachments: WebhookAttachment[];

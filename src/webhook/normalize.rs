@@ -807,6 +807,17 @@ fn messenger_event<'a>(
         type_: "user",
         id: Some(id),
     });
+    with_sender(e)
+}
+
+/// A message always has a sender, whose `id` may be unknown.
+fn with_sender(mut e: Event<'_>) -> Event<'_> {
+    if e.kind == Kind::Message && e.sender.is_none() {
+        e.sender = Some(Sender {
+            id: None,
+            user_ref: None,
+        });
+    }
     e
 }
 
@@ -1371,7 +1382,7 @@ fn line_event<'a>(item: &'a Item<LineEvent>, destination: &'a str) -> Event<'a> 
         .delivery_context
         .as_ref()
         .is_some_and(|d| d.is_redelivery);
-    e
+    with_sender(e)
 }
 
 fn line_message(m: &LineMessage) -> MessageFields<'_> {

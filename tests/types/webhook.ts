@@ -9,7 +9,7 @@ export function handle(body: Uint8Array, signature: string | null): string[] {
   for (const event of parseEvents('line', body)) {
     if (seen.isDuplicate(event)) continue;
     if (event.kind === 'message') {
-      out.push(event.text ?? '');
+      out.push(event.text ?? '', event.sender.id ?? 'unknown');
       if (event.mentionsBot && event.quoteToken !== null) out.push(event.quoteToken);
       for (const m of event.mentionees) if (m.userId !== null) out.push(`${m.userId}@${m.index}+${m.length}`);
       for (const e of event.emojis) out.push(e.productId + e.emojiId);
