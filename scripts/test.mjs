@@ -132,8 +132,11 @@ for (const [name, dirs] of [
 ]) {
   suite(name, () => nodeTests(dirs.flatMap(testFiles), name.replace(/[^a-z]+/gi, '-')));
 }
-if (existsSync(join(root, 'tests', 'types', 'tsconfig.json'))) {
-  suite('types (tsc --strict)', () => check(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tests/types']));
+// strict TypeScript over tests/types, every README snippet and one call per endpoint with
+// its document example (scripts/type-tests.mjs), with node16 and with bundler resolution
+suite('types: generate', () => check(process.execPath, ['scripts/type-tests.mjs']));
+for (const config of ['tsconfig.json', 'tsconfig.bundler.json', 'tsconfig.readme.json', 'tsconfig.readme.bundler.json']) {
+  suite(`types (tsc --strict, ${config})`, () => check(join(root, 'node_modules', '.bin', 'tsc'), ['-p', `tests/types/${config}`]));
 }
 suite('package: publint', () => check(join(root, 'node_modules', '.bin', 'publint'), ['run', 'pkg', '--strict']));
 suite('package: attw', () => check(join(root, 'node_modules', '.bin', 'attw'), ['--pack', 'pkg', '--format', 'table', '--exclude-entrypoints', './sobot_channels_bg.wasm', './sobot_channels_webhook_bg.wasm']));
