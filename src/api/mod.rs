@@ -436,20 +436,16 @@ pub fn by_name(name: &str) -> Option<&'static Endpoint> {
     CATALOGUE.iter().find(|e| e.name == name)
 }
 
-/// Appends `s` to `out`, percent-encoded as a URL query component.
+/// Appends `s` to `out`, percent-encoded as a URL query component: RFC 3986's
+/// unreserved characters stay, every other byte of the UTF-8 is `%XX`.
 pub fn encode_query_component(out: &mut String, s: &str) {
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(char::from(b))
-            }
-            _ => {
-                out.push('%');
-                out.push(crate::hex::upper(b >> 4));
-                out.push(crate::hex::upper(b));
-            }
-        }
-    }
+    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+    const ENCODED: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    out.extend(utf8_percent_encode(s, ENCODED));
 }
 
 /// Builds `base + path + ?k=v&…`, encoding each value; `base` may end in `/`.
@@ -484,6 +480,9 @@ mod tests {
         let mut s = String::new();
         encode_query_component(&mut s, "测");
         assert_eq!(s, "%E6%B5%8B");
+        let mut s = String::new();
+        encode_query_component(&mut s, "Az09-_.~ +*!'()/?#=&%\u{7f}\n");
+        assert_eq!(s, "Az09-_.~%20%2B%2A%21%27%28%29%2F%3F%23%3D%26%25%7F%0A");
     }
 
     #[test]

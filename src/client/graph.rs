@@ -9,6 +9,7 @@ use crate::client::{Clock, HttpRequest, HttpResponse, Transport};
 use crate::error::{Error, GraphDetails};
 use crate::model::graph::{GraphList, MessageRef};
 use crate::validate::Violation;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -22,11 +23,11 @@ pub const DEFAULT_MESSAGE_FIELDS: &str = "id,created_time,from,to,message";
 /// "您只能获取该对话中最近 20 条消息的详情").
 pub const MESSAGE_DETAIL_LIMIT: usize = 20;
 
-/// Settings of a Graph client.
-#[derive(Clone)]
+/// Settings of a Graph client. `Debug` never shows the access token.
+#[derive(Clone, Debug)]
 pub struct GraphConfig {
     /// The Page access token. Never appears in an error.
-    pub access_token: String,
+    pub access_token: SecretString,
     /// API version, e.g. `v23.0`.
     pub version: String,
     /// Base URL, e.g. [`DEFAULT_GRAPH_URL`].
@@ -39,21 +40,11 @@ pub struct GraphConfig {
     pub allow_insecure_http: bool,
 }
 
-impl std::fmt::Debug for GraphConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GraphConfig")
-            .field("access_token", &"<redacted>")
-            .field("version", &self.version)
-            .field("base_url", &self.base_url)
-            .finish_non_exhaustive()
-    }
-}
-
 impl GraphConfig {
     /// Every problem with the settings, named by their JS option names.
     pub fn violations(&self) -> Vec<Violation> {
         let mut v = Vec::new();
-        if self.access_token.trim().is_empty() {
+        if self.access_token.expose_secret().trim().is_empty() {
             v.push(Violation::required("accessToken"));
         }
         let ver = self.version.strip_prefix('v').unwrap_or("");
@@ -235,7 +226,7 @@ impl GraphClient {
         timeout_ms: Option<u64>,
     ) -> Result<Json, Error> {
         let mut q: Vec<(&str, &str)> = query.to_vec();
-        q.push(("access_token", &self.config.access_token));
+        q.push(("access_token", self.config.access_token.expose_secret()));
         let path = format!("/{}/{}", self.config.version, node);
         let url = api::url(&self.config.base_url, &path, &q);
         let timeout_ms = timeout_ms.or(self.config.timeout_ms);

@@ -15,6 +15,8 @@ pub mod transport;
 
 pub use clock::{Clock, Detach};
 pub use retry::RetryPolicy;
+/// The app key and the tokens are held as `SecretString`s (redacted in `Debug`).
+pub use secrecy::{ExposeSecret, SecretString};
 pub use sobot::{CallOptions, SobotClient, SobotConfig};
 pub use store::{MemoryStore, StoredToken, TokenStore};
 pub use token::{fetch_token, sign, Credentials, Token, DEFAULT_BASE_URL};

@@ -74,55 +74,13 @@ pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
     http_date_ms(v).map(|at| at.saturating_sub(now_ms))
 }
 
-/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) to epoch milliseconds.
+/// An HTTP date (`httpdate`: the IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`
+/// and the obsolete RFC 850 and asctime forms, years 1970 to 9999, the
+/// weekday agreeing with the date) in epoch milliseconds.
 fn http_date_ms(v: &str) -> Option<u64> {
-    let mut parts = v.split_whitespace();
-    let _weekday = parts.next()?;
-    let day: u64 = parts.next()?.parse().ok()?;
-    let month = match parts.next()? {
-        "Jan" => 1,
-        "Feb" => 2,
-        "Mar" => 3,
-        "Apr" => 4,
-        "May" => 5,
-        "Jun" => 6,
-        "Jul" => 7,
-        "Aug" => 8,
-        "Sep" => 9,
-        "Oct" => 10,
-        "Nov" => 11,
-        "Dec" => 12,
-        _ => return None,
-    };
-    // An IMF-fixdate has a four-digit year; anything else would overflow
-    // the day count below.
-    let year: i64 = parts.next()?.parse().ok()?;
-    if !(1..=9999).contains(&year) {
-        return None;
-    }
-    let mut hms = parts.next()?.split(':');
-    let h: u64 = hms.next()?.parse().ok()?;
-    let m: u64 = hms.next()?.parse().ok()?;
-    let s: u64 = hms.next()?.parse().ok()?;
-    if parts.next()? != "GMT" || day == 0 || day > 31 || h > 23 || m > 59 || s > 60 {
-        return None;
-    }
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let (y, mo) = if month <= 2 {
-        (year - 1, month + 9)
-    } else {
-        (year, month - 3)
-    };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * mo + 2) / 5 + i64::try_from(day).ok()? - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let secs = u64::try_from(days)
-        .ok()?
-        .checked_mul(86_400)?
-        .checked_add(h * 3600 + m * 60 + s)?;
-    secs.checked_mul(1000)
+    let at = httpdate::parse_http_date(v).ok()?;
+    let since = at.duration_since(std::time::UNIX_EPOCH).ok()?;
+    since.as_secs().checked_mul(1000)
 }
 
 /// Classifies an error returned by one attempt.
@@ -182,6 +140,10 @@ mod tests {
         );
         assert_eq!(parse_retry_after("soon", 0), None);
         assert_eq!(parse_retry_after("Sun, 06 Foo 1994 08:49:37 GMT", 0), None);
+        // The obsolete forms a recipient must accept (RFC 9110, 5.6.7).
+        for obsolete in ["Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"] {
+            assert_eq!(parse_retry_after(obsolete, 0), Some(784_111_777_000));
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::client::{
 };
 use crate::error::Error;
 use crate::model::SUCCESS_CODE;
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::rc::Rc;
@@ -141,7 +142,7 @@ impl<S: TokenStore + 'static> SobotClient<S> {
             }
         };
         let request = &encoded;
-        let mut stale: Option<String> = None;
+        let mut stale: Option<SecretString> = None;
         let mut refreshes = 0;
         loop {
             let token = match self
@@ -150,7 +151,7 @@ impl<S: TokenStore + 'static> SobotClient<S> {
                     transport,
                     clock,
                     &self.config,
-                    stale.as_deref(),
+                    stale.as_ref().map(ExposeSecret::expose_secret),
                     opts.timeout_ms,
                 )
                 .await
@@ -167,7 +168,7 @@ impl<S: TokenStore + 'static> SobotClient<S> {
                         &self.config.credentials.base_url,
                         endpoint,
                         request,
-                        &token.token,
+                        token.token.expose_secret(),
                         timeout_ms,
                     )
                 })

@@ -6,24 +6,17 @@
 //! lock lets only one of them refresh at a time.
 
 use crate::error::Error;
+use secrecy::SecretString;
 use std::cell::RefCell;
 
 /// A token as stored: its value and expiry (milliseconds since the epoch).
-#[derive(Clone, PartialEq, Eq)]
+/// `Debug` never shows the value.
+#[derive(Clone, Debug)]
 pub struct StoredToken {
     /// The value of the `token` header.
-    pub token: String,
+    pub token: SecretString,
     /// When the platform stops accepting it.
     pub expires_at_ms: u64,
-}
-
-impl std::fmt::Debug for StoredToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StoredToken")
-            .field("token", &"<redacted>")
-            .field("expires_at_ms", &self.expires_at_ms)
-            .finish()
-    }
 }
 
 /// The answer of [`TokenStore::lock`].

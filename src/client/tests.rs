@@ -5,6 +5,7 @@ use crate::api::{self, Endpoint};
 use crate::error::{Error, ErrorKind};
 use futures::executor::LocalPool;
 use futures::task::LocalSpawnExt;
+use secrecy::ExposeSecret;
 use serde_json::{json, Value};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -736,7 +737,7 @@ fn get_token_attempts_are_bounded_by_the_timeout_and_repeated_like_a_read() {
     let client = SobotClient::new(cfg, MemoryStore::default());
     let clock = VClock::default();
     let tok = run(client.token(&t, &clock, CallOptions::default())).unwrap();
-    assert_eq!(tok.token, "fresh");
+    assert_eq!(tok.token.expose_secret(), "fresh");
     let seen = t.seen.borrow();
     assert_eq!(seen.len(), 4);
     assert!(seen.iter().all(|r| r.timeout_ms == Some(1_234)));
@@ -1028,7 +1029,10 @@ fn a_refresh_that_outlived_its_lock_never_overwrites_a_newer_token() {
         };
         late.set(&older).await.unwrap();
     });
-    assert_eq!(state.token.borrow().as_ref().unwrap().token, "newer");
+    assert_eq!(
+        state.token.borrow().as_ref().unwrap().token.expose_secret(),
+        "newer"
+    );
     assert_eq!(state.refused_sets.get(), 1);
 }
 
@@ -1305,4 +1309,32 @@ fn the_send_encoder_never_sends_both_alternatives() {
         let e = encode(both.clone()).unwrap_err();
         assert!(e.contains("exactly one"), "{both}: {e}");
     }
+}
+
+/// The app key and the tokens are `SecretString`s: no `Debug` output shows
+/// them, whichever value holds them.
+#[test]
+fn debug_output_never_shows_a_secret() {
+    let mut sobot = config();
+    sobot.credentials.app_key = "APP-SECRET-KEY".into();
+    let graph = graph::GraphConfig {
+        access_token: "GRAPH-SECRET-TOKEN".into(),
+        version: "v23.0".into(),
+        base_url: "http://graph".into(),
+        timeout_ms: None,
+        retry: RetryPolicy::default(),
+        allow_insecure_http: true,
+    };
+    let stored = StoredToken {
+        token: "STORED-SECRET-TOKEN".into(),
+        expires_at_ms: 1,
+    };
+    let fresh = Token {
+        token: "FRESH-SECRET-TOKEN".into(),
+        expires_in: 1,
+        expires_at_ms: 1,
+    };
+    let text = format!("{sobot:?} {graph:?} {stored:?} {fresh:?}");
+    assert!(!text.contains("SECRET"), "{text}");
+    assert_eq!(text.matches("[REDACTED]").count(), 4, "{text}");
 }

@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::model::{Envelope, TokenItem};
 use crate::validate::{is_http_url, Violation};
 use md5::{Digest, Md5};
-use std::fmt;
+use secrecy::{ExposeSecret, SecretString};
 
 /// The default base URL (Sobot's Singapore host). Sobot runs regional hosts.
 pub const DEFAULT_BASE_URL: &str = "https://sg.sobot.com";
@@ -21,34 +21,22 @@ pub fn sign(appid: &str, create_time: &str, app_key: &str) -> String {
     h.update(appid.as_bytes());
     h.update(create_time.as_bytes());
     h.update(app_key.as_bytes());
-    let digest = h.finalize();
-    let mut out = String::with_capacity(32);
-    crate::hex::push_lower(&mut out, &digest);
-    out
+    base16ct::lower::encode_string(&h.finalize())
 }
 
-/// The credentials of a Sobot app. `Debug` never shows the key.
-#[derive(Clone)]
+/// The credentials of a Sobot app. The key is a [`SecretString`], so `Debug`
+/// never shows it.
+#[derive(Clone, Debug)]
 pub struct Credentials {
     /// The app id (`appid`).
     pub app_id: String,
     /// The app key; it leaves the process only inside the md5 `sign`.
-    pub app_key: String,
+    pub app_key: SecretString,
     /// The base URL, e.g. [`DEFAULT_BASE_URL`].
     pub base_url: String,
     /// Accept a plain-http base URL off this machine (the token and the
     /// replayable `sign` then travel in cleartext).
     pub allow_insecure_http: bool,
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("app_id", &self.app_id)
-            .field("app_key", &"<redacted>")
-            .field("base_url", &self.base_url)
-            .finish()
-    }
 }
 
 impl Credentials {
@@ -58,7 +46,7 @@ impl Credentials {
         if self.app_id.trim().is_empty() {
             v.push(Violation::required("appId"));
         }
-        if self.app_key.is_empty() {
+        if self.app_key.expose_secret().is_empty() {
             v.push(Violation::required("appKey"));
         }
         v.extend(base_url_violation(&self.base_url, self.allow_insecure_http));
@@ -107,31 +95,21 @@ pub fn base_url_violation(url: &str, allow_insecure_http: bool) -> Option<Violat
     None
 }
 
-/// A token with its lifetime.
-#[derive(Clone, PartialEq)]
+/// A token with its lifetime. `Debug` never shows the token.
+#[derive(Clone, Debug)]
 pub struct Token {
     /// The token for the `token` header.
-    pub token: String,
+    pub token: SecretString,
     /// Lifetime in seconds, as the platform gave it.
     pub expires_in: u64,
     /// When it expires, in milliseconds since the Unix epoch.
     pub expires_at_ms: u64,
 }
 
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Token")
-            .field("token", &"<redacted>")
-            .field("expires_in", &self.expires_in)
-            .field("expires_at_ms", &self.expires_at_ms)
-            .finish()
-    }
-}
-
 /// The `get_token` request for `creds` at `now_ms`.
 pub fn token_request(creds: &Credentials, now_ms: u64) -> HttpRequest {
     let create_time = (now_ms / 1000).to_string();
-    let sig = sign(&creds.app_id, &create_time, &creds.app_key);
+    let sig = sign(&creds.app_id, &create_time, creds.app_key.expose_secret());
     HttpRequest {
         method: GET_TOKEN.method.as_str(),
         url: api::url(
@@ -218,7 +196,7 @@ pub fn decode_token_response(resp: &HttpResponse, now_ms: u64) -> Result<Token, 
         .at(GET_TOKEN.name)
     })?;
     Ok(Token {
-        token: item.token,
+        token: item.token.into(),
         expires_in,
         expires_at_ms: now_ms.saturating_add(expires_in.saturating_mul(1000)),
     })
@@ -391,7 +369,10 @@ mod tests {
     fn gets_a_token() {
         let t = Fake::answering(200, OK);
         let tok = block_on(fetch_token(&t, &FixedClock(1_000), &creds("1", "2"), 1_000)).unwrap();
-        assert_eq!(tok.token, "4ac37cb2e9c740dba4b75a34d5358802");
+        assert_eq!(
+            tok.token.expose_secret(),
+            "4ac37cb2e9c740dba4b75a34d5358802"
+        );
         assert_eq!(tok.expires_in, 86_400);
         assert_eq!(tok.expires_at_ms, 1_000 + 86_400_000);
         assert_eq!(t.seen.borrow().len(), 1);

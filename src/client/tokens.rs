@@ -15,6 +15,7 @@ use crate::client::store::{Lock, StoredToken, TokenStore};
 use crate::client::token::{decode_token_response, token_request, transport_error};
 use crate::client::{Clock, Detach, Transport, TransportError};
 use crate::error::{Error, ErrorKind};
+use secrecy::{ExposeSecret, SecretString};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
@@ -64,7 +65,7 @@ pub fn refresh_budget_ms(timeout_ms: Option<u64>, retry: &RetryPolicy) -> u64 {
 /// Whether `t` may be used now: not within `margin_ms` of its expiry, and not
 /// the token the platform just refused.
 fn usable(t: &StoredToken, now_ms: u64, margin_ms: u64, stale: Option<&str>) -> bool {
-    t.expires_at_ms > now_ms.saturating_add(margin_ms) && stale != Some(t.token.as_str())
+    t.expires_at_ms > now_ms.saturating_add(margin_ms) && stale != Some(t.token.expose_secret())
 }
 
 /// Counters of what the manager did, for tests and diagnostics.
@@ -244,12 +245,14 @@ impl<S: TokenStore + 'static> TokenManager<S> {
 
     /// The last token this manager handed out or stored (never logged; used
     /// to keep it out of error messages).
-    pub fn last_token(&self) -> Option<String> {
+    pub fn last_token(&self) -> Option<SecretString> {
         self.held.borrow().as_ref().map(|t| t.token.clone())
     }
 
     fn remember(&self, t: StoredToken) -> StoredToken {
-        let same = self.held.borrow().as_ref() == Some(&t);
+        let same = self.held.borrow().as_ref().is_some_and(|h| {
+            h.expires_at_ms == t.expires_at_ms && h.token.expose_secret() == t.token.expose_secret()
+        });
         if !same {
             *self.held.borrow_mut() = Some(t.clone());
         }
@@ -370,7 +373,7 @@ impl<S: TokenStore + 'static> TokenManager<S> {
                 // A token the refresh just got is used even inside the
                 // refresh margin (a lifetime shorter than the margin would
                 // otherwise refresh forever).
-                Ok(t) if stale != Some(t.token.as_str()) => return Ok(self.remember(t)),
+                Ok(t) if stale != Some(t.token.expose_secret()) => return Ok(self.remember(t)),
                 Ok(t) => {
                     // The refused token itself (a refresh that found it
                     // stored): look again, a bounded number of times.

@@ -20,6 +20,7 @@ use crate::client::{Credentials, RetryPolicy, DEFAULT_BASE_URL};
 use crate::error::Error;
 use crate::validate::Violation;
 use js_sys::Promise;
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -184,12 +185,12 @@ fn json_to_js(j: &Json) -> Result<JsValue, JsValue> {
 struct SobotShared {
     core: SobotCore<Store>,
     fetch: JsValue,
-    app_key: String,
+    app_key: SecretString,
 }
 
 impl SobotShared {
     /// What an error message must never show: the app key and the token.
-    fn secrets(&self) -> Vec<String> {
+    fn secrets(&self) -> Vec<SecretString> {
         let mut s = vec![self.app_key.clone()];
         s.extend(self.core.tokens().last_token());
         s
@@ -330,7 +331,7 @@ impl SobotClient {
         let fetch = r.function("fetch").unwrap_or(JsValue::UNDEFINED);
         let credentials = Credentials {
             app_id: app_id.unwrap_or_default(),
-            app_key: app_key.unwrap_or_default(),
+            app_key: app_key.unwrap_or_default().into(),
             base_url: base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
             allow_insecure_http: r.boolean("allowInsecureHttp").unwrap_or(false),
         };
@@ -385,7 +386,9 @@ impl SobotClient {
                 .map_err(|v| JsValue::from(Error::validation(v).at(api::GET_TOKEN.name)))?;
             let (transport, clock) = call_io(&me.fetch, &signal);
             match me.core.token(&transport, &clock, opts).await {
-                Ok(t) => super::to_js(&json!({ "token": t.token, "expiresAt": t.expires_at_ms })),
+                Ok(t) => super::to_js(
+                    &json!({ "token": t.token.expose_secret(), "expiresAt": t.expires_at_ms }),
+                ),
                 Err(e) => Err(reject(e, &signal, &me.secrets())),
             }
         })
@@ -589,7 +592,7 @@ struct GraphShared {
 }
 
 impl GraphShared {
-    fn secrets(&self) -> Vec<String> {
+    fn secrets(&self) -> Vec<SecretString> {
         vec![self.core.config().access_token.clone()]
     }
 }
@@ -728,7 +731,7 @@ impl GraphClient {
         let fetch = r.function("fetch").unwrap_or(JsValue::UNDEFINED);
         let allow_insecure_http = r.boolean("allowInsecureHttp").unwrap_or(false);
         let config = GraphConfig {
-            access_token: access_token.unwrap_or_default(),
+            access_token: access_token.unwrap_or_default().into(),
             version: version.unwrap_or_else(|| DEFAULT_GRAPH_VERSION.to_owned()),
             base_url: base_url.unwrap_or_else(|| DEFAULT_GRAPH_URL.to_owned()),
             timeout_ms: Some(timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS)),

@@ -50,7 +50,7 @@ pub(crate) fn to_js(e: &Error) -> JsValue {
 /// the call was cancelled (as `fetch` does), else a `SobotError` whose message
 /// has every secret replaced.
 #[cfg(feature = "client")]
-pub(crate) fn reject(mut e: Error, signal: &JsValue, secrets: &[String]) -> JsValue {
+pub(crate) fn reject(mut e: Error, signal: &JsValue, secrets: &[secrecy::SecretString]) -> JsValue {
     if e.is_cancelled() && !signal.is_undefined() {
         if let Ok(reason) = js_sys::Reflect::get(signal, &JsValue::from_str("reason")) {
             if !reason.is_undefined() {
@@ -65,7 +65,8 @@ pub(crate) fn reject(mut e: Error, signal: &JsValue, secrets: &[String]) -> JsVa
 /// Replaces every secret (of 4 characters or more) in the error's message and
 /// in its violations' messages and values.
 #[cfg(feature = "client")]
-pub(crate) fn redact(e: &mut Error, secrets: &[String]) {
+pub(crate) fn redact(e: &mut Error, secrets: &[secrecy::SecretString]) {
+    use secrecy::ExposeSecret;
     fn scrub(text: &mut String, s: &str) {
         if text.contains(s) {
             *text = text.replace(s, "<redacted>");
@@ -73,13 +74,17 @@ pub(crate) fn redact(e: &mut Error, secrets: &[String]) {
     }
     // Each secret as it is and percent-encoded (as a URL or a proxy's
     // message may quote it).
-    let encoded = secrets.iter().filter_map(|s| {
-        js_sys::encode_uri_component(s)
-            .as_string()
-            .filter(|enc| enc != s)
-    });
-    let all: Vec<String> = secrets.iter().cloned().chain(encoded).collect();
-    for s in all.iter().filter(|s| s.len() >= 4) {
+    let plain = secrets.iter().map(ExposeSecret::expose_secret);
+    let encoded: Vec<String> = plain
+        .clone()
+        .filter_map(|s| {
+            js_sys::encode_uri_component(s)
+                .as_string()
+                .filter(|enc| enc != s)
+        })
+        .collect();
+    let all = plain.chain(encoded.iter().map(String::as_str));
+    for s in all.filter(|s| s.len() >= 4) {
         scrub(&mut e.message, s);
         for v in &mut e.violations {
             scrub(&mut v.message, s);

@@ -6,6 +6,7 @@ use crate::client::store::{Lock, MemoryStore, StoredToken, TokenStore};
 use crate::client::{Clock, Detach, HttpRequest, HttpResponse, Transport, TransportError};
 use crate::error::Error;
 use js_sys::{Function, Promise, Reflect};
+use secrecy::ExposeSecret;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -262,7 +263,7 @@ impl TokenStore for Store {
         match (token, expires) {
             (Some(token), Some(at)) if !token.is_empty() && at.is_finite() && at > 0.0 => {
                 Ok(Some(StoredToken {
-                    token,
+                    token: token.into(),
                     expires_at_ms: at as u64,
                 }))
             }
@@ -284,7 +285,7 @@ impl TokenStore for Store {
         self.call(
             "set",
             &[
-                JsValue::from_str(&token.token),
+                JsValue::from_str(token.token.expose_secret()),
                 JsValue::from_f64(token.expires_at_ms as f64),
             ],
         )

@@ -2,6 +2,7 @@
 
 use super::{error, io, options};
 use crate::client::{self as core, Credentials};
+use secrecy::ExposeSecret;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -66,7 +67,7 @@ pub async fn get_token(
     let signal = opts.signal("signal").unwrap_or(JsValue::UNDEFINED);
     let creds = Credentials {
         app_id: app_id.unwrap_or_default(),
-        app_key: app_key.unwrap_or_default(),
+        app_key: app_key.unwrap_or_default().into(),
         base_url: base_url.unwrap_or_else(|| core::DEFAULT_BASE_URL.to_owned()),
         allow_insecure_http: opts.boolean("allowInsecureHttp").unwrap_or(false),
     };
@@ -91,7 +92,7 @@ pub async fn get_token(
         .await
         .map_err(|e| error::reject(e, &signal, std::slice::from_ref(&creds.app_key)))?;
     let out = TokenOut {
-        token: &token.token,
+        token: token.token.expose_secret(),
         expires_in: token.expires_in,
         expires_at: token.expires_at_ms,
     };

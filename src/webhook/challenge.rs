@@ -66,51 +66,17 @@ pub fn verify_challenge<'a>(
     }
 }
 
-/// Decodes one `application/x-www-form-urlencoded` component (`+` is a space;
-/// a bad `%` escape is kept as written).
-fn form_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        match c {
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            b'%' => match (
-                b.get(i + 1).copied().and_then(crate::hex::value),
-                b.get(i + 2).copied().and_then(crate::hex::value),
-            ) {
-                (Some(h), Some(l)) => {
-                    out.push(h << 4 | l);
-                    i += 3;
-                }
-                _ => {
-                    out.push(b'%');
-                    i += 1;
-                }
-            },
-            c => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// The value of `key` in a query string (with or without `?`, or a whole URL).
+/// The value of `key` in a query string (with or without `?`, or a whole URL),
+/// read as `application/x-www-form-urlencoded` (`form_urlencoded`): `+` is a
+/// space, a bad `%` escape is kept as written, and bytes that are not UTF-8
+/// become U+FFFD.
 pub fn query_param(query: &str, key: &str) -> Option<String> {
     let q = match query.find('?') {
         Some(i) => query.get(i + 1..).unwrap_or(""),
         None => query,
     };
     let q = q.split('#').next().unwrap_or("");
-    q.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        (form_decode(k) == key).then(|| form_decode(v))
-    })
+    form_urlencoded::parse(q.as_bytes()).find_map(|(k, v)| (k == key).then(|| v.into_owned()))
 }
 
 #[cfg(test)]
@@ -168,5 +134,11 @@ mod tests {
         assert_eq!(query_param("a=%zz%", "a").as_deref(), Some("%zz%"));
         assert_eq!(query_param("", "a"), None);
         assert_eq!(query_param("a", "a").as_deref(), Some(""));
+        assert_eq!(query_param("a=1&&a=2", "a").as_deref(), Some("1"));
+        assert_eq!(
+            query_param("?x=1&a=%E6%B5%8B%FF", "a").as_deref(),
+            Some("测\u{fffd}")
+        );
+        assert_eq!(query_param("a+b=%2B", "a b").as_deref(), Some("+"));
     }
 }
