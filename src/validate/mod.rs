@@ -24,140 +24,12 @@ pub mod messenger;
 pub mod text;
 
 use limits::Limit;
-use serde::Serialize;
 use serde_json::Value;
 
-/// One broken rule of a request.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Violation {
-    /// JSON path of the offending field, e.g. `payload.elements[1].buttons`.
-    pub path: String,
-    /// The rule's name: `required`, `blank`, `type`, `format`, `unknown_field`,
-    /// `max_length`, `min_items`, `max_items`, `min`, `max`, `one_of`,
-    /// `exactly_one`, `only_with`, `min_properties`, `range_order`, `immutable`;
-    /// `max_bytes` for a body or request too large, `max_violations` for a cut list.
-    pub rule: &'static str,
-    /// The limit the rule sets, when it has one (a number, a name, or the allowed values).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<Value>,
-    /// The value found, when showing it helps (a length or count for size rules; never a secret).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub actual: Option<Value>,
-    /// A sentence for people, naming the field and the rule.
-    pub message: String,
-    /// The `ret_code` the platform answers for this problem, where the documents give one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<&'static str>,
-}
+pub use crate::error::Violation;
 
+/// The constructors of the violations that name a limit of [`limits`].
 impl Violation {
-    /// A required field is missing or empty.
-    pub fn required(path: &str) -> Self {
-        Violation {
-            path: path.to_owned(),
-            rule: "required",
-            limit: None,
-            actual: None,
-            message: format!("{path} is required and must not be empty"),
-            code: None,
-        }
-    }
-
-    /// An optional field is given but blank (empty or whitespace): it counts as
-    /// given, so it is refused rather than sent (e.g. beside its alternative).
-    pub fn blank(path: &str) -> Self {
-        Violation {
-            path: path.to_owned(),
-            rule: "blank",
-            limit: None,
-            actual: None,
-            message: format!(
-                "{path} is given but blank (empty or whitespace): give a value or leave it out"
-            ),
-            code: None,
-        }
-    }
-
-    /// A field has the wrong JSON type.
-    pub fn wrong_type(path: &str, expected: &'static str, actual: &str) -> Self {
-        Violation {
-            path: path.to_owned(),
-            rule: "type",
-            limit: Some(Value::from(expected)),
-            actual: Some(Value::from(actual)),
-            message: format!("{path} must be {expected}, got {actual}"),
-            code: None,
-        }
-    }
-
-    /// A field's value is not in the accepted form.
-    pub fn format(path: &str, expected: &'static str, actual: Option<Value>) -> Self {
-        Violation {
-            path: path.to_owned(),
-            rule: "format",
-            limit: Some(Value::from(expected)),
-            actual,
-            message: format!("{path} must be {expected}"),
-            code: None,
-        }
-    }
-
-    /// Sets the platform code the problem corresponds to.
-    pub fn with_code(mut self, code: Option<&'static str>) -> Self {
-        if code.is_some() {
-            self.code = code;
-        }
-        self
-    }
-
-    /// A violation without a platform code.
-    pub(crate) fn new(
-        path: &str,
-        rule: &'static str,
-        limit: Option<Value>,
-        actual: Option<Value>,
-        message: String,
-    ) -> Self {
-        Violation {
-            path: path.to_owned(),
-            rule,
-            limit,
-            actual,
-            message,
-            code: None,
-        }
-    }
-
-    /// The last violation of a list cut at [`limits::VIOLATIONS_MAX`]: at least
-    /// `more` others were found (the walk stopped at the first of them) and are not listed.
-    pub fn more(more: usize) -> Self {
-        let max = limits::VIOLATIONS_MAX.value;
-        Violation::new(
-            "(request)",
-            "max_violations",
-            Some(Value::from(max)),
-            Some(Value::from(more)),
-            format!(
-                "at least {more} more violation{} not listed: validation lists at most {max}",
-                if more == 1 { " is" } else { "s are" }
-            ),
-        )
-    }
-
-    /// A field the documents do not list for this object.
-    pub fn unknown_field(path: &str, allowed: &[&str]) -> Self {
-        Violation::new(
-            path,
-            "unknown_field",
-            Some(Value::from(allowed.to_vec())),
-            None,
-            format!(
-                "{path} is not a field of this request (allowed here: {})",
-                allowed.join(", ")
-            ),
-        )
-    }
-
     /// A text longer than its limit; `actual` is its length.
     pub fn max_length(path: &str, limit: &Limit, actual: usize) -> Self {
         Violation::new(
@@ -203,76 +75,18 @@ impl Violation {
         )
     }
 
-    /// A value outside its enumeration.
-    pub fn one_of(path: &str, allowed: &[&str], actual: Value) -> Self {
+    /// The last violation of a list cut at [`limits::VIOLATIONS_MAX`]: at least
+    /// `more` others were found (the walk stopped at the first of them) and are not listed.
+    pub fn more(more: usize) -> Self {
+        let max = limits::VIOLATIONS_MAX.value;
         Violation::new(
-            path,
-            "one_of",
-            Some(Value::from(allowed.to_vec())),
-            Some(actual.clone()),
-            format!("{path} must be one of {}, got {actual}", allowed.join(", ")),
-        )
-    }
-
-    /// Exactly one of several fields must be given; `found` is how many were.
-    pub fn exactly_one(path: &str, fields: &[&str], found: usize) -> Self {
-        Violation::new(
-            path,
-            "exactly_one",
-            Some(Value::from(fields.to_vec())),
-            Some(Value::from(found)),
+            "(request)",
+            "max_violations",
+            Some(Value::from(max)),
+            Some(Value::from(more)),
             format!(
-                "exactly one of {} must be given, got {found}",
-                fields.join(", ")
-            ),
-        )
-    }
-
-    /// A field only allowed when another has a given value (`condition`, e.g. `messaging_type=MESSAGE_TAG`).
-    pub fn only_with(path: &str, condition: &'static str) -> Self {
-        Violation::new(
-            path,
-            "only_with",
-            Some(Value::from(condition)),
-            None,
-            format!("{path} is only allowed with {condition}"),
-        )
-    }
-
-    /// An object needs at least one of `fields` besides the required ones.
-    pub fn min_properties(path: &str, fields: &[&str]) -> Self {
-        Violation::new(
-            path,
-            "min_properties",
-            Some(Value::from(fields.to_vec())),
-            None,
-            format!(
-                "{path} needs at least one of {} besides its title",
-                fields.join(", ")
-            ),
-        )
-    }
-
-    /// A time range whose start is after its end.
-    pub fn range_order(start_path: &str, end_path: &str, start: i64, end: i64) -> Self {
-        Violation::new(
-            start_path,
-            "range_order",
-            Some(Value::from(end_path)),
-            Some(Value::from(start)),
-            format!("{start_path} ({start}) must not be after {end_path} ({end})"),
-        )
-    }
-
-    /// An update that changes a field that cannot change; `limit` is the current value.
-    pub fn immutable(path: &str, current: &str, actual: &str) -> Self {
-        Violation::new(
-            path,
-            "immutable",
-            Some(Value::from(current)),
-            Some(Value::from(actual)),
-            format!(
-                "{path} cannot be changed by an update (currently {current:?}, got {actual:?})"
+                "at least {more} more violation{} not listed: validation lists at most {max}",
+                if more == 1 { " is" } else { "s are" }
             ),
         )
     }

@@ -3,7 +3,7 @@
 //! when the token is the one configured, and refuses otherwise.
 
 use crate::error::Error;
-use crate::validate::Violation;
+use crate::error::Violation;
 
 /// Why a handshake was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

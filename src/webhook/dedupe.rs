@@ -8,7 +8,7 @@
 //! O(1); when full, the oldest id is forgotten.
 
 use crate::error::Error;
-use crate::validate::Violation;
+use crate::error::Violation;
 use sha2::{Digest, Sha256};
 use std::collections::{HashSet, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};

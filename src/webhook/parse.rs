@@ -7,8 +7,8 @@
 //! (`json`) or not a webhook of the channel (`required`, `type`, `equals`).
 
 use crate::error::Error;
+use crate::error::Violation;
 use crate::model::webhook::{LineWebhook, MessengerEntry, MessengerWebhook, UploadResult};
-use crate::validate::Violation;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;

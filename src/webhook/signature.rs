@@ -16,7 +16,7 @@
 //! Hex is `base16ct`'s (either case, exactly the tag's length).
 
 use crate::error::Error;
-use crate::validate::Violation;
+use crate::error::Violation;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::{alphabet, Engine};
 use hmac::{Hmac, KeyInit, Mac};
