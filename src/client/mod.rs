@@ -3,6 +3,7 @@
 //! wasm with `fetch` and `setTimeout`.
 
 pub mod clock;
+pub mod config;
 pub mod exec;
 pub mod graph;
 pub mod paging;
@@ -14,10 +15,11 @@ pub mod tokens;
 pub mod transport;
 
 pub use clock::{Clock, Detach};
+pub use config::SobotConfig;
 pub use retry::RetryPolicy;
 /// The app key and the tokens are held as `SecretString`s (redacted in `Debug`).
 pub use secrecy::{ExposeSecret, SecretString};
-pub use sobot::{CallOptions, SobotClient, SobotConfig};
+pub use sobot::{CallOptions, SobotClient};
 pub use store::{MemoryStore, StoredToken, TokenStore};
 pub use token::{fetch_token, sign, Credentials, Token, DEFAULT_BASE_URL};
 pub use transport::{HttpRequest, HttpResponse, Transport, TransportError};

@@ -102,6 +102,19 @@ pub fn classify(e: &Error, not_processed_transport: bool) -> Failure {
     }
 }
 
+/// Whether an error code means "not processed, try later" (rate limits),
+/// "may have failed midway" (transient), or neither.
+pub fn api_failure(code: &str, status: u16) -> Failure {
+    if status == 429 {
+        return Failure::NotProcessed;
+    }
+    match crate::model::catalogue::lookup(code).map(|e| e.category) {
+        Some(crate::model::catalogue::Category::RateLimit) => Failure::NotProcessed,
+        Some(crate::model::catalogue::Category::Transient) => Failure::Ambiguous,
+        _ => Failure::Final,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

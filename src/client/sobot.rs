@@ -3,14 +3,13 @@
 //! when the platform refuses it (a bounded number of times per call).
 
 use crate::api::{self, Answer, Auth, Endpoint, Json, Method};
+use crate::client::config::SobotConfig;
 use crate::client::exec::{with_retries, AttemptError, Attempts};
-use crate::client::retry::{classify, parse_retry_after, Failure, RetryPolicy};
+use crate::client::retry::{api_failure, classify, parse_retry_after, Failure};
 use crate::client::store::TokenStore;
 use crate::client::token::{api_message, transport_error};
 use crate::client::tokens::TokenManager;
-use crate::client::{
-    Clock, Credentials, Detach, HttpRequest, HttpResponse, Transport, TransportError,
-};
+use crate::client::{Clock, Detach, HttpRequest, HttpResponse, Transport, TransportError};
 use crate::error::Error;
 use crate::model::SUCCESS_CODE;
 use secrecy::{ExposeSecret, SecretString};
@@ -30,22 +29,6 @@ pub const TOKEN_INVALID: &str = "900002";
 /// and each refusal is of a token the call has not seen refused before. Bounded:
 /// a platform that refuses every token ends the call with its `900002`.
 pub const MAX_TOKEN_REFRESHES: u32 = 3;
-
-/// The per-attempt timeout when the settings give none.
-pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
-
-/// Settings of a Sobot client.
-#[derive(Debug, Clone)]
-pub struct SobotConfig {
-    /// App credentials and base URL.
-    pub credentials: Credentials,
-    /// Per-call timeout, in milliseconds.
-    pub timeout_ms: Option<u64>,
-    /// Retry policy.
-    pub retry: RetryPolicy,
-    /// Refresh this many milliseconds before the token expires.
-    pub refresh_margin_ms: u64,
-}
 
 /// A Sobot client over a token store. Each call brings its transport and
 /// clock, so that a call's own cancellation signal reaches both.
@@ -365,19 +348,6 @@ pub fn decode(
         failure,
         retry_after_ms,
     })
-}
-
-/// Whether an error code means "not processed, try later" (rate limits),
-/// "may have failed midway" (transient), or neither.
-pub fn api_failure(code: &str, status: u16) -> Failure {
-    if status == 429 {
-        return Failure::NotProcessed;
-    }
-    match crate::model::catalogue::lookup(code).map(|e| e.category) {
-        Some(crate::model::catalogue::Category::RateLimit) => Failure::NotProcessed,
-        Some(crate::model::catalogue::Category::Transient) => Failure::Ambiguous,
-        _ => Failure::Final,
-    }
 }
 
 /// A successful attempt's answer.

@@ -131,7 +131,7 @@ pub fn token_request(creds: &Credentials, now_ms: u64) -> HttpRequest {
 /// the catalogue's rate limits and transient codes (`999999`, "系统未知异常",
 /// among them), as for every other endpoint.
 fn token_code_retryable(code: &str, status: u16) -> bool {
-    crate::client::sobot::api_failure(code, status) != crate::client::retry::Failure::Final
+    crate::client::retry::api_failure(code, status) != crate::client::retry::Failure::Final
 }
 
 /// The message of a failed Sobot answer: its `ret_msg`, or, when that is

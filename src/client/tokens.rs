@@ -8,9 +8,9 @@
 //! gives up (its signal, its timeout) leaves the refresh to the others.
 
 use crate::api::{RetrySafety, GET_TOKEN};
+use crate::client::config::{SobotConfig, DEFAULT_TIMEOUT_MS};
 use crate::client::exec::{with_retries, AttemptError};
-use crate::client::retry::{classify, Failure, RetryPolicy};
-use crate::client::sobot::{api_failure, SobotConfig, DEFAULT_TIMEOUT_MS};
+use crate::client::retry::{api_failure, classify, Failure, RetryPolicy};
 use crate::client::store::{Lock, StoredToken, TokenStore};
 use crate::client::token::{decode_token_response, token_request, transport_error};
 use crate::client::{Clock, Detach, Transport, TransportError};

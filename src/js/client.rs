@@ -6,14 +6,13 @@ use super::error::reject;
 use super::io::{call_io, Store};
 use super::options::{request_json, Reader};
 use crate::api::{self, Endpoint, Json};
+use crate::client::config::{SobotConfig, DEFAULT_TIMEOUT_MS};
 use crate::client::graph::{
     GraphClient as GraphCore, GraphConfig, DEFAULT_GRAPH_URL, DEFAULT_GRAPH_VERSION,
     MESSAGE_DETAIL_LIMIT,
 };
 use crate::client::paging::{CursorWalker, PageWalker};
-use crate::client::sobot::{
-    CallOptions, SobotClient as SobotCore, SobotConfig, DEFAULT_TIMEOUT_MS,
-};
+use crate::client::sobot::{CallOptions, SobotClient as SobotCore};
 use crate::client::store::MemoryStore;
 use crate::client::tokens::TokenManager;
 use crate::client::{Credentials, RetryPolicy, DEFAULT_BASE_URL};

@@ -87,7 +87,7 @@ pub async fn get_token(
         ));
     }
     let (transport, clock) = io::call_io(&JsValue::UNDEFINED, &signal);
-    let timeout = timeout_ms.unwrap_or(core::sobot::DEFAULT_TIMEOUT_MS);
+    let timeout = timeout_ms.unwrap_or(core::config::DEFAULT_TIMEOUT_MS);
     let token = core::fetch_token(&transport, &clock, &creds, timeout)
         .await
         .map_err(|e| error::reject(e, &signal, std::slice::from_ref(&creds.app_key)))?;

@@ -1,0 +1,20 @@
+//! The settings of a Sobot client, which the client and its token manager share.
+
+use crate::client::retry::RetryPolicy;
+use crate::client::token::Credentials;
+
+/// The per-attempt timeout when the settings give none.
+pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
+
+/// Settings of a Sobot client.
+#[derive(Debug, Clone)]
+pub struct SobotConfig {
+    /// App credentials and base URL.
+    pub credentials: Credentials,
+    /// Per-call timeout, in milliseconds.
+    pub timeout_ms: Option<u64>,
+    /// Retry policy.
+    pub retry: RetryPolicy,
+    /// Refresh this many milliseconds before the token expires.
+    pub refresh_margin_ms: u64,
+}
