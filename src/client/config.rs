@@ -3,6 +3,9 @@
 use crate::client::retry::RetryPolicy;
 use crate::client::token::Credentials;
 
+/// How long before its expiry a token is refreshed when the settings give no margin.
+pub const DEFAULT_REFRESH_MARGIN_MS: u64 = 300_000;
+
 /// The per-attempt timeout when the settings give none.
 pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 

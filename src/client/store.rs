@@ -45,6 +45,15 @@ pub trait TokenStore {
     async fn unlock(&self) -> Result<(), Error> {
         Ok(())
     }
+    /// Whether `other` is this same store, so that clients given it for one app
+    /// share one token manager ([`crate::client::tokens::SharedTokens`]). A
+    /// store that is one client's own (the in-memory default) is never shared.
+    fn same_as(&self, _other: &Self) -> bool
+    where
+        Self: Sized,
+    {
+        false
+    }
 }
 
 /// The default store: memory of one client.

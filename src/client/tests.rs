@@ -1338,3 +1338,48 @@ fn debug_output_never_shows_a_secret() {
     assert!(!text.contains("SECRET"), "{text}");
     assert_eq!(text.matches("[REDACTED]").count(), 4, "{text}");
 }
+
+/// A store told apart by a name: two with one name are the same store.
+struct NamedStore(&'static str);
+
+impl TokenStore for NamedStore {
+    async fn get(&self) -> Result<Option<StoredToken>, Error> {
+        Ok(None)
+    }
+    async fn set(&self, _token: &StoredToken) -> Result<(), Error> {
+        Ok(())
+    }
+    fn same_as(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+#[test]
+fn clients_of_one_app_over_one_store_share_a_token_manager() {
+    use crate::client::tokens::SharedTokens;
+    let mut shared = SharedTokens::default();
+    let a = shared.manager(NamedStore("redis"), "app", "https://sg.sobot.com/");
+    let b = shared.manager(NamedStore("redis"), "app", "https://sg.sobot.com");
+    assert!(Rc::ptr_eq(&a, &b), "same store, app and base URL");
+    let other_app = shared.manager(NamedStore("redis"), "app2", "https://sg.sobot.com");
+    let other_host = shared.manager(NamedStore("redis"), "app", "https://hk.sobot.com");
+    let other_store = shared.manager(NamedStore("do"), "app", "https://sg.sobot.com");
+    for m in [&other_app, &other_host, &other_store] {
+        assert!(!Rc::ptr_eq(&a, m));
+    }
+    assert_eq!(shared.len(), 4);
+    drop((a, b));
+    assert_eq!(shared.len(), 3, "an entry goes with its last client");
+    let again = shared.manager(NamedStore("redis"), "app", "https://sg.sobot.com");
+    assert_eq!(
+        Rc::strong_count(&again),
+        1,
+        "a new manager once the old one is gone"
+    );
+
+    // the in-memory store is each client's own
+    let mut memory = SharedTokens::default();
+    let m1 = memory.manager(MemoryStore::default(), "app", "https://sg.sobot.com");
+    let m2 = memory.manager(MemoryStore::default(), "app", "https://sg.sobot.com");
+    assert!(!Rc::ptr_eq(&m1, &m2));
+}

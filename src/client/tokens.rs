@@ -610,3 +610,59 @@ impl<S: TokenStore, T: Transport, C: Clock> Refresh<S, T, C> {
         Ok(stored)
     }
 }
+/// The token managers of live clients, so that clients given the same store
+/// ([`TokenStore::same_as`]) for the same app and base URL share one token
+/// and one refresh in flight. Entries go when their last client does.
+pub struct SharedTokens<S> {
+    entries: Vec<SharedEntry<S>>,
+}
+
+struct SharedEntry<S> {
+    app_id: String,
+    base_url: String,
+    tokens: std::rc::Weak<TokenManager<S>>,
+}
+
+impl<S> Default for SharedTokens<S> {
+    fn default() -> Self {
+        SharedTokens {
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl<S: TokenStore + 'static> SharedTokens<S> {
+    /// The token manager of a new client of `app_id` at `base_url` over
+    /// `store`: a live one over the same store, or a new one.
+    pub fn manager(&mut self, store: S, app_id: &str, base_url: &str) -> Rc<TokenManager<S>> {
+        let base_url = base_url.trim_end_matches('/');
+        self.entries.retain(|e| e.tokens.strong_count() > 0);
+        let found = self.entries.iter().find_map(|e| {
+            let t = e.tokens.upgrade()?;
+            (e.app_id == app_id && e.base_url == base_url && t.store().same_as(&store)).then_some(t)
+        });
+        if let Some(t) = found {
+            return t;
+        }
+        let tokens = Rc::new(TokenManager::new(store));
+        self.entries.push(SharedEntry {
+            app_id: app_id.to_owned(),
+            base_url: base_url.to_owned(),
+            tokens: Rc::downgrade(&tokens),
+        });
+        tokens
+    }
+
+    /// How many live managers are kept.
+    pub fn len(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| e.tokens.strong_count() > 0)
+            .count()
+    }
+
+    /// Whether no live manager is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}

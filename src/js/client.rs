@@ -6,7 +6,7 @@ use super::error::reject;
 use super::io::{call_io, Store};
 use super::options::{request_json, Reader};
 use crate::api::{self, Endpoint, Json};
-use crate::client::config::{SobotConfig, DEFAULT_TIMEOUT_MS};
+use crate::client::config::{SobotConfig, DEFAULT_REFRESH_MARGIN_MS, DEFAULT_TIMEOUT_MS};
 use crate::client::graph::{
     GraphClient as GraphCore, GraphConfig, DEFAULT_GRAPH_URL, DEFAULT_GRAPH_VERSION,
     MESSAGE_DETAIL_LIMIT,
@@ -14,7 +14,7 @@ use crate::client::graph::{
 use crate::client::paging::{CursorWalker, PageWalker};
 use crate::client::sobot::{CallOptions, SobotClient as SobotCore};
 use crate::client::store::MemoryStore;
-use crate::client::tokens::TokenManager;
+use crate::client::tokens::{SharedTokens, TokenManager};
 use crate::client::{Credentials, RetryPolicy, DEFAULT_BASE_URL};
 use crate::error::Error;
 use crate::validate::Violation;
@@ -22,7 +22,7 @@ use js_sys::Promise;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{json, Value};
 use std::cell::RefCell;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -144,8 +144,6 @@ extern "C" {
     pub type DetailsOptionsArg;
 }
 
-const DEFAULT_REFRESH_MARGIN_MS: u64 = 300_000;
-
 fn retry_policy(r: &mut Reader) -> RetryPolicy {
     let mut policy = RetryPolicy::default();
     if let Some(mut n) = r.nested("retry") {
@@ -240,50 +238,16 @@ impl SobotShared {
     }
 }
 
-/// A token manager in use, by the store object and app it serves.
-struct SharedTokens {
-    store: JsValue,
-    app_id: String,
-    base_url: String,
-    tokens: Weak<TokenManager<Store>>,
-}
-
 thread_local! {
-    /// The token managers of live clients with a caller's store, so that
-    /// clients given the same store object for the same app share one refresh.
-    static SHARED_TOKENS: RefCell<Vec<SharedTokens>> = const { RefCell::new(Vec::new()) };
+    /// The token managers of live clients, shared by store object and app.
+    static SHARED_TOKENS: RefCell<SharedTokens<Store>> = RefCell::new(SharedTokens::default());
 }
 
-/// The token manager of a new client: its own for the in-memory store; for a
-/// caller's store object, the one of any live client of the same app over the
-/// same object (one token, one refresh in flight at a time for all of them).
+/// The token manager of a new client (see [`SharedTokens`]).
 fn shared_tokens(store: Store, creds: &Credentials) -> Rc<TokenManager<Store>> {
-    let Store::Js(obj) = &store else {
-        return Rc::new(TokenManager::new(store));
-    };
-    let obj = obj.clone();
-    let base_url = creds.base_url.trim_end_matches('/').to_owned();
     SHARED_TOKENS.with(|cell| {
-        let mut list = cell.borrow_mut();
-        list.retain(|e| e.tokens.strong_count() > 0);
-        let found = list.iter().find_map(|e| {
-            (js_sys::Object::is(&e.store, &obj)
-                && e.app_id == creds.app_id
-                && e.base_url == base_url)
-                .then(|| e.tokens.upgrade())
-                .flatten()
-        });
-        if let Some(t) = found {
-            return t;
-        }
-        let tokens = Rc::new(TokenManager::new(store));
-        list.push(SharedTokens {
-            store: obj,
-            app_id: creds.app_id.clone(),
-            base_url,
-            tokens: Rc::downgrade(&tokens),
-        });
-        tokens
+        cell.borrow_mut()
+            .manager(store, &creds.app_id, &creds.base_url)
     })
 }
 

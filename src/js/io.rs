@@ -307,4 +307,13 @@ impl TokenStore for Store {
         self.call("unlock", &[]).await?;
         Ok(())
     }
+
+    /// The same caller's store object (`Object.is`); the in-memory store is
+    /// each client's own.
+    fn same_as(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Store::Js(a), Store::Js(b)) => js_sys::Object::is(a, b),
+            _ => false,
+        }
+    }
 }
