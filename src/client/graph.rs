@@ -23,6 +23,66 @@ pub const DEFAULT_MESSAGE_FIELDS: &str = "id,created_time,from,to,message";
 /// "您只能获取该对话中最近 20 条消息的详情").
 pub const MESSAGE_DETAIL_LIMIT: usize = 20;
 
+/// `listConversations`'s options, with the names JavaScript gives them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConversationsQuery {
+    /// The Page or Instagram account (`pageId`).
+    pub page_id: Option<String>,
+    /// `messenger` or `instagram`.
+    pub platform: Option<String>,
+    /// Only the conversations with this user (`userId`).
+    pub user_id: Option<String>,
+    /// The cursor to start after.
+    pub after: Option<String>,
+}
+
+impl ConversationsQuery {
+    /// The request the catalogue's `graph.conversations` validator reads.
+    pub fn request(&self) -> Value {
+        let mut req = serde_json::Map::new();
+        req.insert("page_id".into(), json!(self.page_id));
+        req.insert("platform".into(), json!(self.platform));
+        if let Some(u) = &self.user_id {
+            req.insert("user_id".into(), json!(u));
+        }
+        if let Some(a) = &self.after {
+            req.insert("after".into(), json!(a));
+        }
+        Value::Object(req)
+    }
+
+    /// The option name of a request field, where it differs.
+    fn option_name(field: &str) -> Option<&'static str> {
+        match field {
+            "page_id" => Some("pageId"),
+            "user_id" => Some("userId"),
+            _ => None,
+        }
+    }
+
+    /// `e` with its violations naming the options the caller wrote
+    /// (`pageId`, not `page_id`), its message rebuilt from them.
+    pub fn name_options(e: Error) -> Error {
+        if e.violations.is_empty() {
+            return e;
+        }
+        let violations = e
+            .violations
+            .into_iter()
+            .map(|mut x| {
+                if let Some(name) = Self::option_name(&x.path) {
+                    x.message = x.message.replace(x.path.as_str(), name);
+                    x.path = name.to_owned();
+                }
+                x
+            })
+            .collect();
+        let mut renamed = Error::validation(violations);
+        renamed.endpoint = e.endpoint;
+        renamed
+    }
+}
+
 /// Settings of a Graph client. `Debug` never shows the access token.
 #[derive(Clone, Debug)]
 pub struct GraphConfig {

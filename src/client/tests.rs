@@ -1383,3 +1383,22 @@ fn clients_of_one_app_over_one_store_share_a_token_manager() {
     let m2 = memory.manager(MemoryStore::default(), "app", "https://sg.sobot.com");
     assert!(!Rc::ptr_eq(&m1, &m2));
 }
+
+#[test]
+fn graph_conversation_options_are_named_as_the_caller_wrote_them() {
+    use crate::client::graph::ConversationsQuery;
+    let q = ConversationsQuery {
+        page_id: None,
+        platform: Some("messenger".into()),
+        user_id: Some("".into()),
+        after: None,
+    };
+    let e = Error::validation((api::GRAPH_CONVERSATIONS.validate)(&q.request()))
+        .at(api::GRAPH_CONVERSATIONS.name);
+    let e = ConversationsQuery::name_options(e);
+    let paths: Vec<&str> = e.violations.iter().map(|v| v.path.as_str()).collect();
+    assert!(paths.contains(&"pageId"), "{paths:?}");
+    assert!(e.violations.iter().all(|v| !v.message.contains("page_id")));
+    assert!(!e.message.contains("page_id"), "{}", e.message);
+    assert_eq!(e.endpoint, Some("graph.conversations"));
+}

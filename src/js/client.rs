@@ -8,8 +8,8 @@ use super::options::{request_json, Reader};
 use crate::api::{self, Endpoint, Json};
 use crate::client::config::{SobotConfig, DEFAULT_REFRESH_MARGIN_MS, DEFAULT_TIMEOUT_MS};
 use crate::client::graph::{
-    GraphClient as GraphCore, GraphConfig, DEFAULT_GRAPH_URL, DEFAULT_GRAPH_VERSION,
-    MESSAGE_DETAIL_LIMIT,
+    ConversationsQuery, GraphClient as GraphCore, GraphConfig, DEFAULT_GRAPH_URL,
+    DEFAULT_GRAPH_VERSION, MESSAGE_DETAIL_LIMIT,
 };
 use crate::client::paging::{CursorWalker, PageWalker};
 use crate::client::sobot::{CallOptions, SobotClient as SobotCore};
@@ -567,51 +567,21 @@ pub struct GraphClient {
     shared: Rc<GraphShared>,
 }
 
+/// `listConversations`'s options, read from JS: the request and its `limit`.
 fn conversations_request(options: &JsValue) -> Result<(Value, Option<u32>), Vec<Violation>> {
     let mut r = Reader::new(options, "options");
-    let page_id = r.string("pageId");
-    let platform = r.string("platform");
-    let user_id = r.string("userId");
-    let after = r.string("after");
+    let query = ConversationsQuery {
+        page_id: r.string("pageId"),
+        platform: r.string("platform"),
+        user_id: r.string("userId"),
+        after: r.string("after"),
+    };
     let limit = r.integer("limit", 1, 100).map(|l| l as u32);
     let v = r.finish();
     if !v.is_empty() {
         return Err(v);
     }
-    let mut req = serde_json::Map::new();
-    req.insert("page_id".into(), Value::from(page_id));
-    req.insert("platform".into(), Value::from(platform));
-    if let Some(u) = user_id {
-        req.insert("user_id".into(), Value::from(u));
-    }
-    if let Some(a) = after {
-        req.insert("after".into(), Value::from(a));
-    }
-    Ok((Value::Object(req), limit))
-}
-
-/// Renames the Graph validator's paths to the JS option names.
-fn js_paths(mut v: Vec<Violation>) -> Vec<Violation> {
-    for x in &mut v {
-        let renamed = match x.path.as_str() {
-            "page_id" => "pageId",
-            "user_id" => "userId",
-            _ => continue,
-        };
-        x.message = x.message.replace(&x.path, renamed);
-        x.path = renamed.to_owned();
-    }
-    v
-}
-
-fn fix_paths(e: Error) -> Error {
-    if e.violations.is_empty() {
-        return e;
-    }
-    // Rebuilt so that the message names the options as the violations do.
-    let mut renamed = Error::validation(js_paths(e.violations));
-    renamed.endpoint = e.endpoint;
-    renamed
+    Ok((query.request(), limit))
 }
 
 impl GraphShared {
@@ -626,7 +596,7 @@ impl GraphShared {
         self.core
             .conversations(&transport, &clock, req, limit, opts.timeout_ms)
             .await
-            .map_err(fix_paths)
+            .map_err(ConversationsQuery::name_options)
     }
 
     async fn messages(
