@@ -414,4 +414,33 @@ impl GraphClient {
         )
         .await
     }
+
+    /// The details of the messages `refs` names (each `{ id, … }`), one call
+    /// each, in order, for at most `limit` of them: Graph answers details for
+    /// a conversation's [`MESSAGE_DETAIL_LIMIT`] most recent messages only.
+    /// A ref without an `id` is skipped.
+    pub async fn details<T: Transport, C: Clock>(
+        &self,
+        transport: &T,
+        clock: &C,
+        refs: &[Value],
+        fields: Option<&str>,
+        limit: usize,
+        timeout_ms: Option<u64>,
+    ) -> Result<Vec<Value>, Error> {
+        let mut out = Vec::new();
+        for id in refs
+            .iter()
+            .filter_map(|r| r.get("id").and_then(Value::as_str))
+        {
+            if out.len() >= limit {
+                break;
+            }
+            let detail = self
+                .message(transport, clock, id, fields, timeout_ms)
+                .await?;
+            out.push(detail.value()?);
+        }
+        Ok(out)
+    }
 }

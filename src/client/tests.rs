@@ -1402,3 +1402,43 @@ fn graph_conversation_options_are_named_as_the_caller_wrote_them() {
     assert!(!e.message.contains("page_id"), "{}", e.message);
     assert_eq!(e.endpoint, Some("graph.conversations"));
 }
+
+#[test]
+fn graph_details_fetch_each_ref_in_order_up_to_the_limit() {
+    let client = graph::GraphClient::new(graph::GraphConfig {
+        access_token: "PAGE-TOKEN".into(),
+        version: "v23.0".into(),
+        base_url: "http://graph".into(),
+        timeout_ms: None,
+        retry: RetryPolicy::default(),
+        allow_insecure_http: true,
+    })
+    .unwrap();
+    let fake = GraphFake {
+        answers: vec![
+            ("/v23.0/m_1?", json!({"id": "m_1", "message": "one"})),
+            ("/v23.0/m_2?", json!({"id": "m_2", "message": "two"})),
+            ("/v23.0/m_3?", json!({"id": "m_3", "message": "three"})),
+        ],
+        seen: RefCell::new(Vec::new()),
+    };
+    let refs = [
+        json!({"id": "m_1"}),
+        json!({"no_id": true}),
+        json!({"id": "m_2"}),
+        json!({"id": "m_3"}),
+    ];
+    let clock = VClock::default();
+    let got = run(client.details(&fake, &clock, &refs, Some("id,message"), 2, None)).unwrap();
+    let ids: Vec<&str> = got.iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        ["m_1", "m_2"],
+        "in order, the ref without an id skipped, two at most"
+    );
+    assert_eq!(fake.seen.borrow().len(), 2, "no call past the limit");
+    assert!(fake.seen.borrow()[0].contains("fields=id%2Cmessage"));
+    assert!(run(client.details(&fake, &clock, &refs, None, 0, None))
+        .unwrap()
+        .is_empty());
+}

@@ -993,25 +993,24 @@ impl Pager {
                     let Some(d) = details else {
                         return items_js(refs);
                     };
-                    let mut out = Vec::new();
-                    for r in refs {
-                        let fields = {
-                            let st = d.borrow();
-                            if st.yielded >= MESSAGE_DETAIL_LIMIT {
-                                break;
-                            }
-                            st.fields.clone()
-                        };
-                        let Some(mid) = r.get("id").and_then(Value::as_str) else {
-                            continue;
-                        };
-                        let detail = shared
-                            .message(mid, fields.as_deref(), opts, &signal)
-                            .await
-                            .map_err(|e| reject(e, &signal, &shared.secrets()))?;
-                        out.push(detail.value().map_err(JsValue::from)?);
-                        d.borrow_mut().yielded += 1;
-                    }
+                    let (fields, yielded) = {
+                        let st = d.borrow();
+                        (st.fields.clone(), st.yielded)
+                    };
+                    let (transport, clock) = call_io(&shared.fetch, &signal);
+                    let out = shared
+                        .core
+                        .details(
+                            &transport,
+                            &clock,
+                            &refs,
+                            fields.as_deref(),
+                            MESSAGE_DETAIL_LIMIT.saturating_sub(yielded),
+                            opts.timeout_ms,
+                        )
+                        .await
+                        .map_err(|e| reject(e, &signal, &shared.secrets()))?;
+                    d.borrow_mut().yielded += out.len();
                     items_js(out)
                 })
             }
