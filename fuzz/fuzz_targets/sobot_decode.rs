@@ -20,8 +20,9 @@ const NOW: u64 = 1_700_000_000_000;
 /// goes through the walker as the client's pager gives it.
 fn walk(endpoint: &Endpoint, json: &Json) {
     let v = json.value().expect("an answer's JSON text reads back");
-    if let Answer::Page { list } = endpoint.answer {
-        let mut walker = PageWalker::new(&serde_json::json!({}), list);
+    if let Answer::Page = endpoint.answer {
+        // a page's model type holds its rows in `items`, whatever the wire called them
+        let mut walker = PageWalker::new(&serde_json::json!({}), "items");
         let _ = walker.advance(v);
         let _ = walker.next_request();
     }

@@ -60,12 +60,9 @@ pub enum Paging {
 pub enum Answer {
     /// The envelope's `item` (a token, a message id, a receipt).
     Item,
-    /// The whole page: the envelope with its items and paging counts.
-    Page {
-        /// The field holding the page's list (`items`, or `item` where the
-        /// document answers a list in `item`).
-        list: &'static str,
-    },
+    /// The whole page: the envelope with its items and paging counts (read
+    /// from `items`, or `item` where the document answers a list there).
+    Page,
     /// Nothing beyond success.
     Nothing,
     /// A Graph API object, as Graph answered it.
@@ -323,7 +320,7 @@ macro_rules! with_endpoints {
                 js { MessengerClient call upload_async "uploadAsync": "UploadAsyncRequest" -> "Promise<string>";
                      validator validate_upload_async "validateUploadAsync": "UploadAsyncRequest"; };
             /// Messenger `query_sub_users`: one page of a topic's subscribers.
-            MESSENGER_QUERY_SUB_USERS = "messenger.query_sub_users", Get "/chat-facebook/api/messenger/query_sub_users", SobotToken, PageNo, Safe, Answer::Page { list: "items" },
+            MESSENGER_QUERY_SUB_USERS = "messenger.query_sub_users", Get "/chat-facebook/api/messenger/query_sub_users", SobotToken, PageNo, Safe, Answer::Page,
                 validate::messenger::query_sub_users, encode_plain, shape_page::<messenger::SubscribedUser>,
                 js { MessengerClient call query_sub_users "querySubUsers": "QuerySubUsersRequest" -> "Promise<Paged<SubscribedUser>>";
                      pages sub_users "subUsers": "PageFilter<QuerySubUsersRequest>" -> "AsyncIterable<SubscribedUser>";
@@ -341,7 +338,7 @@ macro_rules! with_endpoints {
                      validator validate_delete_topic "validateDeleteTopic": "DeleteTopicRequest"; };
             /// Messenger `get_title_list`: one page of subscription topics (the list
             /// is in `item`).
-            MESSENGER_GET_TITLE_LIST = "messenger.get_title_list", Post "/chat-facebook/api/messenger/get_title_list", SobotToken, PageNo, Safe, Answer::Page { list: "item" },
+            MESSENGER_GET_TITLE_LIST = "messenger.get_title_list", Post "/chat-facebook/api/messenger/get_title_list", SobotToken, PageNo, Safe, Answer::Page,
                 validate::messenger::title_list, encode_plain, shape_page::<messenger::Topic>,
                 js { MessengerClient call get_title_list "getTitleList": "TitleListRequest" -> "Promise<Paged<Topic>>";
                      pages titles "titles": "PageFilter<TitleListRequest>" -> "AsyncIterable<Topic>";
@@ -352,13 +349,13 @@ macro_rules! with_endpoints {
                 js { MessengerClient call send_opt_in_message "sendOptInMessage": "OptInRequest | OptInRequestAsExample" -> "Promise<OptInResult>";
                      validator validate_opt_in "validateOptIn": "OptInRequest | OptInRequestAsExample"; };
             /// Messenger `query_task_list`: one page of mass-send tasks.
-            MESSENGER_QUERY_TASK_LIST = "messenger.query_task_list", Post "/chat-set/api/messenger/query_task_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" },
+            MESSENGER_QUERY_TASK_LIST = "messenger.query_task_list", Post "/chat-set/api/messenger/query_task_list", SobotToken, PageNo, Safe, Answer::Page,
                 validate::messenger::task_list, encode_plain, shape_page::<messenger::MessengerTask>,
                 js { MessengerClient call query_task_list "queryTaskList": "MessengerTaskListRequest" -> "Promise<Paged<MessengerTask>>";
                      pages tasks "tasks": "PageFilter<MessengerTaskListRequest>" -> "AsyncIterable<MessengerTask>";
                      validator validate_messenger_task_list "validateMessengerTaskList": "MessengerTaskListRequest"; };
             /// Messenger `send_record_list`: one page of send records.
-            MESSENGER_SEND_RECORD_LIST = "messenger.send_record_list", Post "/chat-set/api/messenger/send_record_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" },
+            MESSENGER_SEND_RECORD_LIST = "messenger.send_record_list", Post "/chat-set/api/messenger/send_record_list", SobotToken, PageNo, Safe, Answer::Page,
                 validate::messenger::send_record_list, encode_plain, shape_page::<messenger::MessengerSendRecord>,
                 js { MessengerClient call send_record_list "sendRecordList": "MessengerSendRecordListRequest" -> "Promise<Paged<MessengerSendRecord>>";
                      pages send_records "sendRecords": "PageFilter<MessengerSendRecordListRequest>" -> "AsyncIterable<MessengerSendRecord>";
@@ -370,13 +367,13 @@ macro_rules! with_endpoints {
                 js { LineClient call get_media_content "getMediaContent": "MediaContentRequest" -> "Promise<string>";
                      validator validate_line_media_content "validateLineMediaContent": "MediaContentRequest"; };
             /// LINE `query_task_list`: one page of mass-send tasks.
-            LINE_QUERY_TASK_LIST = "line.query_task_list", Post "/chat-set/api/line/query_task_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" },
+            LINE_QUERY_TASK_LIST = "line.query_task_list", Post "/chat-set/api/line/query_task_list", SobotToken, PageNo, Safe, Answer::Page,
                 validate::line::task_list, encode_plain, shape_page::<line::LineTask>,
                 js { LineClient call query_task_list "queryTaskList": "LineTaskListRequest" -> "Promise<Paged<LineTask>>";
                      pages tasks "tasks": "PageFilter<LineTaskListRequest>" -> "AsyncIterable<LineTask>";
                      validator validate_line_task_list "validateLineTaskList": "LineTaskListRequest"; };
             /// LINE `send_record_list`: one page of send records.
-            LINE_SEND_RECORD_LIST = "line.send_record_list", Post "/chat-set/api/line/send_record_list", SobotToken, PageNo, Safe, Answer::Page { list: "items" },
+            LINE_SEND_RECORD_LIST = "line.send_record_list", Post "/chat-set/api/line/send_record_list", SobotToken, PageNo, Safe, Answer::Page,
                 validate::line::send_record_list, encode_plain, shape_page::<line::LineSendRecord>,
                 js { LineClient call send_record_list "sendRecordList": "LineSendRecordListRequest" -> "Promise<Paged<LineSendRecord>>";
                      pages send_records "sendRecords": "PageFilter<LineSendRecordListRequest>" -> "AsyncIterable<LineSendRecord>";

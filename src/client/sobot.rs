@@ -384,7 +384,7 @@ pub(crate) fn object_text(body: &[u8]) -> Option<&str> {
 /// and [`answer`] then read it as before and say what is wrong.
 pub fn read_success(endpoint: &Endpoint, body: &[u8]) -> Option<Json> {
     let text = object_text(body)?;
-    if let Answer::Page { .. } = endpoint.answer {
+    if let Answer::Page = endpoint.answer {
         // A page's model type reads `ret_code` itself (`api::shape_page`).
         return (endpoint.shape)(api::Answered::Text(text)).ok();
     }

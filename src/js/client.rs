@@ -220,7 +220,7 @@ impl SobotShared {
 
     fn pages(self: &Rc<Self>, ep: &'static Endpoint, filter: JsValue, options: JsValue) -> JsValue {
         let list = match ep.answer {
-            api::Answer::Page { .. } => "items",
+            api::Answer::Page => "items",
             _ => "data",
         };
         let walker = match request_json(&filter, "filter") {
