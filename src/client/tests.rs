@@ -626,6 +626,19 @@ fn a_cancelled_caller_leaves_the_shared_refresh_to_the_others() {
     assert_eq!(p.calls_to("/api/get_token"), 1);
 }
 
+/// A Graph client of the fake Graph API at `http://graph`.
+fn graph_at_fake() -> graph::GraphClient {
+    graph::GraphClient::new(graph::GraphConfig {
+        access_token: "PAGE-TOKEN".into(),
+        version: "v23.0".into(),
+        base_url: "http://graph".into(),
+        timeout_ms: None,
+        retry: RetryPolicy::default(),
+        allow_insecure_http: true,
+    })
+    .unwrap()
+}
+
 /// A Graph API that answers from a list of (path prefix, body).
 struct GraphFake {
     answers: Vec<(&'static str, Value)>,
@@ -648,15 +661,7 @@ impl Transport for GraphFake {
 
 #[test]
 fn graph_conversation_messages_read_later_pages_from_the_messages_edge() {
-    let client = graph::GraphClient::new(graph::GraphConfig {
-        access_token: "PAGE-TOKEN".into(),
-        version: "v23.0".into(),
-        base_url: "http://graph".into(),
-        timeout_ms: None,
-        retry: RetryPolicy::default(),
-        allow_insecure_http: true,
-    })
-    .unwrap();
+    let client = graph_at_fake();
     let fake = GraphFake {
         answers: vec![
             (
@@ -1405,15 +1410,7 @@ fn graph_conversation_options_are_named_as_the_caller_wrote_them() {
 
 #[test]
 fn graph_details_fetch_each_ref_in_order_up_to_the_limit() {
-    let client = graph::GraphClient::new(graph::GraphConfig {
-        access_token: "PAGE-TOKEN".into(),
-        version: "v23.0".into(),
-        base_url: "http://graph".into(),
-        timeout_ms: None,
-        retry: RetryPolicy::default(),
-        allow_insecure_http: true,
-    })
-    .unwrap();
+    let client = graph_at_fake();
     let fake = GraphFake {
         answers: vec![
             ("/v23.0/m_1?", json!({"id": "m_1", "message": "one"})),
