@@ -15,7 +15,7 @@ use crate::client::paging::{CursorWalker, PageWalker};
 use crate::client::sobot::{CallOptions, SobotClient as SobotCore};
 use crate::client::store::MemoryStore;
 use crate::client::tokens::{SharedTokens, TokenManager};
-use crate::client::{Credentials, RetryPolicy, DEFAULT_BASE_URL};
+use crate::client::{Credentials, RetryPolicy};
 use crate::error::Error;
 use crate::validate::Violation;
 use js_sys::Promise;
@@ -164,7 +164,7 @@ fn retry_policy(r: &mut Reader) -> RetryPolicy {
 /// A call's options: its timeout and its `AbortSignal` (or `undefined`).
 pub(crate) fn call_options(options: &JsValue) -> Result<(CallOptions, JsValue), Vec<Violation>> {
     let mut r = Reader::optional(options, "options");
-    let timeout_ms = r.integer("timeoutMs", 1, 3_600_000);
+    let timeout_ms = r.timeout_ms();
     let signal = r.signal("signal").unwrap_or(JsValue::UNDEFINED);
     let v = r.finish();
     if v.is_empty() {
@@ -267,10 +267,8 @@ impl SobotClient {
         #[wasm_bindgen(unchecked_param_type = "SobotClientOptions")] options: JsValue,
     ) -> Result<SobotClient, JsValue> {
         let mut r = Reader::new(&options, "options");
-        let app_id = r.required_string("appId");
-        let app_key = r.required_string("appKey");
-        let base_url = r.string("baseUrl");
-        let timeout_ms = r.integer("timeoutMs", 1, 3_600_000);
+        let credentials = r.credentials(true);
+        let timeout_ms = r.timeout_ms();
         let margin = r.integer("refreshMarginMs", 0, 86_400_000);
         let retry = retry_policy(&mut r);
         let store = match r.object("tokenStore") {
@@ -292,18 +290,7 @@ impl SobotClient {
             None => Store::Memory(MemoryStore::default()),
         };
         let fetch = r.function("fetch").unwrap_or(JsValue::UNDEFINED);
-        let credentials = Credentials {
-            app_id: app_id.unwrap_or_default(),
-            app_key: app_key.unwrap_or_default().into(),
-            base_url: base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
-            allow_insecure_http: r.boolean("allowInsecureHttp").unwrap_or(false),
-        };
-        let mut violations = r.finish();
-        for v in credentials.violations() {
-            if !violations.iter().any(|w| w.path == v.path) {
-                violations.push(v);
-            }
-        }
+        let violations = r.finish_with(&credentials);
         if !violations.is_empty() {
             let mut e = Error::validation(violations);
             super::error::redact(&mut e, std::slice::from_ref(&credentials.app_key));
@@ -659,7 +646,7 @@ impl GraphClient {
         let access_token = r.required_string("accessToken");
         let version = r.string("version");
         let base_url = r.string("baseUrl");
-        let timeout_ms = r.integer("timeoutMs", 1, 3_600_000);
+        let timeout_ms = r.timeout_ms();
         let retry = retry_policy(&mut r);
         let fetch = r.function("fetch").unwrap_or(JsValue::UNDEFINED);
         let allow_insecure_http = r.boolean("allowInsecureHttp").unwrap_or(false);

@@ -1,6 +1,7 @@
 //! Reading SDK option objects (camelCase, plain JS objects) field by field,
 //! so that a wrong type becomes a violation naming the field.
 
+use crate::client::{Credentials, DEFAULT_BASE_URL};
 use crate::validate::Violation;
 use js_sys::Reflect;
 use serde::Serialize;
@@ -232,6 +233,42 @@ impl Reader {
     /// The violations found while reading.
     pub(crate) fn finish(self) -> Vec<Violation> {
         self.violations
+    }
+
+    /// `timeoutMs`: from 1 ms to an hour.
+    pub(crate) fn timeout_ms(&mut self) -> Option<u64> {
+        self.integer("timeoutMs", 1, 3_600_000)
+    }
+
+    /// The app's credentials: `appId` and `appKey` (refused when missing if
+    /// `required`), `baseUrl` (the default host) and `allowInsecureHttp`.
+    pub(crate) fn credentials(&mut self, required: bool) -> Credentials {
+        let (app_id, app_key) = if required {
+            (
+                self.required_string("appId"),
+                self.required_string("appKey"),
+            )
+        } else {
+            (self.string("appId"), self.string("appKey"))
+        };
+        let base_url = self.string("baseUrl");
+        Credentials {
+            app_id: app_id.unwrap_or_default(),
+            app_key: app_key.unwrap_or_default().into(),
+            base_url: base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
+            allow_insecure_http: self.boolean("allowInsecureHttp").unwrap_or(false),
+        }
+    }
+
+    /// The violations found while reading, and those of `creds` (each path once).
+    pub(crate) fn finish_with(self, creds: &Credentials) -> Vec<Violation> {
+        let mut violations = self.violations;
+        for v in creds.violations() {
+            if !violations.iter().any(|w| w.path == v.path) {
+                violations.push(v);
+            }
+        }
+        violations
     }
 }
 

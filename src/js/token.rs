@@ -1,7 +1,7 @@
 //! `sign` and `getToken` for JavaScript.
 
 use super::{error, io, options};
-use crate::client::{self as core, Credentials};
+use crate::client as core;
 use secrecy::ExposeSecret;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -60,23 +60,10 @@ pub async fn get_token(
     #[wasm_bindgen(unchecked_param_type = "GetTokenOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let mut opts = options::Reader::new(&options, "options");
-    let app_id = opts.string("appId");
-    let app_key = opts.string("appKey");
-    let base_url = opts.string("baseUrl");
-    let timeout_ms = opts.integer("timeoutMs", 1, 3_600_000);
+    let creds = opts.credentials(false);
+    let timeout_ms = opts.timeout_ms();
     let signal = opts.signal("signal").unwrap_or(JsValue::UNDEFINED);
-    let creds = Credentials {
-        app_id: app_id.unwrap_or_default(),
-        app_key: app_key.unwrap_or_default().into(),
-        base_url: base_url.unwrap_or_else(|| core::DEFAULT_BASE_URL.to_owned()),
-        allow_insecure_http: opts.boolean("allowInsecureHttp").unwrap_or(false),
-    };
-    let mut violations = opts.finish();
-    for v in creds.violations() {
-        if !violations.iter().any(|w| w.path == v.path) {
-            violations.push(v);
-        }
-    }
+    let violations = opts.finish_with(&creds);
     if !violations.is_empty() {
         // (a value given in the wrong option may be the key)
         let e = crate::Error::validation(violations).at(crate::api::GET_TOKEN.name);
