@@ -256,6 +256,9 @@ proptest! {
         let json = serde_json::to_value(&req).unwrap();
         let violations = validate::messenger::send_message(&json);
         prop_assert!(violations.is_empty(), "{violations:?}\n{json}");
+        // what is sent is what the model type writes
+        let sent = (sobot_channels::api::MESSENGER_SEND.encode)(json.clone());
+        prop_assert_eq!(sent, Ok(json.clone()));
         let text = serde_json::to_string(&req).unwrap();
         let back: SendMessageRequest = serde_json::from_str(&text).unwrap();
         prop_assert_eq!(back, req);
@@ -266,6 +269,8 @@ proptest! {
         let json = serde_json::to_value(&req).unwrap();
         let violations = validate::messenger::topic(&json);
         prop_assert!(violations.is_empty(), "{violations:?}\n{json}");
+        let sent = (sobot_channels::api::MESSENGER_CREATE_OR_UPDATE_TITLE.encode)(json.clone());
+        prop_assert_eq!(sent, Ok(json.clone()));
         let back: TopicRequest = serde_json::from_value(json).unwrap();
         prop_assert_eq!(back, req);
     }
