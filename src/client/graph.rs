@@ -3,6 +3,7 @@
 
 use crate::api::{self, Endpoint, Json};
 use crate::client::exec::{with_retries, AttemptError};
+use crate::client::paging::CursorWalker;
 use crate::client::retry::{parse_retry_after, Failure, RetryPolicy};
 use crate::client::sobot::{object_text, transport_failure};
 use crate::client::{Clock, HttpRequest, HttpResponse, Transport};
@@ -80,6 +81,64 @@ impl ConversationsQuery {
         let mut renamed = Error::validation(violations);
         renamed.endpoint = e.endpoint;
         renamed
+    }
+}
+
+/// A walk over a Page's conversations, page by page from its `after` cursor.
+#[derive(Debug, Clone)]
+pub struct ConversationsWalk {
+    request: Value,
+    limit: Option<u32>,
+    cursor: CursorWalker,
+}
+
+impl ConversationsWalk {
+    /// A walk over the conversations `request` asks for (see [`ConversationsQuery`]).
+    pub fn new(request: Value, limit: Option<u32>) -> Self {
+        let after = request
+            .get("after")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        ConversationsWalk {
+            request,
+            limit,
+            cursor: CursorWalker::new(after),
+        }
+    }
+}
+
+/// A walk over a conversation's messages: their refs, or with `details`
+/// each message's details, for the [`MESSAGE_DETAIL_LIMIT`] Graph answers.
+#[derive(Debug, Clone)]
+pub struct MessagesWalk {
+    conversation_id: String,
+    cursor: CursorWalker,
+    details: Option<DetailsState>,
+}
+
+#[derive(Debug, Clone)]
+struct DetailsState {
+    fields: Option<String>,
+    yielded: usize,
+}
+
+impl MessagesWalk {
+    /// A walk over the refs of `conversation_id`'s messages.
+    pub fn refs(conversation_id: String) -> Self {
+        MessagesWalk {
+            conversation_id,
+            cursor: CursorWalker::new(None),
+            details: None,
+        }
+    }
+
+    /// A walk over the details (`fields`, or [`DEFAULT_MESSAGE_FIELDS`]) of
+    /// `conversation_id`'s messages.
+    pub fn details(conversation_id: String, fields: Option<String>) -> Self {
+        MessagesWalk {
+            details: Some(DetailsState { fields, yielded: 0 }),
+            ..MessagesWalk::refs(conversation_id)
+        }
     }
 }
 
@@ -413,6 +472,75 @@ impl GraphClient {
             timeout_ms,
         )
         .await
+    }
+
+    /// The next page of a conversations walk, or `None` when it is over.
+    pub async fn next_conversations<T: Transport, C: Clock>(
+        &self,
+        transport: &T,
+        clock: &C,
+        walk: &mut ConversationsWalk,
+        timeout_ms: Option<u64>,
+    ) -> Result<Option<Vec<Value>>, Error> {
+        let Some(after) = walk.cursor.next_after() else {
+            return Ok(None);
+        };
+        let mut req = walk.request.clone();
+        if let Some(m) = req.as_object_mut() {
+            match after {
+                Some(a) => m.insert("after".into(), Value::from(a)),
+                None => m.remove("after"),
+            };
+        }
+        let page = self
+            .conversations(transport, clock, &req, walk.limit, timeout_ms)
+            .await?
+            .value()?;
+        Ok(Some(walk.cursor.advance(page)))
+    }
+
+    /// The next page of a messages walk (refs or details), or `None` when it is over.
+    pub async fn next_messages<T: Transport, C: Clock>(
+        &self,
+        transport: &T,
+        clock: &C,
+        walk: &mut MessagesWalk,
+        timeout_ms: Option<u64>,
+    ) -> Result<Option<Vec<Value>>, Error> {
+        if walk
+            .details
+            .as_ref()
+            .is_some_and(|d| d.yielded >= MESSAGE_DETAIL_LIMIT)
+        {
+            return Ok(None);
+        }
+        let Some(after) = walk.cursor.next_after().map(|a| a.map(str::to_owned)) else {
+            return Ok(None);
+        };
+        let id = walk.conversation_id.clone();
+        let answer = self
+            .conversation_messages(transport, clock, &id, after.as_deref(), timeout_ms)
+            .await?
+            .value()?;
+        let page = answer.get("messages").cloned().unwrap_or(Value::Null);
+        let refs = walk.cursor.advance(page);
+        let Some(d) = &mut walk.details else {
+            return Ok(Some(refs));
+        };
+        let limit = MESSAGE_DETAIL_LIMIT.saturating_sub(d.yielded);
+        let fields = d.fields.clone();
+        let out = self
+            .details(
+                transport,
+                clock,
+                &refs,
+                fields.as_deref(),
+                limit,
+                timeout_ms,
+            )
+            .await?;
+        d.yielded += out.len();
+        Ok(Some(out))
     }
 
     /// The details of the messages `refs` names (each `{ id, … }`), one call

@@ -56,6 +56,29 @@ pub struct CallReport {
 }
 
 impl<S: TokenStore + 'static> SobotClient<S> {
+    /// The next page of a walk over a paged `endpoint` (its items), or `None`
+    /// when the walk is over.
+    pub async fn next_page<T, C>(
+        &self,
+        transport: &T,
+        clock: &C,
+        endpoint: &Endpoint,
+        walker: &mut crate::client::paging::PageWalker,
+        opts: CallOptions,
+    ) -> Result<Option<Vec<Value>>, Error>
+    where
+        T: Transport + Detach + 'static,
+        C: Clock + Detach + 'static,
+    {
+        let Some(req) = walker.next_request() else {
+            return Ok(None);
+        };
+        let page = self.call(transport, clock, endpoint, &req, opts).await.0?;
+        Ok(Some(walker.advance(page.value()?)))
+    }
+}
+
+impl<S: TokenStore + 'static> SobotClient<S> {
     /// A client. Nothing is sent until the first call.
     pub fn new(config: SobotConfig, store: S) -> Self {
         Self::with_tokens(config, Rc::new(TokenManager::new(store)))

@@ -1439,3 +1439,98 @@ fn graph_details_fetch_each_ref_in_order_up_to_the_limit() {
         .unwrap()
         .is_empty());
 }
+
+#[test]
+fn graph_walks_follow_cursors_and_stop_details_at_the_limit() {
+    let client = graph_at_fake();
+    let fake = GraphFake {
+        answers: vec![
+            (
+                "/v23.0/p_1/conversations?platform=messenger&after=A",
+                json!({"data": [{"id": "t_2"}], "paging": {"cursors": {"after": "B"}}}),
+            ),
+            (
+                "/v23.0/p_1/conversations?",
+                json!({"data": [{"id": "t_1"}], "paging": {"cursors": {"after": "A"}, "next": "http://graph/n"}}),
+            ),
+            (
+                "/v23.0/t_1?",
+                json!({"id": "t_1", "messages": {"data": (0..25).map(|i| json!({"id": format!("m_{i}")})).collect::<Vec<_>>(),
+                    "paging": {"cursors": {"after": "M"}, "next": "http://graph/n"}}}),
+            ),
+            ("/v23.0/m_", json!({"id": "m", "message": "hi"})),
+        ],
+        seen: RefCell::new(Vec::new()),
+    };
+    let clock = VClock::default();
+    let req = graph::ConversationsQuery {
+        page_id: Some("p_1".into()),
+        platform: Some("messenger".into()),
+        ..Default::default()
+    }
+    .request();
+    let mut walk = graph::ConversationsWalk::new(req, None);
+    let mut ids = Vec::new();
+    while let Some(page) = run(client.next_conversations(&fake, &clock, &mut walk, None)).unwrap() {
+        ids.extend(
+            page.into_iter()
+                .map(|c| c["id"].as_str().unwrap().to_owned()),
+        );
+    }
+    assert_eq!(
+        ids,
+        ["t_1", "t_2"],
+        "the second page has no next: the walk ends"
+    );
+
+    let mut walk = graph::MessagesWalk::details("t_1".into(), None);
+    let first = run(client.next_messages(&fake, &clock, &mut walk, None))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        first.len(),
+        graph::MESSAGE_DETAIL_LIMIT,
+        "details of the 20 most recent only"
+    );
+    assert_eq!(
+        run(client.next_messages(&fake, &clock, &mut walk, None)).unwrap(),
+        None
+    );
+    let details_fetched = fake
+        .seen
+        .borrow()
+        .iter()
+        .filter(|u| u.contains("/m_"))
+        .count();
+    assert_eq!(details_fetched, graph::MESSAGE_DETAIL_LIMIT);
+}
+
+#[test]
+fn a_sobot_page_walk_asks_each_page_until_page_count() {
+    let (h, p, _) = client_with(|req, _| {
+        let body: Value = serde_json::from_str(req.body.as_deref().unwrap_or("{}")).unwrap();
+        let no = body["page_no"].as_u64().unwrap();
+        Ok(ok(
+            json!({"items": [{"taskid": format!("t{no}")}], "page_count": 2, "page_no": no, "ret_code": "000000"}),
+        ))
+    });
+    let mut walker = paging::PageWalker::new(&json!({"page_size": 1}), "items");
+    let mut seen = Vec::new();
+    while let Some(items) = run(h.client.next_page(
+        &h.fake,
+        &h.clock,
+        &api::LINE_QUERY_TASK_LIST,
+        &mut walker,
+        CallOptions::default(),
+    ))
+    .unwrap()
+    {
+        seen.extend(
+            items
+                .into_iter()
+                .map(|t| t["taskid"].as_str().unwrap().to_owned()),
+        );
+    }
+    assert_eq!(seen, ["t1", "t2"]);
+    assert_eq!(p.calls_to("/query_task_list"), 2);
+}

@@ -8,10 +8,10 @@ use super::options::{request_json, Reader};
 use crate::api::{self, Endpoint, Json};
 use crate::client::config::{SobotConfig, DEFAULT_REFRESH_MARGIN_MS, DEFAULT_TIMEOUT_MS};
 use crate::client::graph::{
-    ConversationsQuery, GraphClient as GraphCore, GraphConfig, DEFAULT_GRAPH_URL,
-    DEFAULT_GRAPH_VERSION, MESSAGE_DETAIL_LIMIT,
+    ConversationsQuery, ConversationsWalk, GraphClient as GraphCore, GraphConfig, MessagesWalk,
+    DEFAULT_GRAPH_URL, DEFAULT_GRAPH_VERSION,
 };
-use crate::client::paging::{CursorWalker, PageWalker};
+use crate::client::paging::PageWalker;
 use crate::client::sobot::{CallOptions, SobotClient as SobotCore};
 use crate::client::store::MemoryStore;
 use crate::client::tokens::{SharedTokens, TokenManager};
@@ -704,16 +704,12 @@ impl GraphClient {
         #[wasm_bindgen(unchecked_param_type = "ListConversationsOptions")] request: JsValue,
         options: Option<CallOptionsArg>,
     ) -> JsValue {
-        let parsed = conversations_request(&request);
-        let after = parsed
-            .as_ref()
-            .ok()
-            .and_then(|(r, _)| r.get("after").and_then(Value::as_str).map(str::to_owned));
+        let walk =
+            conversations_request(&request).map(|(r, limit)| ConversationsWalk::new(r, limit));
         iterate_pager(Pager {
             kind: PagerKind::Conversations {
                 shared: self.shared.clone(),
-                request: parsed,
-                walker: Rc::new(RefCell::new(CursorWalker::new(after))),
+                walk: Rc::new(RefCell::new(walk)),
             },
             options: options.map_or(JsValue::UNDEFINED, Into::into),
         })
@@ -753,9 +749,7 @@ impl GraphClient {
         iterate_pager(Pager {
             kind: PagerKind::Messages {
                 shared: self.shared.clone(),
-                id: conversation_id,
-                walker: Rc::new(RefCell::new(CursorWalker::new(None))),
-                details: None,
+                walk: Rc::new(RefCell::new(MessagesWalk::refs(conversation_id))),
             },
             options: options.map_or(JsValue::UNDEFINED, Into::into),
         })
@@ -778,9 +772,7 @@ impl GraphClient {
         iterate_pager(Pager {
             kind: PagerKind::Messages {
                 shared: self.shared.clone(),
-                id: conversation_id,
-                walker: Rc::new(RefCell::new(CursorWalker::new(None))),
-                details: Some(Rc::new(RefCell::new(DetailState { fields, yielded: 0 }))),
+                walk: Rc::new(RefCell::new(MessagesWalk::details(conversation_id, fields))),
             },
             options: strip_key(&options, "fields"),
         })
@@ -836,11 +828,6 @@ fn strip_after(options: &JsValue) -> JsValue {
     strip_key(options, "after")
 }
 
-struct DetailState {
-    fields: Option<String>,
-    yielded: usize,
-}
-
 enum PagerKind {
     Sobot {
         shared: Rc<SobotShared>,
@@ -849,14 +836,11 @@ enum PagerKind {
     },
     Conversations {
         shared: Rc<GraphShared>,
-        request: Result<(Value, Option<u32>), Vec<Violation>>,
-        walker: Rc<RefCell<CursorWalker>>,
+        walk: Rc<RefCell<Result<ConversationsWalk, Vec<Violation>>>>,
     },
     Messages {
         shared: Rc<GraphShared>,
-        id: String,
-        walker: Rc<RefCell<CursorWalker>>,
-        details: Option<Rc<RefCell<DetailState>>>,
+        walk: Rc<RefCell<MessagesWalk>>,
     },
 }
 
@@ -887,120 +871,81 @@ fn items_js(items: Vec<Value>) -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 impl Pager {
     /// The next page's items, or `undefined` when the walk is over.
+    ///
+    /// Each walk is copied out of its cell for the call and written back
+    /// after it, so no borrow is held across an await (`next()` calls are
+    /// serialised by the iterator in `runtime.js`).
     #[wasm_bindgen(unchecked_return_type = "Promise<unknown[] | undefined>")]
     pub fn next(&self) -> Promise {
         let options = self.options.clone();
         match &self.kind {
             PagerKind::Sobot { shared, ep, walker } => {
-                let (shared, ep, walker) = (shared.clone(), *ep, walker.clone());
+                let (shared, ep, cell) = (shared.clone(), *ep, walker.clone());
                 future_to_promise(async move {
                     let (opts, signal) = call_options(&options)
                         .map_err(|v| JsValue::from(Error::validation(v).at(ep.name)))?;
-                    let next = match &*walker.borrow() {
-                        Ok(w) => w.next_request(),
-                        Err(v) => {
-                            return Err(Error::validation(vec![v.clone()]).at(ep.name).into())
-                        }
-                    };
-                    let Some(req) = next else {
-                        return Ok(JsValue::UNDEFINED);
-                    };
+                    let mut walker = cell
+                        .borrow()
+                        .clone()
+                        .map_err(|v| JsValue::from(Error::validation(vec![v]).at(ep.name)))?;
+                    let (transport, clock) = call_io(&shared.fetch, &signal);
                     let page = shared
-                        .run(ep, &req, opts, &signal)
-                        .await
-                        .map_err(|e| reject(e, &signal, &shared.secrets()))?;
-                    let page = page.value().map_err(JsValue::from)?;
-                    let items = match &mut *walker.borrow_mut() {
-                        Ok(w) => w.advance(page),
-                        Err(_) => Vec::new(),
-                    };
-                    items_js(items)
+                        .core
+                        .next_page(&transport, &clock, ep, &mut walker, opts)
+                        .await;
+                    *cell.borrow_mut() = Ok(walker);
+                    page_js(page, &signal, &shared.secrets())
                 })
             }
-            PagerKind::Conversations {
-                shared,
-                request,
-                walker,
-            } => {
-                let (shared, walker) = (shared.clone(), walker.clone());
-                let request = request.clone();
+            PagerKind::Conversations { shared, walk } => {
+                let (shared, cell) = (shared.clone(), walk.clone());
                 future_to_promise(async move {
                     let name = api::GRAPH_CONVERSATIONS.name;
                     let (opts, signal) = call_options(&options)
                         .map_err(|v| JsValue::from(Error::validation(v).at(name)))?;
-                    let (mut req, limit) =
-                        request.map_err(|v| JsValue::from(Error::validation(v).at(name)))?;
-                    let after = match walker.borrow().next_after() {
-                        None => return Ok(JsValue::UNDEFINED),
-                        Some(a) => a.map(str::to_owned),
-                    };
-                    if let Some(m) = req.as_object_mut() {
-                        match after {
-                            Some(a) => m.insert("after".into(), Value::from(a)),
-                            None => m.remove("after"),
-                        };
-                    }
+                    let mut walk = cell
+                        .borrow()
+                        .clone()
+                        .map_err(|v| JsValue::from(Error::validation(v).at(name)))?;
+                    let (transport, clock) = call_io(&shared.fetch, &signal);
                     let page = shared
-                        .conversations(&req, limit, opts, &signal)
+                        .core
+                        .next_conversations(&transport, &clock, &mut walk, opts.timeout_ms)
                         .await
-                        .map_err(|e| reject(e, &signal, &shared.secrets()))?;
-                    let page = page.value().map_err(JsValue::from)?;
-                    let items = walker.borrow_mut().advance(page);
-                    items_js(items)
+                        .map_err(ConversationsQuery::name_options);
+                    *cell.borrow_mut() = Ok(walk);
+                    page_js(page, &signal, &shared.secrets())
                 })
             }
-            PagerKind::Messages {
-                shared,
-                id,
-                walker,
-                details,
-            } => {
-                let (shared, id, walker, details) =
-                    (shared.clone(), id.clone(), walker.clone(), details.clone());
+            PagerKind::Messages { shared, walk } => {
+                let (shared, cell) = (shared.clone(), walk.clone());
                 future_to_promise(async move {
                     let name = api::GRAPH_CONVERSATION_MESSAGES.name;
                     let (opts, signal) = call_options(&options)
                         .map_err(|v| JsValue::from(Error::validation(v).at(name)))?;
-                    if let Some(d) = &details {
-                        if d.borrow().yielded >= MESSAGE_DETAIL_LIMIT {
-                            return Ok(JsValue::UNDEFINED);
-                        }
-                    }
-                    let after = match walker.borrow().next_after() {
-                        None => return Ok(JsValue::UNDEFINED),
-                        Some(a) => a.map(str::to_owned),
-                    };
-                    let answer = shared
-                        .messages(&id, after.as_deref(), opts, &signal)
-                        .await
-                        .map_err(|e| reject(e, &signal, &shared.secrets()))?;
-                    let answer = answer.value().map_err(JsValue::from)?;
-                    let page = answer.get("messages").cloned().unwrap_or(Value::Null);
-                    let refs = walker.borrow_mut().advance(page);
-                    let Some(d) = details else {
-                        return items_js(refs);
-                    };
-                    let (fields, yielded) = {
-                        let st = d.borrow();
-                        (st.fields.clone(), st.yielded)
-                    };
+                    let mut walk = cell.borrow().clone();
                     let (transport, clock) = call_io(&shared.fetch, &signal);
-                    let out = shared
+                    let page = shared
                         .core
-                        .details(
-                            &transport,
-                            &clock,
-                            &refs,
-                            fields.as_deref(),
-                            MESSAGE_DETAIL_LIMIT.saturating_sub(yielded),
-                            opts.timeout_ms,
-                        )
-                        .await
-                        .map_err(|e| reject(e, &signal, &shared.secrets()))?;
-                    d.borrow_mut().yielded += out.len();
-                    items_js(out)
+                        .next_messages(&transport, &clock, &mut walk, opts.timeout_ms)
+                        .await;
+                    *cell.borrow_mut() = walk;
+                    page_js(page, &signal, &shared.secrets())
                 })
             }
         }
+    }
+}
+
+/// A page of a walk as JS: its items, `undefined` at the end, or the error.
+fn page_js(
+    page: Result<Option<Vec<Value>>, Error>,
+    signal: &JsValue,
+    secrets: &[SecretString],
+) -> Result<JsValue, JsValue> {
+    match page {
+        Ok(Some(items)) => items_js(items),
+        Ok(None) => Ok(JsValue::UNDEFINED),
+        Err(e) => Err(reject(e, signal, secrets)),
     }
 }
