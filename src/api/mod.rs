@@ -254,6 +254,9 @@ pub struct Endpoint {
     /// The model type of what a success gives back (the item, the page or
     /// the Graph object).
     pub shape: Shape,
+    /// Makes JSON of an answer the document prints in a form that is not
+    /// (`get_media_content`), before it is read; `None` for the others.
+    pub repair: Option<fn(&str) -> Option<String>>,
 }
 
 impl std::fmt::Debug for Endpoint {
@@ -274,7 +277,8 @@ fn no_request(_: &serde_json::Value) -> Vec<Violation> {
 /// retry safety, answer, rules, encoding and answer type, and its JavaScript
 /// binding (the client method, the page iterator, the validator export and
 /// their TypeScript types; `checked` names a validator export written by hand,
-/// `validateTopic`, which also takes the stored topic). `$cb` receives the whole list: the catalogue
+/// `validateTopic`, which also takes the stored topic); `repair` names the
+/// function that makes JSON of an answer the document prints otherwise. `$cb` receives the whole list: the catalogue
 /// below, the JS methods (`js/client.rs`) and the JS validators
 /// (`js/validate.rs`) are all expanded from it.
 macro_rules! with_endpoints {
@@ -342,6 +346,7 @@ macro_rules! with_endpoints {
             /// message's content can be downloaded.
             LINE_GET_MEDIA_CONTENT = "line.get_media_content", Get "/chat-line/api/line/get_media_content", SobotToken, None, Safe, Answer::Item,
                 validate::line::media_content, encode_as::<line::MediaContentRequest>, shape_media_url,
+                repair model::line::repair_media_content,
                 js { LineClient call get_media_content "getMediaContent": "MediaContentRequest" -> "Promise<string>";
                      validator validate_line_media_content "validateLineMediaContent": "MediaContentRequest"; };
             /// LINE `query_task_list`: one page of mass-send tasks.
@@ -381,9 +386,19 @@ macro_rules! with_endpoints {
 )]
 pub(crate) use with_endpoints;
 
+/// `Some(f)` for an entry's `repair f`, else `None`.
+macro_rules! repair_of {
+    () => {
+        None
+    };
+    ($f:path) => {
+        Some($f as fn(&str) -> Option<String>)
+    };
+}
+
 /// Expands [`with_endpoints`] into one `Endpoint` constant each and [`CATALOGUE`].
 macro_rules! define_endpoints {
-    ($( $(#[$doc:meta])* $id:ident = $name:literal, $method:ident $path:literal, $auth:ident, $paging:ident, $retry:ident, $answer:expr, $validate:path, $encode:expr, $shape:expr, js $js:tt; )*) => {
+    ($( $(#[$doc:meta])* $id:ident = $name:literal, $method:ident $path:literal, $auth:ident, $paging:ident, $retry:ident, $answer:expr, $validate:path, $encode:expr, $shape:expr, $(repair $repair:path,)? js $js:tt; )*) => {
         $(
             $(#[$doc])*
             pub const $id: Endpoint = Endpoint {
@@ -397,6 +412,7 @@ macro_rules! define_endpoints {
                 validate: $validate,
                 encode: $encode,
                 shape: $shape,
+                repair: repair_of!($($repair)?),
             };
         )*
         /// Every endpoint the crate knows.

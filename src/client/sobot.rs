@@ -222,18 +222,13 @@ async fn attempt<T: Transport, C: Clock>(
     }
 }
 
-/// The answer with its body made JSON where the document prints an answer
-/// that is not: `get_media_content`'s `"item": { "https://…" }` is read as
-/// `"item": "https://…"` (see [`crate::model::line::repair_media_content`]).
-/// Every other answer is left as it came.
+/// The answer with its body made JSON by the endpoint's `repair`, where it
+/// has one and the body is not JSON already (see [`Endpoint::repair`]).
 pub fn repaired(endpoint: &Endpoint, resp: HttpResponse) -> HttpResponse {
-    if endpoint.name != api::LINE_GET_MEDIA_CONTENT.name {
+    let Some(repair) = endpoint.repair else {
         return resp;
-    }
-    let fixed = std::str::from_utf8(&resp.body)
-        .ok()
-        .and_then(crate::model::line::repair_media_content);
-    match fixed {
+    };
+    match std::str::from_utf8(&resp.body).ok().and_then(repair) {
         Some(text) => HttpResponse {
             body: text.into_bytes(),
             ..resp

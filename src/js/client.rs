@@ -371,7 +371,7 @@ impl SobotClient {
 /// Expands the catalogue ([`api::with_endpoints`]) into the client methods
 /// and page iterators of each endpoint that has them.
 macro_rules! js_methods {
-    ($( $(#[$doc:meta])* $id:ident = $name:literal, $method:ident $path:literal, $auth:ident, $paging:ident, $retry:ident, $answer:expr, $validate:path, $encode:expr, $shape:expr, js { $($js:tt)* }; )*) => {
+    ($( $(#[$doc:meta])* $id:ident = $name:literal, $method:ident $path:literal, $auth:ident, $paging:ident, $retry:ident, $answer:expr, $validate:path, $encode:expr, $shape:expr, $(repair $repair:path,)? js { $($js:tt)* }; )*) => {
         $( js_method! { [$(#[$doc])*] $id $($js)* } )*
     };
 }
@@ -464,7 +464,7 @@ macro_rules! first {
 
 /// Expands the catalogue into its JavaScript description.
 macro_rules! js_catalogue {
-    ($( $(#[$doc:meta])* $id:ident = $name:literal, $method:ident $path:literal, $auth:ident, $paging:ident, $retry:ident, $answer:expr, $validate:path, $encode:expr, $shape:expr, js { $($js:tt)* }; )*) => {
+    ($( $(#[$doc:meta])* $id:ident = $name:literal, $method:ident $path:literal, $auth:ident, $paging:ident, $retry:ident, $answer:expr, $validate:path, $encode:expr, $shape:expr, $(repair $repair:path,)? js { $($js:tt)* }; )*) => {
         fn catalogue_entries() -> Vec<CatalogueEntry> {
             vec![$( js_entry!(api::$id, $($js)*) ),*]
         }

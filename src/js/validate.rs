@@ -27,7 +27,7 @@ fn run(request: &JsValue, validator: Validator) -> JsValue {
 /// Expands the catalogue ([`crate::api::with_endpoints`]) into one validator
 /// export per endpoint that has one.
 macro_rules! js_validators {
-    ($( $(#[$doc:meta])* $id:ident = $name:literal, $method:ident $path:literal, $auth:ident, $paging:ident, $retry:ident, $answer:expr, $validate:path, $encode:expr, $shape:expr, js { $($js:tt)* }; )*) => {
+    ($( $(#[$doc:meta])* $id:ident = $name:literal, $method:ident $path:literal, $auth:ident, $paging:ident, $retry:ident, $answer:expr, $validate:path, $encode:expr, $shape:expr, $(repair $repair:path,)? js { $($js:tt)* }; )*) => {
         $( js_validator! { [$(#[$doc])*] $id $($js)* } )*
     };
 }
