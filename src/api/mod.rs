@@ -247,9 +247,9 @@ pub struct Endpoint {
     pub answer: Answer,
     /// The request's rules.
     pub validate: Validator,
-    /// Turns a valid request into what is sent: the tables' names (a
-    /// documented alias such as `recipient_id` leaves as `recipientid`),
-    /// without `null` members (the validators read them as absent).
+    /// Turns a valid request into what is sent: as its model type writes
+    /// it ([`encode_as`]), or as it is for the requests whose parameters go
+    /// in the URL.
     pub encode: Encode,
     /// The model type of what a success gives back (the item, the page or
     /// the Graph object).
