@@ -154,20 +154,42 @@ pub fn shape_media_url(a: Answered<'_>) -> Result<Json, String> {
     json_of(&m.url)
 }
 
-/// Encodes a valid request through its model type `T`: the tables' names
-/// (a documented alias such as `recipient_id` leaves as `recipientid`), the
-/// tables' types, and no member the type leaves out (`null`s included). A
-/// request the validator accepts but `T` does not read is an error, which
-/// the fuzz target `validate` looks for.
-pub fn encode_as<T: serde::de::DeserializeOwned + serde::Serialize>(
-    v: serde_json::Value,
-) -> Result<serde_json::Value, String> {
-    let typed: T = serde_json::from_value(v).map_err(|e| e.to_string())?;
-    serde_json::to_value(typed).map_err(|e| e.to_string())
+/// Removes `null` members of objects, at any depth: the validators read a
+/// `null` member as absent, so it is sent absent.
+fn drop_nulls(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(m) => serde_json::Value::Object(
+            m.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, drop_nulls(v)))
+                .collect(),
+        ),
+        serde_json::Value::Array(a) => {
+            serde_json::Value::Array(a.into_iter().map(drop_nulls).collect())
+        }
+        other => other,
+    }
+}
+
+/// Encodes a valid request: as written, without `null` members.
+pub fn encode_plain(v: serde_json::Value) -> Result<serde_json::Value, String> {
+    Ok(drop_nulls(v))
+}
+
+/// Encodes a valid `send_opt_in_message` request: the example's
+/// `recipient_id` leaves under the table's name `recipientid`.
+pub fn encode_opt_in(v: serde_json::Value) -> Result<serde_json::Value, String> {
+    let mut v = drop_nulls(v);
+    if let Some(m) = v.as_object_mut() {
+        if let Some(id) = m.remove("recipient_id") {
+            m.entry("recipientid").or_insert(id);
+        }
+    }
+    Ok(v)
 }
 
 /// Keeps at most one of the alternative members `a` and `b` of `m`: a blank
-/// one (empty, whitespace or `null`) is left out, and two that are not blank are an
+/// one (empty or whitespace) is left out, and two that are not blank are an
 /// error, so that both never leave together.
 fn one_of_pair(
     m: &mut serde_json::Map<String, serde_json::Value>,
@@ -175,8 +197,7 @@ fn one_of_pair(
     b: &str,
     at: &str,
 ) -> Result<(), String> {
-    let blank =
-        |v: &serde_json::Value| v.is_null() || v.as_str().is_some_and(|s| s.trim().is_empty());
+    let blank = |v: &serde_json::Value| v.as_str().is_some_and(|s| s.trim().is_empty());
     for key in [a, b] {
         if m.get(key).is_some_and(blank) {
             m.remove(key);
@@ -190,11 +211,12 @@ fn one_of_pair(
     Ok(())
 }
 
-/// Encodes a valid `send` request through its model type, with one
+/// Encodes a valid `send` request: without `null` members, and with one
 /// member of each pair of alternatives (`recipientid` / `recipient_token`, a
 /// media payload's `url` / `attachment_id`, a media element's `attachment_id` /
 /// `url`), so that a request never leaves with both.
-pub fn encode_send(mut v: serde_json::Value) -> Result<serde_json::Value, String> {
+pub fn encode_send(v: serde_json::Value) -> Result<serde_json::Value, String> {
+    let mut v = drop_nulls(v);
     let Some(root) = v.as_object_mut() else {
         return Ok(v);
     };
@@ -214,7 +236,7 @@ pub fn encode_send(mut v: serde_json::Value) -> Result<serde_json::Value, String
             }
         }
     }
-    encode_as::<messenger::SendMessageRequest>(v)
+    Ok(v)
 }
 
 /// Sends a request as it is (the Graph endpoints and `get_token`, whose
@@ -247,9 +269,9 @@ pub struct Endpoint {
     pub answer: Answer,
     /// The request's rules.
     pub validate: Validator,
-    /// Turns a valid request into what is sent: as its model type writes
-    /// it ([`encode_as`]), or as it is for the requests whose parameters go
-    /// in the URL.
+    /// Turns a valid request into what is sent: the tables' names (a
+    /// documented alias such as `recipient_id` leaves as `recipientid`),
+    /// without `null` members (the validators read them as absent).
     pub encode: Encode,
     /// The model type of what a success gives back (the item, the page or
     /// the Graph object).
@@ -298,66 +320,66 @@ macro_rules! with_endpoints {
             /// arrives by webhook (`parseUploadResult`) and is then sent as a media
             /// message's `payload.attachment_id`.
             MESSENGER_UPLOAD_ASYNC = "messenger.upload_async", Post "/chat-facebook/api/messenger/upload_async", SobotToken, None, OnlyIfNotProcessed, Answer::Item,
-                validate::messenger::upload_async, encode_as::<messenger::UploadAsyncRequest>, shape_as::<String>,
+                validate::messenger::upload_async, encode_plain, shape_as::<String>,
                 js { MessengerClient call upload_async "uploadAsync": "UploadAsyncRequest" -> "Promise<string>";
                      validator validate_upload_async "validateUploadAsync": "UploadAsyncRequest"; };
             /// Messenger `query_sub_users`: one page of a topic's subscribers.
             MESSENGER_QUERY_SUB_USERS = "messenger.query_sub_users", Get "/chat-facebook/api/messenger/query_sub_users", SobotToken, PageNo, Safe, Answer::Page,
-                validate::messenger::query_sub_users, encode_as::<messenger::QuerySubUsersRequest>, shape_page::<messenger::SubscribedUser>,
+                validate::messenger::query_sub_users, encode_plain, shape_page::<messenger::SubscribedUser>,
                 js { MessengerClient call query_sub_users "querySubUsers": "QuerySubUsersRequest" -> "Promise<Paged<SubscribedUser>>";
                      pages sub_users "subUsers": "PageFilter<QuerySubUsersRequest>" -> "AsyncIterable<SubscribedUser>";
                      validator validate_query_sub_users "validateQuerySubUsers": "QuerySubUsersRequest"; };
             /// Messenger `create_or_update_title`: creates a subscription topic, or
             /// updates one (`configid`); resolves to the topic's `configid`.
             MESSENGER_CREATE_OR_UPDATE_TITLE = "messenger.create_or_update_title", Post "/chat-facebook/api/messenger/create_or_update_title", SobotToken, None, OnlyIfNotProcessed, Answer::Item,
-                validate::messenger::topic, encode_as::<messenger::TopicRequest>, shape_as::<String>,
+                validate::messenger::topic, encode_plain, shape_as::<String>,
                 js { MessengerClient call create_or_update_title "createOrUpdateTitle": "TopicRequest" -> "Promise<string>";
                      checked "validateTopic"; };
             /// Messenger `del_title`: deletes a subscription topic.
             MESSENGER_DEL_TITLE = "messenger.del_title", Get "/chat-facebook/api/messenger/del_title", SobotToken, None, OnlyIfNotProcessed, Answer::Nothing,
-                validate::messenger::delete_topic, encode_as::<messenger::DeleteTopicRequest>, shape_any,
+                validate::messenger::delete_topic, encode_plain, shape_any,
                 js { MessengerClient call delete_title "deleteTitle": "DeleteTopicRequest" -> "Promise<null>";
                      validator validate_delete_topic "validateDeleteTopic": "DeleteTopicRequest"; };
             /// Messenger `get_title_list`: one page of subscription topics (the list
             /// is in `item`).
             MESSENGER_GET_TITLE_LIST = "messenger.get_title_list", Post "/chat-facebook/api/messenger/get_title_list", SobotToken, PageNo, Safe, Answer::Page,
-                validate::messenger::title_list, encode_as::<messenger::TitleListRequest>, shape_page::<messenger::Topic>,
+                validate::messenger::title_list, encode_plain, shape_page::<messenger::Topic>,
                 js { MessengerClient call get_title_list "getTitleList": "TitleListRequest" -> "Promise<Paged<Topic>>";
                      pages titles "titles": "PageFilter<TitleListRequest>" -> "AsyncIterable<Topic>";
                      validator validate_title_list "validateTitleList": "TitleListRequest"; };
             /// Messenger `send_opt_in_message`: asks a user to subscribe to a topic.
             MESSENGER_SEND_OPT_IN_MESSAGE = "messenger.send_opt_in_message", Post "/chat-facebook/api/messenger/send_opt_in_message", SobotToken, None, OnlyIfNotProcessed, Answer::Item,
-                validate::messenger::opt_in, encode_as::<messenger::OptInRequest>, shape_as::<messenger::OptInResult>,
+                validate::messenger::opt_in, encode_opt_in, shape_as::<messenger::OptInResult>,
                 js { MessengerClient call send_opt_in_message "sendOptInMessage": "OptInRequest | OptInRequestAsExample" -> "Promise<OptInResult>";
                      validator validate_opt_in "validateOptIn": "OptInRequest | OptInRequestAsExample"; };
             /// Messenger `query_task_list`: one page of mass-send tasks.
             MESSENGER_QUERY_TASK_LIST = "messenger.query_task_list", Post "/chat-set/api/messenger/query_task_list", SobotToken, PageNo, Safe, Answer::Page,
-                validate::messenger::task_list, encode_as::<messenger::MessengerTaskListRequest>, shape_page::<messenger::MessengerTask>,
+                validate::messenger::task_list, encode_plain, shape_page::<messenger::MessengerTask>,
                 js { MessengerClient call query_task_list "queryTaskList": "MessengerTaskListRequest" -> "Promise<Paged<MessengerTask>>";
                      pages tasks "tasks": "PageFilter<MessengerTaskListRequest>" -> "AsyncIterable<MessengerTask>";
                      validator validate_messenger_task_list "validateMessengerTaskList": "MessengerTaskListRequest"; };
             /// Messenger `send_record_list`: one page of send records.
             MESSENGER_SEND_RECORD_LIST = "messenger.send_record_list", Post "/chat-set/api/messenger/send_record_list", SobotToken, PageNo, Safe, Answer::Page,
-                validate::messenger::send_record_list, encode_as::<messenger::MessengerSendRecordListRequest>, shape_page::<messenger::MessengerSendRecord>,
+                validate::messenger::send_record_list, encode_plain, shape_page::<messenger::MessengerSendRecord>,
                 js { MessengerClient call send_record_list "sendRecordList": "MessengerSendRecordListRequest" -> "Promise<Paged<MessengerSendRecord>>";
                      pages send_records "sendRecords": "PageFilter<MessengerSendRecordListRequest>" -> "AsyncIterable<MessengerSendRecord>";
                      validator validate_messenger_send_record_list "validateMessengerSendRecordList": "MessengerSendRecordListRequest"; };
             /// LINE `get_media_content`: the URL (the answer's `item`) where a media
             /// message's content can be downloaded.
             LINE_GET_MEDIA_CONTENT = "line.get_media_content", Get "/chat-line/api/line/get_media_content", SobotToken, None, Safe, Answer::Item,
-                validate::line::media_content, encode_as::<line::MediaContentRequest>, shape_media_url,
+                validate::line::media_content, encode_plain, shape_media_url,
                 repair model::line::repair_media_content,
                 js { LineClient call get_media_content "getMediaContent": "MediaContentRequest" -> "Promise<string>";
                      validator validate_line_media_content "validateLineMediaContent": "MediaContentRequest"; };
             /// LINE `query_task_list`: one page of mass-send tasks.
             LINE_QUERY_TASK_LIST = "line.query_task_list", Post "/chat-set/api/line/query_task_list", SobotToken, PageNo, Safe, Answer::Page,
-                validate::line::task_list, encode_as::<line::LineTaskListRequest>, shape_page::<line::LineTask>,
+                validate::line::task_list, encode_plain, shape_page::<line::LineTask>,
                 js { LineClient call query_task_list "queryTaskList": "LineTaskListRequest" -> "Promise<Paged<LineTask>>";
                      pages tasks "tasks": "PageFilter<LineTaskListRequest>" -> "AsyncIterable<LineTask>";
                      validator validate_line_task_list "validateLineTaskList": "LineTaskListRequest"; };
             /// LINE `send_record_list`: one page of send records.
             LINE_SEND_RECORD_LIST = "line.send_record_list", Post "/chat-set/api/line/send_record_list", SobotToken, PageNo, Safe, Answer::Page,
-                validate::line::send_record_list, encode_as::<line::LineSendRecordListRequest>, shape_page::<line::LineSendRecord>,
+                validate::line::send_record_list, encode_plain, shape_page::<line::LineSendRecord>,
                 js { LineClient call send_record_list "sendRecordList": "LineSendRecordListRequest" -> "Promise<Paged<LineSendRecord>>";
                      pages send_records "sendRecords": "PageFilter<LineSendRecordListRequest>" -> "AsyncIterable<LineSendRecord>";
                      validator validate_line_send_record_list "validateLineSendRecordList": "LineSendRecordListRequest"; };
@@ -498,20 +520,16 @@ mod tests {
             (MESSENGER_SEND_OPT_IN_MESSAGE.encode)(req).unwrap(),
             json!({"appid": "1", "title": "t", "recipientid": "9"})
         );
-        // both names at once: the validator refuses it, and so does the type
-        let both = json!({"appid": "1", "title": "t", "recipientid": "1", "recipient_id": "2"});
-        assert!((MESSENGER_SEND_OPT_IN_MESSAGE.encode)(both).is_err());
-        let send = json!({"messaging_type": "RESPONSE", "recipientid": "r", "pageid": "p", "tag": null,
-            "type": "template", "payload": {"template_type": "button", "text": "hi",
-            "buttons": [{"type": "web_url", "url": "https://x.test/", "title": "x", "payload": null}]}});
+        let both = json!({"recipientid": "1", "recipient_id": "2"});
+        assert_eq!(
+            (MESSENGER_SEND_OPT_IN_MESSAGE.encode)(both).unwrap(),
+            json!({"recipientid": "1"})
+        );
+        let send = json!({"pageid": "p", "tag": null, "payload": {"buttons": [{"url": null, "title": "x"}]}});
         assert_eq!(
             (MESSENGER_SEND.encode)(send).unwrap(),
-            json!({"messaging_type": "RESPONSE", "recipientid": "r", "pageid": "p",
-                "type": "template", "payload": {"template_type": "button", "text": "hi",
-                "buttons": [{"type": "web_url", "url": "https://x.test/", "title": "x"}]}})
+            json!({"pageid": "p", "payload": {"buttons": [{"title": "x"}]}})
         );
-        // a request the type does not read is refused, not sent
-        assert!((MESSENGER_SEND.encode)(json!({"pageid": "p"})).is_err());
         assert_eq!(
             (LINE_GET_MEDIA_CONTENT.shape)(Answered::Value(json!({"url": "https://x/y.png"})))
                 .unwrap()

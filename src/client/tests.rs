@@ -1298,12 +1298,12 @@ fn the_send_encoder_never_sends_both_alternatives() {
         sent,
         json!({"recipient_token": "T", "pageid": "P", "type": "image", "payload": {"attachment_id": "1"}})
     );
-    let sent = encode(json!({"recipientid": "R", "recipient_token": null, "pageid": "P", "type": "template",
+    let sent = encode(json!({"recipientid": "R", "recipient_token": null, "type": "template",
         "payload": {"template_type": "media", "elements": [{"media_type": "image", "attachment_id": "", "url": "https://www.facebook.com/p"}]}}))
     .unwrap();
     assert_eq!(
         sent,
-        json!({"recipientid": "R", "pageid": "P", "type": "template",
+        json!({"recipientid": "R", "type": "template",
             "payload": {"template_type": "media", "elements": [{"media_type": "image", "url": "https://www.facebook.com/p"}]}})
     );
     for both in [
