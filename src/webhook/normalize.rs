@@ -20,8 +20,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// What happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// A message from the user (or, with `isEcho`, from the Page).
     Message,
@@ -83,6 +82,12 @@ pub enum Kind {
     Upload,
     /// An event of a kind this version does not know; see `raw`.
     Unknown,
+}
+
+impl Serialize for Kind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 impl Kind {
@@ -792,7 +797,14 @@ fn messenger_event<'a>(
     let is_echo = ev.message.as_ref().and_then(|m| m.is_echo).unwrap_or(false);
     e.event_id = match mid {
         Some(m) => Some(Cow::Borrowed(m)),
-        None => derived_id(kind, raw, ev, sender_id, recipient_id),
+        None => {
+            // an unknown event is keyed by its payload field (`game_play`)
+            let k = match e.details {
+                Details::Unknown { type_: Some(t) } => t,
+                _ => kind.as_str(),
+            };
+            derived_id(k, ev, sender_id, recipient_id)
+        }
     };
     e.timestamp = ev.timestamp;
     e.sender = ev.sender.as_ref().map(|p| Sender {
@@ -825,8 +837,7 @@ fn with_sender(mut e: Event<'_>) -> Event<'_> {
 /// recipient and timestamp, which redeliveries repeat; a delivery without a
 /// timestamp is told by its watermark and message ids instead.
 fn derived_id<'a>(
-    kind: Kind,
-    raw: &RawValue,
+    k: &str,
     ev: &MessagingEvent,
     sender: Option<&str>,
     recipient: Option<&str>,
@@ -835,10 +846,6 @@ fn derived_id<'a>(
         .or(ev.sender.as_ref().and_then(|p| p.user_ref.as_deref()))
         .unwrap_or("");
     let to = recipient.unwrap_or("");
-    let k = match (kind, payload_field(raw)) {
-        (Kind::Unknown, Some(field)) => field,
-        _ => kind.as_str(),
-    };
     if let Some(t) = ev.timestamp {
         return Some(Cow::Owned(format!("{k}:{who}:{to}:{t}")));
     }
