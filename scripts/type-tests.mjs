@@ -23,6 +23,11 @@ function endpointOf(channel, file, byName) {
   return byName.get(`${channel}.${stem}`) ?? (stem.startsWith('send_') ? byName.get(`${channel}.send`) : undefined);
 }
 
+/** The catalogue's client method of `e` as the generated test calls it, e.g. `client.messenger.send`. */
+function methodOf(e) {
+  return `client.${e.name.split('.')[0]}.${e.call}`;
+}
+
 function endpointCalls() {
   const byName = new Map(catalogue().map((e) => [e.name, e]));
   const lines = [
@@ -41,16 +46,20 @@ function endpointCalls() {
       if (!e || !e.call) throw new Error(`tests/fixtures/${channel}/${file}: no endpoint with a client method`);
       const example = readFileSync(join(dir, file), 'utf8').trim();
       lines.push(`    // ${channel}/${file} → ${e.name}`);
-      lines.push(`    await client.${channel}.${e.call}(${example.replace(/\n/g, '\n    ')}),`);
+      lines.push(`    await ${methodOf(e)}(${example.replace(/\n/g, '\n    ')}),`);
       covered.add(e.name);
     }
   }
-  const queries = JSON.parse(readFileSync(join(root, 'tests', 'types', 'document-examples.json'), 'utf8'));
-  for (const [name, q] of Object.entries(queries)) {
+  const examples = JSON.parse(readFileSync(join(root, 'tests', 'types', 'document-examples.json'), 'utf8'));
+  for (const [name, x] of Object.entries(examples)) {
     if (name === '//') continue;
-    if (!byName.has(name)) throw new Error(`tests/types/document-examples.json: ${name} is not in the catalogue`);
-    lines.push(`    // ${q.source}`);
-    lines.push(`    await ${q.call}(${q.args.map((a) => JSON.stringify(a)).join(', ')}),`);
+    const e = byName.get(name);
+    if (!e) throw new Error(`tests/types/document-examples.json: ${name} is not in the catalogue`);
+    if (e.call && x.call) throw new Error(`tests/types/document-examples.json: ${name} names a call; the catalogue's is ${e.call}`);
+    const call = e.call ? methodOf(e) : x.call;
+    if (!call) throw new Error(`tests/types/document-examples.json: ${name} has no catalogue method; give its call`);
+    lines.push(`    // ${x.source}`);
+    lines.push(`    await ${call}(${x.args.map((a) => JSON.stringify(a)).join(', ')}),`);
     covered.add(name);
   }
   const missing = [...byName.keys()].filter((n) => !covered.has(n));
