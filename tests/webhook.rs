@@ -26,9 +26,15 @@ fn fixtures(channel: &str) -> Vec<PathBuf> {
     v
 }
 
+/// The normalised events as JSON; each one's `kind` is also `Event::kind`.
 fn normalized_json(channel: Channel, body: &[u8]) -> Value {
     let p = parse(channel, body, ParseOptions::default()).unwrap();
-    serde_json::to_value(normalize(&p)).unwrap()
+    let events = normalize(&p);
+    let json = serde_json::to_value(&events).unwrap();
+    for (e, j) in events.iter().zip(json.as_array().unwrap()) {
+        assert_eq!(j["kind"], e.kind(), "the serialised kind is Event::kind");
+    }
+    json
 }
 
 /// The typed form keeps every field, declared or not: re-serialised, it is the input.

@@ -18,115 +18,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-
-/// What happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// A message from the user (or, with `isEcho`, from the Page).
-    Message,
-    /// Messenger: messages were delivered.
-    Delivery,
-    /// Messenger: messages were read.
-    Read,
-    /// Messenger: a topic subscription started, stopped or resumed.
-    Subscription,
-    /// Messenger: a plugin opt-in (Send to Messenger, checkbox).
-    Optin,
-    /// LINE: the account was added as a friend or unblocked.
-    Follow,
-    /// LINE: the account was blocked.
-    Unfollow,
-    /// A postback button (LINE action, Messenger button or menu).
-    Postback,
-    /// Messenger: a reaction was added or removed.
-    Reaction,
-    /// Messenger: the user entered a thread from a link, an ad or a code.
-    Referral,
-    /// LINE: the account joined a group or room.
-    Join,
-    /// LINE: the account left a group or room.
-    Leave,
-    /// LINE: users joined a group or room.
-    MemberJoined,
-    /// LINE: users left a group or room.
-    MemberLeft,
-    /// LINE: the user unsent a message.
-    Unsend,
-    /// LINE: the user watched a tracked video to the end.
-    VideoPlayComplete,
-    /// LINE: the user came near a beacon.
-    Beacon,
-    /// The user linked (or, on Messenger, unlinked) their account.
-    AccountLink,
-    /// LINE: a user joined, left or renewed a membership.
-    Membership,
-    /// LINE: the bot was attached to or detached from a module channel.
-    Module,
-    /// LINE: the module channel became the active channel.
-    Activated,
-    /// LINE: the module channel became the standby channel.
-    Deactivated,
-    /// LINE: the account was suspended.
-    BotSuspended,
-    /// LINE: the account was resumed.
-    BotResumed,
-    /// LINE: a LINE notification message was delivered (`delivery`).
-    PnpDeliveryCompletion,
-    /// Messenger: the user edited a message.
-    MessageEdit,
-    /// Messenger: Meta warned, blocked or unblocked the app.
-    PolicyEnforcement,
-    /// Messenger: thread control was passed, taken or requested, or roles changed.
-    Handover,
-    /// Messenger: an `upload_async` finished (`track_id`, `attachment_id`).
-    Upload,
-    /// An event of a kind this version does not know; see `raw`.
-    Unknown,
-}
-
-impl Serialize for Kind {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl Kind {
-    /// The kind's name, as it is serialised.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Message => "message",
-            Kind::Delivery => "delivery",
-            Kind::Read => "read",
-            Kind::Subscription => "subscription",
-            Kind::Optin => "optin",
-            Kind::Follow => "follow",
-            Kind::Unfollow => "unfollow",
-            Kind::Postback => "postback",
-            Kind::Reaction => "reaction",
-            Kind::Referral => "referral",
-            Kind::Join => "join",
-            Kind::Leave => "leave",
-            Kind::MemberJoined => "memberJoined",
-            Kind::MemberLeft => "memberLeft",
-            Kind::Unsend => "unsend",
-            Kind::VideoPlayComplete => "videoPlayComplete",
-            Kind::Beacon => "beacon",
-            Kind::AccountLink => "accountLink",
-            Kind::Membership => "membership",
-            Kind::Module => "module",
-            Kind::Activated => "activated",
-            Kind::Deactivated => "deactivated",
-            Kind::BotSuspended => "botSuspended",
-            Kind::BotResumed => "botResumed",
-            Kind::PnpDeliveryCompletion => "pnpDeliveryCompletion",
-            Kind::MessageEdit => "messageEdit",
-            Kind::PolicyEnforcement => "policyEnforcement",
-            Kind::Handover => "handover",
-            Kind::Upload => "upload",
-            Kind::Unknown => "unknown",
-        }
-    }
-}
+use strum::IntoStaticStr;
 
 /// Who sent the event.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -530,13 +422,15 @@ pub struct Upload<'a> {
     pub attachment_id: &'a str,
 }
 
-/// The kind-specific part of an [`Event`], flattened into it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
+/// What happened, with the kind's own fields: flattened into an [`Event`]
+/// as `kind` (the variant's name in camelCase) beside those fields.
+#[derive(Debug, Clone, PartialEq, Serialize, IntoStaticStr)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[strum(serialize_all = "camelCase")]
 pub enum Details<'a> {
-    /// `message`.
+    /// A message from the user (or, with `isEcho`, from the Page).
     Message(MessageFields<'a>),
-    /// `delivery`.
+    /// Messenger: messages were delivered.
     Delivery {
         /// Every message before this time (ms) was delivered.
         watermark: Option<i64>,
@@ -544,120 +438,135 @@ pub enum Details<'a> {
         #[serde(rename = "messageIds")]
         message_ids: &'a [String],
     },
-    /// `read`.
+    /// Messenger: messages were read.
     Read {
         /// Every message before this time (ms) was read.
         watermark: Option<i64>,
     },
-    /// `subscription`.
+    /// Messenger: a topic subscription started, stopped or resumed.
     Subscription {
         /// The subscription change.
         subscription: Subscription<'a>,
     },
-    /// `optin`.
+    /// Messenger: a plugin opt-in (Send to Messenger, checkbox).
     Optin {
         /// The opt-in.
         optin: Optin<'a>,
     },
-    /// `follow`.
+    /// LINE: the account was added as a friend or unblocked.
     Follow {
         /// Whether the user unblocked rather than added the account.
         #[serde(rename = "isUnblocked")]
         is_unblocked: bool,
     },
-    /// `postback`.
+    /// LINE: the account was blocked.
+    Unfollow,
+    /// A postback button (LINE action, Messenger button or menu).
     Postback {
         /// The postback.
         postback: Postback<'a>,
     },
-    /// `reaction`.
+    /// Messenger: a reaction was added or removed.
     Reaction {
         /// The reaction.
         reaction: Reaction<'a>,
     },
-    /// `referral`.
+    /// Messenger: the user entered a thread from a link, an ad or a code.
     Referral {
         /// The referral.
         referral: Referral<'a>,
     },
-    /// `memberJoined`, `memberLeft`.
-    Members {
+    /// LINE: the account joined a group or room.
+    Join,
+    /// LINE: the account left a group or room.
+    Leave,
+    /// LINE: users joined a group or room.
+    MemberJoined {
         /// The user ids.
         members: Vec<Option<&'a str>>,
     },
-    /// `unsend`.
+    /// LINE: users left a group or room.
+    MemberLeft {
+        /// The user ids.
+        members: Vec<Option<&'a str>>,
+    },
+    /// LINE: the user unsent a message.
     Unsend {
         /// The unsent message.
         #[serde(rename = "messageId")]
         message_id: &'a str,
     },
-    /// `videoPlayComplete`.
+    /// LINE: the user watched a tracked video to the end.
     VideoPlayComplete {
         /// The video's tracking id.
         #[serde(rename = "trackingId")]
         tracking_id: &'a str,
     },
-    /// `beacon`.
+    /// LINE: the user came near a beacon.
     Beacon {
         /// The beacon.
         beacon: Beacon<'a>,
     },
-    /// `accountLink`.
+    /// The user linked (or, on Messenger, unlinked) their account.
     AccountLink {
         /// The link result.
         link: Link<'a>,
     },
-    /// `membership`.
+    /// LINE: a user joined, left or renewed a membership.
     Membership {
         /// The membership change.
         membership: Membership<'a>,
     },
-    /// `module`.
+    /// LINE: the bot was attached to or detached from a module channel.
     Module {
         /// The attach or detach.
         module: Module<'a>,
     },
-    /// `activated`.
+    /// LINE: the module channel became the active channel.
     Activated {
         /// How long the control lasts.
         #[serde(rename = "chatControl")]
         chat_control: ChatControl,
     },
-    /// `pnpDeliveryCompletion`.
-    PnpDelivery {
+    /// LINE: the module channel became the standby channel.
+    Deactivated,
+    /// LINE: the account was suspended.
+    BotSuspended,
+    /// LINE: the account was resumed.
+    BotResumed,
+    /// LINE: a LINE notification message was delivered (`delivery`).
+    PnpDeliveryCompletion {
         /// The delivery.
         delivery: PnpDelivery<'a>,
     },
-    /// `messageEdit`.
+    /// Messenger: the user edited a message.
     MessageEdit {
         /// The edit.
         #[serde(rename = "messageEdit")]
         message_edit: MessageEdit<'a>,
     },
-    /// `policyEnforcement`.
+    /// Messenger: Meta warned, blocked or unblocked the app.
     PolicyEnforcement {
         /// The notice.
         policy: Policy<'a>,
     },
-    /// `handover`.
+    /// Messenger: thread control was passed, taken or requested, or roles changed.
     Handover {
         /// The change.
         handover: Handover<'a>,
     },
-    /// `upload`.
+    /// Messenger: an `upload_async` finished (`track_id`, `attachment_id`).
     Upload {
         /// The upload.
         upload: Upload<'a>,
     },
-    /// `unknown`.
+    /// An event of a kind this version does not know; see `raw`.
     Unknown {
         /// The platform's event type (LINE `type`, the Messenger payload
         /// field), or the unknown LINE message's type, when there is one.
         #[serde(rename = "type")]
         type_: Option<&'a str>,
     },
-    /// Kinds without fields of their own (`unfollow`, `join`, `leave`, …).
-    None {},
 }
 
 /// One normalised event.
@@ -667,8 +576,6 @@ pub struct Event<'a> {
     /// `messenger` or `line`.
     #[serde(serialize_with = "channel_name")]
     pub channel: Channel,
-    /// What happened.
-    pub kind: Kind,
     /// LINE `webhookEventId`; Messenger `mid`, or for events without one a
     /// key derived from kind, sender, recipient and timestamp (stable across
     /// redeliveries); the upload's `track_id`.
@@ -694,6 +601,13 @@ pub struct Event<'a> {
     pub details: Details<'a>,
     /// The event's JSON as received.
     pub raw: &'a RawValue,
+}
+
+impl Event<'_> {
+    /// The event's `kind`: `message`, `delivery`, … or `unknown`.
+    pub fn kind(&self) -> &'static str {
+        (&self.details).into()
+    }
 }
 
 fn channel_name<S: Serializer>(c: &Channel, s: S) -> Result<S::Ok, S::Error> {
@@ -731,10 +645,9 @@ fn messenger_events(w: &MessengerWebhook) -> impl Iterator<Item = Event<'_>> {
     })
 }
 
-fn bare<'a>(channel: Channel, kind: Kind, details: Details<'a>, raw: &'a RawValue) -> Event<'a> {
+fn bare<'a>(channel: Channel, details: Details<'a>, raw: &'a RawValue) -> Event<'a> {
     Event {
         channel,
-        kind,
         event_id: None,
         timestamp: None,
         mode: None,
@@ -752,7 +665,6 @@ fn bare<'a>(channel: Channel, kind: Kind, details: Details<'a>, raw: &'a RawValu
 fn normalize_upload<'a>(u: &'a UploadResult, raw: &'a RawValue) -> Event<'a> {
     let mut e = bare(
         Channel::Messenger,
-        Kind::Upload,
         Details::Upload {
             upload: Upload {
                 track_id: &u.track_id,
@@ -777,16 +689,16 @@ fn messenger_event<'a>(
     page: Option<&'a str>,
 ) -> Event<'a> {
     let raw = item.raw();
-    let (ev, (kind, details, mid)) = match item {
+    let (ev, (details, mid)) = match item {
         Item::Known { value, .. } => (Some(&**value), messenger_details(value)),
         Item::Unknown(u) => {
             let ev = u.value.as_deref();
             // the payload field: the first one this version does not declare
             let type_ = payload_field(raw);
-            (ev, (Kind::Unknown, Details::Unknown { type_ }, None))
+            (ev, (Details::Unknown { type_ }, None))
         }
     };
-    let mut e = bare(Channel::Messenger, kind, details, raw);
+    let mut e = bare(Channel::Messenger, details, raw);
     e.mode = Some(mode);
     e.page_id = page;
     let Some(ev) = ev else {
@@ -801,7 +713,7 @@ fn messenger_event<'a>(
             // an unknown event is keyed by its payload field (`game_play`)
             let k = match e.details {
                 Details::Unknown { type_: Some(t) } => t,
-                _ => kind.as_str(),
+                _ => e.kind(),
             };
             derived_id(k, ev, sender_id, recipient_id)
         }
@@ -824,7 +736,7 @@ fn messenger_event<'a>(
 
 /// A message always has a sender, whose `id` may be unknown.
 fn with_sender(mut e: Event<'_>) -> Event<'_> {
-    if e.kind == Kind::Message && e.sender.is_none() {
+    if matches!(e.details, Details::Message(_)) && e.sender.is_none() {
         e.sender = Some(Sender {
             id: None,
             user_ref: None,
@@ -998,23 +910,18 @@ fn handover<'a>(action: &'a str, h: &'a ms::Handover) -> Details<'a> {
 }
 
 /// The kind, its details and the event's own id (`mid`) where it has one.
-fn messenger_details(ev: &MessagingEvent) -> (Kind, Details<'_>, Option<&str>) {
-    let unknown = (Kind::Unknown, Details::Unknown { type_: None }, None);
+fn messenger_details(ev: &MessagingEvent) -> (Details<'_>, Option<&str>) {
+    let unknown = (Details::Unknown { type_: None }, None);
     let Some(kind) = ev.kind() else {
         return unknown;
     };
     match kind {
         MessagingKind::Message => match &ev.message {
-            Some(m) => (
-                Kind::Message,
-                Details::Message(messenger_message(m)),
-                m.mid.as_deref(),
-            ),
+            Some(m) => (Details::Message(messenger_message(m)), m.mid.as_deref()),
             None => unknown,
         },
         MessagingKind::Delivery => match &ev.delivery {
             Some(d) => (
-                Kind::Delivery,
                 Details::Delivery {
                     watermark: d.watermark,
                     message_ids: &d.mids,
@@ -1024,7 +931,6 @@ fn messenger_details(ev: &MessagingEvent) -> (Kind, Details<'_>, Option<&str>) {
             None => unknown,
         },
         MessagingKind::Read => (
-            Kind::Read,
             Details::Read {
                 watermark: ev.read.as_ref().and_then(|r| r.watermark),
             },
@@ -1039,7 +945,6 @@ fn messenger_details(ev: &MessagingEvent) -> (Kind, Details<'_>, Option<&str>) {
                     Some(other) => other,
                 };
                 (
-                    Kind::Subscription,
                     Details::Subscription {
                         subscription: Subscription {
                             status,
@@ -1056,7 +961,6 @@ fn messenger_details(ev: &MessagingEvent) -> (Kind, Details<'_>, Option<&str>) {
                 )
             }
             Some(o) => (
-                Kind::Optin,
                 Details::Optin {
                     optin: Optin {
                         type_: o.type_.as_deref(),
@@ -1071,7 +975,6 @@ fn messenger_details(ev: &MessagingEvent) -> (Kind, Details<'_>, Option<&str>) {
         },
         MessagingKind::Postback => match &ev.postback {
             Some(p) => (
-                Kind::Postback,
                 Details::Postback {
                     postback: Postback {
                         payload: p.payload.as_deref(),
@@ -1087,7 +990,6 @@ fn messenger_details(ev: &MessagingEvent) -> (Kind, Details<'_>, Option<&str>) {
         },
         MessagingKind::Reaction => match &ev.reaction {
             Some(r) => (
-                Kind::Reaction,
                 Details::Reaction {
                     reaction: Reaction {
                         action: r.action.as_deref(),
@@ -1102,7 +1004,6 @@ fn messenger_details(ev: &MessagingEvent) -> (Kind, Details<'_>, Option<&str>) {
         },
         MessagingKind::Referral => match &ev.referral {
             Some(r) => (
-                Kind::Referral,
                 Details::Referral {
                     referral: referral(r),
                 },
@@ -1113,7 +1014,6 @@ fn messenger_details(ev: &MessagingEvent) -> (Kind, Details<'_>, Option<&str>) {
         // an edit repeats the edited message's mid: it needs an id of its own
         MessagingKind::MessageEdit => match &ev.message_edit {
             Some(m) => (
-                Kind::MessageEdit,
                 Details::MessageEdit {
                     message_edit: MessageEdit {
                         message_id: m.mid.as_deref(),
@@ -1127,7 +1027,6 @@ fn messenger_details(ev: &MessagingEvent) -> (Kind, Details<'_>, Option<&str>) {
         },
         MessagingKind::AccountLinking => match &ev.account_linking {
             Some(a) => (
-                Kind::AccountLink,
                 Details::AccountLink {
                     link: Link {
                         result: a.status.as_deref(),
@@ -1141,7 +1040,6 @@ fn messenger_details(ev: &MessagingEvent) -> (Kind, Details<'_>, Option<&str>) {
         },
         MessagingKind::PolicyEnforcement => match &ev.policy_enforcement {
             Some(p) => (
-                Kind::PolicyEnforcement,
                 Details::PolicyEnforcement {
                     policy: Policy {
                         action: p.action.as_deref(),
@@ -1153,19 +1051,18 @@ fn messenger_details(ev: &MessagingEvent) -> (Kind, Details<'_>, Option<&str>) {
             None => unknown,
         },
         MessagingKind::PassThreadControl => match &ev.pass_thread_control {
-            Some(h) => (Kind::Handover, handover("pass", h), None),
+            Some(h) => (handover("pass", h), None),
             None => unknown,
         },
         MessagingKind::TakeThreadControl => match &ev.take_thread_control {
-            Some(h) => (Kind::Handover, handover("take", h), None),
+            Some(h) => (handover("take", h), None),
             None => unknown,
         },
         MessagingKind::RequestThreadControl => match &ev.request_thread_control {
-            Some(h) => (Kind::Handover, handover("request", h), None),
+            Some(h) => (handover("request", h), None),
             None => unknown,
         },
         MessagingKind::AppRoles => (
-            Kind::Handover,
             Details::Handover {
                 handover: Handover {
                     action: "roles",
@@ -1190,153 +1087,122 @@ pub fn normalize_line(w: &LineWebhook) -> Vec<Event<'_>> {
 }
 
 /// The LINE kinds whose event carries nothing of its own.
-fn line_plain_kind(type_: &str) -> Option<Kind> {
+fn line_plain_kind(type_: &str) -> Option<Details<'static>> {
     Some(match type_ {
-        "unfollow" => Kind::Unfollow,
-        "join" => Kind::Join,
-        "leave" => Kind::Leave,
-        "deactivated" => Kind::Deactivated,
-        "botSuspended" => Kind::BotSuspended,
-        "botResumed" => Kind::BotResumed,
+        "unfollow" => Details::Unfollow,
+        "join" => Details::Join,
+        "leave" => Details::Leave,
+        "deactivated" => Details::Deactivated,
+        "botSuspended" => Details::BotSuspended,
+        "botResumed" => Details::BotResumed,
         _ => return None,
     })
 }
 
 /// The kind and details of a LINE event, or `None` when it is unknown; an
 /// unknown message type gives `Err` with that type.
-fn line_details(ev: &LineEvent) -> Result<(Kind, Details<'_>), Option<&str>> {
+fn line_details(ev: &LineEvent) -> Result<Details<'_>, Option<&str>> {
     let unknown = Err(Some(ev.type_.as_str()));
     Ok(match ev.type_.as_str() {
         "message" => match ev.message.as_ref() {
-            Some(Item::Known { value, .. }) => {
-                (Kind::Message, Details::Message(line_message(value)))
-            }
+            Some(Item::Known { value, .. }) => Details::Message(line_message(value)),
             Some(Item::Unknown(u)) => return Err(u.type_.as_deref().or(Some("message"))),
             None => return unknown,
         },
-        "follow" => (
-            Kind::Follow,
-            Details::Follow {
-                is_unblocked: ev.follow.as_ref().is_some_and(|f| f.is_unblocked),
-            },
-        ),
+        "follow" => Details::Follow {
+            is_unblocked: ev.follow.as_ref().is_some_and(|f| f.is_unblocked),
+        },
         "postback" => match &ev.postback {
-            Some(p) => (
-                Kind::Postback,
-                Details::Postback {
-                    postback: Postback {
-                        payload: Some(&p.data),
-                        title: None,
-                        params: p.params.as_ref(),
-                        referral: None,
-                        message_id: None,
-                    },
+            Some(p) => Details::Postback {
+                postback: Postback {
+                    payload: Some(&p.data),
+                    title: None,
+                    params: p.params.as_ref(),
+                    referral: None,
+                    message_id: None,
                 },
-            ),
+            },
             None => return unknown,
         },
         "memberJoined" | "memberLeft" => {
-            let (kind, m) = if ev.type_ == "memberJoined" {
-                (Kind::MemberJoined, &ev.joined)
-            } else {
-                (Kind::MemberLeft, &ev.left)
-            };
+            let joined = ev.type_ == "memberJoined";
+            let m = if joined { &ev.joined } else { &ev.left };
             let members = m
                 .iter()
                 .flat_map(|m| m.members.iter())
                 .map(|s| s.user_id.as_deref())
                 .collect();
-            (kind, Details::Members { members })
+            if joined {
+                Details::MemberJoined { members }
+            } else {
+                Details::MemberLeft { members }
+            }
         }
         "unsend" => match &ev.unsend {
-            Some(u) => (
-                Kind::Unsend,
-                Details::Unsend {
-                    message_id: &u.message_id,
-                },
-            ),
+            Some(u) => Details::Unsend {
+                message_id: &u.message_id,
+            },
             None => return unknown,
         },
         "videoPlayComplete" => match &ev.video_play_complete {
-            Some(v) => (
-                Kind::VideoPlayComplete,
-                Details::VideoPlayComplete {
-                    tracking_id: &v.tracking_id,
-                },
-            ),
+            Some(v) => Details::VideoPlayComplete {
+                tracking_id: &v.tracking_id,
+            },
             None => return unknown,
         },
         "beacon" => match &ev.beacon {
-            Some(b) => (
-                Kind::Beacon,
-                Details::Beacon {
-                    beacon: Beacon {
-                        hwid: &b.hwid,
-                        type_: &b.type_,
-                        dm: b.dm.as_deref(),
-                    },
+            Some(b) => Details::Beacon {
+                beacon: Beacon {
+                    hwid: &b.hwid,
+                    type_: &b.type_,
+                    dm: b.dm.as_deref(),
                 },
-            ),
+            },
             None => return unknown,
         },
         "accountLink" => match &ev.link {
-            Some(l) => (
-                Kind::AccountLink,
-                Details::AccountLink {
-                    link: Link {
-                        result: Some(&l.result),
-                        nonce: Some(&l.nonce),
-                        authorization_code: None,
-                    },
+            Some(l) => Details::AccountLink {
+                link: Link {
+                    result: Some(&l.result),
+                    nonce: Some(&l.nonce),
+                    authorization_code: None,
                 },
-            ),
+            },
             None => return unknown,
         },
         "membership" => match &ev.membership {
-            Some(m) => (
-                Kind::Membership,
-                Details::Membership {
-                    membership: Membership {
-                        type_: &m.type_,
-                        membership_id: m.membership_id,
-                    },
+            Some(m) => Details::Membership {
+                membership: Membership {
+                    type_: &m.type_,
+                    membership_id: m.membership_id,
                 },
-            ),
+            },
             None => return unknown,
         },
         "module" => match &ev.module {
-            Some(m) => (
-                Kind::Module,
-                Details::Module {
-                    module: Module {
-                        type_: &m.type_,
-                        bot_id: m.bot_id.as_deref(),
-                        scopes: &m.scopes,
-                        reason: m.reason.as_deref(),
-                    },
-                },
-            ),
-            None => return unknown,
-        },
-        "activated" => (
-            Kind::Activated,
-            Details::Activated {
-                chat_control: ChatControl {
-                    expire_at: ev.chat_control.as_ref().and_then(|c| c.expire_at),
+            Some(m) => Details::Module {
+                module: Module {
+                    type_: &m.type_,
+                    bot_id: m.bot_id.as_deref(),
+                    scopes: &m.scopes,
+                    reason: m.reason.as_deref(),
                 },
             },
-        ),
+            None => return unknown,
+        },
+        "activated" => Details::Activated {
+            chat_control: ChatControl {
+                expire_at: ev.chat_control.as_ref().and_then(|c| c.expire_at),
+            },
+        },
         "delivery" => match &ev.delivery {
-            Some(d) => (
-                Kind::PnpDeliveryCompletion,
-                Details::PnpDelivery {
-                    delivery: PnpDelivery { data: &d.data },
-                },
-            ),
+            Some(d) => Details::PnpDeliveryCompletion {
+                delivery: PnpDelivery { data: &d.data },
+            },
             None => return unknown,
         },
         other => match line_plain_kind(other) {
-            Some(k) => (k, Details::None {}),
+            Some(d) => d,
             None => return unknown,
         },
     })
@@ -1352,12 +1218,7 @@ fn line_event<'a>(item: &'a Item<LineEvent>, destination: &'a str) -> Event<'a> 
             Item::Unknown(u) => u.type_.as_deref(),
             Item::Known { .. } => None,
         };
-        let mut e = bare(
-            Channel::Line,
-            Kind::Unknown,
-            Details::Unknown { type_ },
-            raw,
-        );
+        let mut e = bare(Channel::Line, Details::Unknown { type_ }, raw);
         e.recipient = destination;
         return e;
     };
@@ -1365,9 +1226,9 @@ fn line_event<'a>(item: &'a Item<LineEvent>, destination: &'a str) -> Event<'a> 
         Item::Known { .. } => line_details(ev),
         Item::Unknown(u) => Err(u.type_.as_deref()),
     };
-    let (kind, details) = known.unwrap_or_else(|type_| (Kind::Unknown, Details::Unknown { type_ }));
+    let details = known.unwrap_or_else(|type_| Details::Unknown { type_ });
     let source = ev.source.as_ref();
-    let mut e = bare(Channel::Line, kind, details, raw);
+    let mut e = bare(Channel::Line, details, raw);
     e.event_id = ev.webhook_event_id.as_deref().map(Cow::Borrowed);
     e.timestamp = ev.timestamp;
     e.mode = ev.mode.as_deref();
