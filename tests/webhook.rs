@@ -26,13 +26,17 @@ fn fixtures(channel: &str) -> Vec<PathBuf> {
     v
 }
 
-/// The normalised events as JSON; each one's `kind` is also `Event::kind`.
+/// The normalised events as JSON; each one's `kind` is also `NormalizedEvent::kind`.
 fn normalized_json(channel: Channel, body: &[u8]) -> Value {
     let p = parse(channel, body, ParseOptions::default()).unwrap();
     let events = normalize(&p);
     let json = serde_json::to_value(&events).unwrap();
     for (e, j) in events.iter().zip(json.as_array().unwrap()) {
-        assert_eq!(j["kind"], e.kind(), "the serialised kind is Event::kind");
+        assert_eq!(
+            j["kind"],
+            e.kind(),
+            "the serialised kind is NormalizedEvent::kind"
+        );
     }
     json
 }

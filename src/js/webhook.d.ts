@@ -177,186 +177,19 @@ export type LineEvent =
 export interface LineWebhook extends Undeclared { destination: string; events: LineEvent[] }
 
 // ---- Normalised events: one camelCase shape for both channels ----
+//
+// `WebhookNormalizedEvent`, `WebhookDetails` and the types they name are generated from the
+// Rust types that produce the events; `WebhookEvent` adds what the type system cannot say
+// there: a message always has a sender.
 
-/** Fields every normalised event has; absent values are `null`. */
-export interface WebhookEventBase {
-  channel: 'messenger' | 'line';
-  /**
-   * LINE `webhookEventId`; Messenger `mid`, or for events without one
-   * `kind:sender:recipient:timestamp` (a delivery without a timestamp adds its
-   * watermark and message ids), stable across redeliveries; the `track_id` of an upload.
-   */
-  eventId: string | null;
-  /** Milliseconds since the epoch. */
-  timestamp: number | null;
-  /** `active`, or `standby` (Messenger standby entries, LINE standby mode). */
-  mode: 'active' | 'standby' | null;
-  /** Messenger PSID (the Page for echoes); LINE `source.userId`. */
-  sender: { id: string | null; userRef?: string } | null;
-  /** Messenger Page id (the PSID for echoes); LINE `destination`. */
-  recipient: { id: string | null } | null;
-  /** Where to answer: the user on Messenger; the user, group or room on LINE. */
-  chat: { type: 'user' | 'group' | 'room'; id: string | null } | null;
-  /** LINE reply token. */
-  replyToken: string | null;
-  /** LINE `deliveryContext.isRedelivery`; always `false` on Messenger. */
-  isRedelivery: boolean;
-  /** Messenger: the entry's `id` (the Page); `null` on LINE. */
-  pageId: string | null;
-  /** The event's JSON as received. */
-  raw: unknown;
-}
-export interface WebhookAttachment {
-  type: 'image' | 'video' | 'audio' | 'file' | 'location' | 'fallback' | 'template' | 'reel' | 'ig_reel'
-    | 'story_mention' | 'sticker' | (string & {});
-  /** Download URL or link (Messenger `payload.url`, LINE external content). */
-  url: string | null;
-  /** A shared link's, location's or reel's title. */
-  title: string | null;
-  /** LINE message id to fetch the content with (`get_media_content`). */
-  contentId: string | null;
-  /** LINE preview image of external content. */
-  previewUrl: string | null;
-  /** LINE `contentProvider.type`. */
-  provider: 'line' | 'external' | null;
-  fileName: string | null;
-  fileSize: number | null;
-  /** Milliseconds. */
-  duration: number | null;
-  /** LINE images sent together: this image's `index` (1-based) of `total`. */
-  imageSet: { id: string | null; index: number | null; total: number | null } | null;
-  stickerId: string | null;
-  reelVideoId: string | null;
-  /** Messenger templates and other types: the payload as received. */
-  payload: Record<string, unknown> | null;
-}
-export interface WebhookMentionee {
-  type: 'user' | 'all' | null;
-  userId: string | null;
-  /** Position and length in `text`, in UTF-16 units (as JavaScript strings count). */
-  index: number;
-  length: number;
-  /** The mention is of the bot itself. */
-  isSelf: boolean;
-}
-export interface MessageWebhookEvent extends WebhookEventBase {
-  kind: 'message';
-  /** Always present on a message; `id` is null when the platform did not say (a LINE group member who did not consent). */
-  sender: { id: string | null; userRef?: string };
-  messageId: string | null;
-  text: string | null;
-  attachments: WebhookAttachment[];
-  /** A LINE location message, or a Messenger location attachment's coordinates. */
-  location: { title: string | null; address: string | null; latitude: number | null; longitude: number | null } | null;
-  sticker: { packageId: string | null; stickerId: string | null; resourceType: string | null; keywords: string[]; text: string | null } | null;
-  /** LINE emojis in `text`, positions in UTF-16 units. */
-  emojis: Array<{ index: number; length: number; productId: string; emojiId: string }>;
-  /** LINE mentions in `text`. */
-  mentionees: WebhookMentionee[];
-  /** Whether one of `mentionees` is the bot. */
-  mentionsBot: boolean;
-  /** Messenger: the Page sent this message (`message_echoes`). */
-  isEcho: boolean;
-  /** Messenger echoes: the app that sent it, and its metadata. */
-  appId: string | null;
-  metadata: string | null;
-  quickReplyPayload: string | null;
-  /** Messenger `reply_to.mid`; LINE `quotedMessageId`. */
-  replyToMessageId: string | null;
-  replyToStory: { url: string | null; id: string | null } | null;
-  /** LINE: quote this message with it. */
-  quoteToken: string | null;
-  markAsReadToken: string | null;
-}
-export interface DeliveryWebhookEvent extends WebhookEventBase { kind: 'delivery'; watermark: number | null; messageIds: string[] }
-export interface ReadWebhookEvent extends WebhookEventBase { kind: 'read'; watermark: number | null }
-export interface SubscriptionWebhookEvent extends WebhookEventBase {
-  kind: 'subscription';
-  subscription: {
-    /** `subscribed` (first opt-in), `stopped` (STOP_NOTIFICATIONS), `resumed` (RESUME_NOTIFICATIONS). */
-    status: 'subscribed' | 'stopped' | 'resumed' | (string & {});
-    token: string | null; title: string | null; timezone: string | null;
-    /** `token_expiry_timestamp`, ms since the epoch. */
-    expiresAt: number | null;
-    tokenStatus: string | null; payload: string | null; frequency: string | null;
-  };
-}
-export interface OptinWebhookEvent extends WebhookEventBase {
-  kind: 'optin'; optin: { type: string | null; ref: string | null; userRef: string | null; payload: string | null };
-}
-export interface FollowWebhookEvent extends WebhookEventBase { kind: 'follow'; isUnblocked: boolean }
-export interface UnfollowWebhookEvent extends WebhookEventBase { kind: 'unfollow' }
-export interface WebhookReferral {
-  ref: string | null; source: string | null; type: string | null; adId: string | null; refererUri: string | null;
-  isGuestUser: boolean | null;
-  adsContext: { adTitle: string | null; photoUrl: string | null; videoUrl: string | null; postId: string | null; productId: string | null } | null;
-}
-export interface PostbackWebhookEvent extends WebhookEventBase {
-  kind: 'postback';
-  postback: {
-    payload: string | null; title: string | null; params: Record<string, unknown> | null;
-    referral: WebhookReferral | null; messageId: string | null;
-  };
-}
-export interface ReactionWebhookEvent extends WebhookEventBase {
-  kind: 'reaction'; reaction: { action: string | null; reaction: string | null; emoji: string | null; messageId: string | null };
-}
-export interface ReferralWebhookEvent extends WebhookEventBase { kind: 'referral'; referral: WebhookReferral }
-export interface JoinWebhookEvent extends WebhookEventBase { kind: 'join' }
-export interface LeaveWebhookEvent extends WebhookEventBase { kind: 'leave' }
-export interface MemberJoinedWebhookEvent extends WebhookEventBase { kind: 'memberJoined'; members: Array<string | null> }
-export interface MemberLeftWebhookEvent extends WebhookEventBase { kind: 'memberLeft'; members: Array<string | null> }
-export interface UnsendWebhookEvent extends WebhookEventBase { kind: 'unsend'; messageId: string }
-export interface VideoPlayCompleteWebhookEvent extends WebhookEventBase { kind: 'videoPlayComplete'; trackingId: string }
-export interface BeaconWebhookEvent extends WebhookEventBase { kind: 'beacon'; beacon: { hwid: string; type: string; dm: string | null } }
-export interface AccountLinkWebhookEvent extends WebhookEventBase {
-  kind: 'accountLink';
-  /** LINE: `result` `ok`/`failed` and `nonce`; Messenger: `result` `linked`/`unlinked` and `authorizationCode`. */
-  link: { result: string | null; nonce: string | null; authorizationCode: string | null };
-}
-export interface MembershipWebhookEvent extends WebhookEventBase {
-  kind: 'membership'; membership: { type: 'joined' | 'left' | 'renewed' | (string & {}); membershipId: number | null };
-}
-export interface ModuleWebhookEvent extends WebhookEventBase {
-  kind: 'module'; module: { type: 'attached' | 'detached' | (string & {}); botId: string | null; scopes: string[]; reason: string | null };
-}
-export interface ActivatedWebhookEvent extends WebhookEventBase { kind: 'activated'; chatControl: { expireAt: number | null } }
-export interface DeactivatedWebhookEvent extends WebhookEventBase { kind: 'deactivated' }
-export interface BotSuspendedWebhookEvent extends WebhookEventBase { kind: 'botSuspended' }
-export interface BotResumedWebhookEvent extends WebhookEventBase { kind: 'botResumed' }
-export interface PnpDeliveryCompletionWebhookEvent extends WebhookEventBase { kind: 'pnpDeliveryCompletion'; delivery: { data: string } }
-export interface MessageEditWebhookEvent extends WebhookEventBase {
-  kind: 'messageEdit'; messageEdit: { messageId: string | null; text: string | null; numEdit: number | null };
-}
-export interface PolicyEnforcementWebhookEvent extends WebhookEventBase {
-  kind: 'policyEnforcement'; policy: { action: 'warning' | 'block' | 'unblock' | (string & {}) | null; reason: string | null };
-}
-export interface HandoverWebhookEvent extends WebhookEventBase {
-  kind: 'handover';
-  handover: {
-    /** `pass_thread_control`, `take_thread_control`, `request_thread_control`, or `app_roles`. */
-    action: 'pass' | 'take' | 'request' | 'roles';
-    newOwnerAppId: string | null; previousOwnerAppId: string | null; requestedOwnerAppId: string | null;
-    metadata: string | null;
-    /** `roles`: app id → roles. */
-    appRoles: Record<string, string[]> | null;
-  };
-}
-export interface UploadWebhookEvent extends WebhookEventBase { kind: 'upload'; upload: { trackId: string; attachmentId: string } }
-export interface UnknownWebhookEvent extends WebhookEventBase {
-  kind: 'unknown';
-  /** LINE's event type (or an unknown message's type); Messenger's payload field; when there is one. */
-  type: string | null;
-}
-/** A normalised webhook event, discriminated by `kind`. */
-export type WebhookEvent =
-  | MessageWebhookEvent | DeliveryWebhookEvent | ReadWebhookEvent | SubscriptionWebhookEvent | OptinWebhookEvent
-  | FollowWebhookEvent | UnfollowWebhookEvent | PostbackWebhookEvent | ReactionWebhookEvent | ReferralWebhookEvent
-  | JoinWebhookEvent | LeaveWebhookEvent | MemberJoinedWebhookEvent | MemberLeftWebhookEvent | UnsendWebhookEvent
-  | VideoPlayCompleteWebhookEvent | BeaconWebhookEvent | AccountLinkWebhookEvent | MembershipWebhookEvent
-  | ModuleWebhookEvent | ActivatedWebhookEvent | DeactivatedWebhookEvent | BotSuspendedWebhookEvent
-  | BotResumedWebhookEvent | PnpDeliveryCompletionWebhookEvent | MessageEditWebhookEvent
-  | PolicyEnforcementWebhookEvent | HandoverWebhookEvent | UploadWebhookEvent | UnknownWebhookEvent;
+/** A normalised webhook event, discriminated by `kind`; absent values are `null`. */
+export type WebhookEvent = WebhookNormalizedEvent extends infer E
+  ? E extends { kind: 'message' } ? E & { sender: WebhookSender } : E
+  : never;
+/** The normalised events of one `kind`, e.g. `WebhookEventOf<'message'>`. */
+export type WebhookEventOf<K extends WebhookEvent['kind']> = Extract<WebhookEvent, { kind: K }>;
+/** A normalised event's `kind`. */
+export type WebhookEventKind = WebhookEvent['kind'];
 
 /** The query of Meta's handshake: a query string or URL string, `URLSearchParams`, a `URL`, or a plain object. */
 export type ChallengeQuery =

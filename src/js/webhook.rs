@@ -234,11 +234,13 @@ fn to_js_objects<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 
 /// Normalised events cross as JSON text read by `JSON.parse`, written out
 /// event by event and handed over every `EVENTS_CHUNK` bytes: a body of many
-/// events never holds all their JSON (or all their `Event`s) in linear
+/// events never holds all their JSON (or all their `NormalizedEvent`s) in linear
 /// memory at once, and linear memory, once grown, never shrinks.
 const EVENTS_CHUNK: usize = 64 * 1024;
 
-fn events_to_js<'a>(events: impl Iterator<Item = webhook::Event<'a>>) -> Result<JsValue, JsValue> {
+fn events_to_js<'a>(
+    events: impl Iterator<Item = webhook::NormalizedEvent<'a>>,
+) -> Result<JsValue, JsValue> {
     let mut buf: Vec<u8> = Vec::new();
     let mut out: Option<js_sys::Array> = None;
     for ev in events {

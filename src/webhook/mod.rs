@@ -12,7 +12,9 @@ pub mod signature;
 
 pub use challenge::{query_param, verify_challenge, Refusal};
 pub use dedupe::Deduper;
-pub use normalize::{events, normalize, normalize_line, normalize_messenger, Details, Event};
+pub use normalize::{
+    events, normalize, normalize_line, normalize_messenger, Details, NormalizedEvent,
+};
 pub use parse::{
     check_length, parse, parse_line, parse_messenger, parse_upload_result, Channel, ParseOptions,
     Payload, DEFAULT_MAX_BYTES,

@@ -13,15 +13,22 @@ use crate::model::webhook::messenger::{
 };
 use crate::model::webhook::{Item, Kept, LineWebhook, MessengerWebhook, UploadResult};
 use crate::webhook::parse::{Channel, Payload};
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use strum::IntoStaticStr;
+#[cfg(target_arch = "wasm32")]
+use tsify::Tsify;
 
 /// Who sent the event.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Sender<'a> {
     /// Messenger PSID (or Page id for echoes), LINE `source.userId`.
@@ -33,6 +40,11 @@ pub struct Sender<'a> {
 
 /// Who received the event.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 pub struct Recipient<'a> {
     /// Messenger Page id (or PSID for echoes), LINE `destination`.
     pub id: Option<&'a str>,
@@ -40,9 +52,15 @@ pub struct Recipient<'a> {
 
 /// The conversation to answer in.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 pub struct Chat<'a> {
     /// `user`, `group` or `room` (always `user` on Messenger).
     #[serde(rename = "type")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "'user' | 'group' | 'room'"))]
     pub type_: &'a str,
     /// The user, group or room id.
     pub id: Option<&'a str>,
@@ -50,6 +68,11 @@ pub struct Chat<'a> {
 
 /// LINE `imageSet`: one of several images sent together.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 pub struct ImageSet<'a> {
     /// The set's id.
     pub id: Option<&'a str>,
@@ -61,11 +84,22 @@ pub struct ImageSet<'a> {
 
 /// An attachment: media, a file, a location, a shared link, a template, …
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Attachment<'a> {
     /// `image`, `video`, `audio`, `file`, `location`, `fallback`, `template`,
     /// `reel`, `ig_reel`, `story_mention`, … (the platform's type).
     #[serde(rename = "type")]
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(
+            type = "'image' | 'video' | 'audio' | 'file' | 'location' | 'fallback' | 'template' | 'reel' | 'ig_reel' | 'story_mention' | 'sticker' | (string & {})"
+        )
+    )]
     pub type_: &'a str,
     /// Where to download it or what it links to (Messenger `payload.url`,
     /// LINE external content).
@@ -77,6 +111,7 @@ pub struct Attachment<'a> {
     /// LINE preview image of external content.
     pub preview_url: Option<&'a str>,
     /// LINE `contentProvider.type`: `line` or `external`.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "'line' | 'external' | null"))]
     pub provider: Option<&'a str>,
     /// LINE files: the file name.
     pub file_name: Option<&'a str>,
@@ -91,11 +126,17 @@ pub struct Attachment<'a> {
     /// Messenger reels.
     pub reel_video_id: Option<&'a str>,
     /// Messenger templates and other types: the payload as received.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown> | null"))]
     pub payload: Option<&'a Kept<AttachmentPayload>>,
 }
 
 /// A shared location.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 pub struct Location<'a> {
     /// Its title.
     pub title: Option<&'a str>,
@@ -109,6 +150,11 @@ pub struct Location<'a> {
 
 /// A sticker.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Sticker<'a> {
     /// LINE package id.
@@ -125,6 +171,11 @@ pub struct Sticker<'a> {
 
 /// A LINE emoji in a text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Emoji<'a> {
     /// Its position in the text, in UTF-16 units.
@@ -139,10 +190,16 @@ pub struct Emoji<'a> {
 
 /// A LINE mention in a text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Mentionee<'a> {
     /// `user` or `all`.
     #[serde(rename = "type")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "'user' | 'all' | null"))]
     pub type_: Option<&'a str>,
     /// The user mentioned, when they consented to share it.
     pub user_id: Option<&'a str>,
@@ -156,6 +213,11 @@ pub struct Mentionee<'a> {
 
 /// An Instagram story a message replies to.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 pub struct Story<'a> {
     /// The story's URL.
     pub url: Option<&'a str>,
@@ -165,6 +227,11 @@ pub struct Story<'a> {
 
 /// The fields of `message` events.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct MessageFields<'a> {
     /// Messenger `mid`, LINE `message.id`.
@@ -204,9 +271,18 @@ pub struct MessageFields<'a> {
 
 /// A topic subscription change (Messenger `optin` of type `notification_messages`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Subscription<'a> {
     /// `subscribed` (first opt-in), `stopped`, `resumed`, or the platform's value.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = "'subscribed' | 'stopped' | 'resumed' | (string & {})")
+    )]
     pub status: &'a str,
     /// `notification_messages_token`: send topic messages with it.
     pub token: Option<&'a str>,
@@ -226,6 +302,11 @@ pub struct Subscription<'a> {
 
 /// A plugin opt-in.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Optin<'a> {
     /// The opt-in's `type`, if any.
@@ -242,6 +323,11 @@ pub struct Optin<'a> {
 
 /// The ad a referral came from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct AdsContext<'a> {
     /// The ad's title.
@@ -258,6 +344,11 @@ pub struct AdsContext<'a> {
 
 /// How a user reached the thread.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Referral<'a> {
     /// `ref` of the link or ad.
@@ -280,6 +371,11 @@ pub struct Referral<'a> {
 
 /// A postback.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Postback<'a> {
     /// Messenger `payload`, LINE `data`.
@@ -287,6 +383,7 @@ pub struct Postback<'a> {
     /// Messenger button title.
     pub title: Option<&'a str>,
     /// LINE `params` (date picker, rich menu switch).
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown> | null"))]
     pub params: Option<&'a BTreeMap<String, Value>>,
     /// Messenger: how a new thread was entered.
     pub referral: Option<Referral<'a>>,
@@ -296,6 +393,11 @@ pub struct Postback<'a> {
 
 /// A reaction.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Reaction<'a> {
     /// `react` or `unreact`.
@@ -310,6 +412,11 @@ pub struct Reaction<'a> {
 
 /// A beacon.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 pub struct Beacon<'a> {
     /// Hardware id.
     pub hwid: &'a str,
@@ -322,6 +429,11 @@ pub struct Beacon<'a> {
 
 /// An account link change.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Link<'a> {
     /// LINE `ok` or `failed`; Messenger `linked` or `unlinked`.
@@ -334,10 +446,19 @@ pub struct Link<'a> {
 
 /// A LINE membership change.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Membership<'a> {
     /// `joined`, `left` or `renewed`.
     #[serde(rename = "type")]
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = "'joined' | 'left' | 'renewed' | (string & {})")
+    )]
     pub type_: &'a str,
     /// The membership plan.
     pub membership_id: Option<i64>,
@@ -345,10 +466,19 @@ pub struct Membership<'a> {
 
 /// A LINE module attach or detach.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Module<'a> {
     /// `attached` or `detached`.
     #[serde(rename = "type")]
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = "'attached' | 'detached' | (string & {})")
+    )]
     pub type_: &'a str,
     /// The bot user id of the LINE Official Account.
     pub bot_id: Option<&'a str>,
@@ -360,6 +490,11 @@ pub struct Module<'a> {
 
 /// LINE `chatControl` of an `activated` event.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct ChatControl {
     /// When the chat control ends, in milliseconds since the epoch.
@@ -368,6 +503,11 @@ pub struct ChatControl {
 
 /// A LINE notification message delivery.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 pub struct PnpDelivery<'a> {
     /// The hashed phone number or the `X-Line-Delivery-Tag` of the send.
     pub data: &'a str,
@@ -375,6 +515,11 @@ pub struct PnpDelivery<'a> {
 
 /// A Messenger message edit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct MessageEdit<'a> {
     /// The edited message.
@@ -387,8 +532,17 @@ pub struct MessageEdit<'a> {
 
 /// A Messenger policy enforcement notice.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 pub struct Policy<'a> {
     /// `warning`, `block` or `unblock`.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = "'warning' | 'block' | 'unblock' | (string & {}) | null")
+    )]
     pub action: Option<&'a str>,
     /// Why.
     pub reason: Option<&'a str>,
@@ -396,9 +550,18 @@ pub struct Policy<'a> {
 
 /// A Messenger handover protocol change.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Handover<'a> {
     /// `pass`, `take` or `request` thread control, or `roles` changed.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = "'pass' | 'take' | 'request' | 'roles'")
+    )]
     pub action: &'a str,
     /// The app that now controls the thread.
     pub new_owner_app_id: Option<&'a str>,
@@ -409,11 +572,20 @@ pub struct Handover<'a> {
     /// The metadata the other app sent.
     pub metadata: Option<&'a str>,
     /// `roles`: app id → roles.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = "Record<string, string[]> | null")
+    )]
     pub app_roles: Option<&'a BTreeMap<String, Vec<String>>>,
 }
 
 /// A finished upload.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Upload<'a> {
     /// The `item` of the `upload_async` answer.
@@ -422,9 +594,14 @@ pub struct Upload<'a> {
     pub attachment_id: &'a str,
 }
 
-/// What happened, with the kind's own fields: flattened into an [`Event`]
+/// What happened, with the kind's own fields: flattened into a [`NormalizedEvent`]
 /// as `kind` (the variant's name in camelCase) beside those fields.
 #[derive(Debug, Clone, PartialEq, Serialize, IntoStaticStr)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 #[strum(serialize_all = "camelCase")]
 pub enum Details<'a> {
@@ -571,18 +748,24 @@ pub enum Details<'a> {
 
 /// One normalised event.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(Tsify),
+    tsify(missing_as_null, type_prefix = "Webhook")
+)]
 #[serde(rename_all = "camelCase")]
-pub struct Event<'a> {
+pub struct NormalizedEvent<'a> {
     /// `messenger` or `line`.
-    #[serde(serialize_with = "channel_name")]
     pub channel: Channel,
     /// LINE `webhookEventId`; Messenger `mid`, or for events without one a
     /// key derived from kind, sender, recipient and timestamp (stable across
     /// redeliveries); the upload's `track_id`.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
     pub event_id: Option<Cow<'a, str>>,
     /// When it happened, in milliseconds since the epoch.
     pub timestamp: Option<i64>,
     /// `active` or `standby` (Messenger `standby` entries, LINE `mode`).
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "'active' | 'standby' | null"))]
     pub mode: Option<&'a str>,
     /// Who sent it.
     pub sender: Option<Sender<'a>>,
@@ -598,31 +781,30 @@ pub struct Event<'a> {
     pub page_id: Option<&'a str>,
     /// The kind's own fields.
     #[serde(flatten)]
+    // A union: the override makes the declaration an intersection, not `extends`.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "WebhookDetails"))]
     pub details: Details<'a>,
     /// The event's JSON as received.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "unknown"))]
     pub raw: &'a RawValue,
 }
 
-impl Event<'_> {
+impl NormalizedEvent<'_> {
     /// The event's `kind`: `message`, `delivery`, … or `unknown`.
     pub fn kind(&self) -> &'static str {
         (&self.details).into()
     }
 }
 
-fn channel_name<S: Serializer>(c: &Channel, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(c.as_str())
-}
-
 /// Normalises a parsed payload of either channel.
-pub fn normalize(p: &Payload) -> Vec<Event<'_>> {
+pub fn normalize(p: &Payload) -> Vec<NormalizedEvent<'_>> {
     events(p).collect()
 }
 
 /// The normalised events of a payload one at a time, in order: what
 /// [`normalize`] collects, for a caller that writes them out as they come
 /// (a body of many events then never holds them all at once).
-pub fn events(p: &Payload) -> Box<dyn Iterator<Item = Event<'_>> + '_> {
+pub fn events(p: &Payload) -> Box<dyn Iterator<Item = NormalizedEvent<'_>> + '_> {
     match p {
         Payload::Messenger(w) => Box::new(messenger_events(w)),
         Payload::Line(w) => Box::new(
@@ -634,7 +816,7 @@ pub fn events(p: &Payload) -> Box<dyn Iterator<Item = Event<'_>> + '_> {
     }
 }
 
-fn messenger_events(w: &MessengerWebhook) -> impl Iterator<Item = Event<'_>> {
+fn messenger_events(w: &MessengerWebhook) -> impl Iterator<Item = NormalizedEvent<'_>> {
     w.entry.iter().flat_map(|entry| {
         let page = entry.id.as_deref();
         let active = entry.messaging.iter().map(|item| (item, "active"));
@@ -645,8 +827,8 @@ fn messenger_events(w: &MessengerWebhook) -> impl Iterator<Item = Event<'_>> {
     })
 }
 
-fn bare<'a>(channel: Channel, details: Details<'a>, raw: &'a RawValue) -> Event<'a> {
-    Event {
+fn bare<'a>(channel: Channel, details: Details<'a>, raw: &'a RawValue) -> NormalizedEvent<'a> {
+    NormalizedEvent {
         channel,
         event_id: None,
         timestamp: None,
@@ -662,7 +844,7 @@ fn bare<'a>(channel: Channel, details: Details<'a>, raw: &'a RawValue) -> Event<
     }
 }
 
-fn normalize_upload<'a>(u: &'a UploadResult, raw: &'a RawValue) -> Event<'a> {
+fn normalize_upload<'a>(u: &'a UploadResult, raw: &'a RawValue) -> NormalizedEvent<'a> {
     let mut e = bare(
         Channel::Messenger,
         Details::Upload {
@@ -679,7 +861,7 @@ fn normalize_upload<'a>(u: &'a UploadResult, raw: &'a RawValue) -> Event<'a> {
 
 /// Normalises the events of a Messenger webhook, `messaging` then `standby`
 /// of each entry, in order.
-pub fn normalize_messenger(w: &MessengerWebhook) -> Vec<Event<'_>> {
+pub fn normalize_messenger(w: &MessengerWebhook) -> Vec<NormalizedEvent<'_>> {
     messenger_events(w).collect()
 }
 
@@ -687,7 +869,7 @@ fn messenger_event<'a>(
     item: &'a Item<MessagingEvent>,
     mode: &'a str,
     page: Option<&'a str>,
-) -> Event<'a> {
+) -> NormalizedEvent<'a> {
     let raw = item.raw();
     let (ev, (details, mid)) = match item {
         Item::Known { value, .. } => (Some(&**value), messenger_details(value)),
@@ -735,7 +917,7 @@ fn messenger_event<'a>(
 }
 
 /// A message always has a sender, whose `id` may be unknown.
-fn with_sender(mut e: Event<'_>) -> Event<'_> {
+fn with_sender(mut e: NormalizedEvent<'_>) -> NormalizedEvent<'_> {
     if matches!(e.details, Details::Message(_)) && e.sender.is_none() {
         e.sender = Some(Sender {
             id: None,
@@ -1079,7 +1261,7 @@ fn messenger_details(ev: &MessagingEvent) -> (Details<'_>, Option<&str>) {
 }
 
 /// Normalises the events of a LINE webhook, in order.
-pub fn normalize_line(w: &LineWebhook) -> Vec<Event<'_>> {
+pub fn normalize_line(w: &LineWebhook) -> Vec<NormalizedEvent<'_>> {
     w.events
         .iter()
         .map(|item| line_event(item, &w.destination))
@@ -1208,7 +1390,7 @@ fn line_details(ev: &LineEvent) -> Result<Details<'_>, Option<&str>> {
     })
 }
 
-fn line_event<'a>(item: &'a Item<LineEvent>, destination: &'a str) -> Event<'a> {
+fn line_event<'a>(item: &'a Item<LineEvent>, destination: &'a str) -> NormalizedEvent<'a> {
     let raw = item.raw();
     let destination = Some(Recipient {
         id: Some(destination),

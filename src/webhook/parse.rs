@@ -9,9 +9,10 @@
 use crate::error::Error;
 use crate::error::Violation;
 use crate::model::webhook::{LineWebhook, MessengerEntry, MessengerWebhook, UploadResult};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
+use strum::{EnumString, IntoStaticStr, VariantNames};
 
 /// The default largest body parsed: 1 MiB.
 pub const DEFAULT_MAX_BYTES: usize = 1024 * 1024;
@@ -298,8 +299,15 @@ pub enum Payload {
     Upload(UploadResult, Box<RawValue>),
 }
 
-/// The channel a body came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The channel a body came from: `messenger` or `line`, as JavaScript names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, IntoStaticStr, EnumString, VariantNames)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(tsify::Tsify),
+    tsify(type_prefix = "Webhook")
+)]
 pub enum Channel {
     /// Facebook Messenger (also carries upload results).
     Messenger,
@@ -308,28 +316,24 @@ pub enum Channel {
 }
 
 impl Channel {
-    /// `messenger` or `line`, as JavaScript names them.
+    /// `messenger` or `line`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Messenger => "messenger",
-            Channel::Line => "line",
-        }
+        self.into()
     }
 
     /// The channel of a name (`messenger`, `line`), or a validation error.
     pub fn from_name(name: &str) -> Result<Self, Error> {
-        match name {
-            "messenger" => Ok(Channel::Messenger),
-            "line" => Ok(Channel::Line),
-            other => Err(Error::validation(vec![Violation {
+        name.parse().map_err(|_| {
+            let names = Channel::VARIANTS.join("\" or \"");
+            Error::validation(vec![Violation {
                 path: "channel".to_owned(),
                 rule: "enum",
-                limit: Some(serde_json::json!(["messenger", "line"])),
-                actual: Some(Value::from(other)),
-                message: format!("channel must be \"messenger\" or \"line\", got \"{other}\""),
+                limit: Some(serde_json::json!(Channel::VARIANTS)),
+                actual: Some(Value::from(name)),
+                message: format!("channel must be \"{names}\", got \"{name}\""),
                 code: None,
-            }])),
-        }
+            }])
+        })
     }
 }
 

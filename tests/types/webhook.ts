@@ -1,6 +1,9 @@
 // Compiles under `strict`: webhook parsing and normalised events are typed,
 // and normalised events narrow on `kind`.
-import { parseEvents, parseLineWebhook, verifyLineSignature, messengerVerifyChallenge, EventDeduper } from 'sobot-channels';
+import {
+  parseEvents, parseLineWebhook, verifyLineSignature, messengerVerifyChallenge, EventDeduper,
+  type WebhookEvent, type WebhookEventOf, type WebhookEventKind,
+} from 'sobot-channels';
 
 export function handle(body: Uint8Array, signature: string | null): string[] {
   if (!verifyLineSignature(body, 'secret', signature)) return [];
@@ -33,3 +36,28 @@ export function handle(body: Uint8Array, signature: string | null): string[] {
   if (hs.ok) out.push(hs.challenge);
   return out;
 }
+
+// Each kind carries its own fields only; `WebhookEventOf` names one kind.
+export function describe(event: WebhookEvent): string {
+  switch (event.kind) {
+    case 'message': {
+      const m: WebhookEventOf<'message'> = event;
+      const chat: 'user' | 'group' | 'room' | undefined = m.chat?.type;
+      return `${m.sender.id ?? ''} ${m.attachments.map((a) => a.type).join()} ${chat ?? ''}`;
+    }
+    case 'delivery':
+      // @ts-expect-error a delivery has no text
+      void event.text;
+      return event.messageIds.join();
+    case 'subscription':
+      return event.subscription.status;
+    case 'upload':
+      return event.upload.attachmentId;
+    default: {
+      const kind: WebhookEventKind = event.kind;
+      return kind;
+    }
+  }
+}
+// @ts-expect-error not a kind
+export type NotAKind = WebhookEventOf<'messages'>;
