@@ -1,8 +1,9 @@
 'use strict';
-// `sobot-channels/redis`: the Sobot token in Redis, shared by every process of
-// an app. Each `get_token` call invalidates the previous token, so services
-// running several processes (or machines) must keep one token in one place and
-// let one of them refresh it at a time. This module only adapts a caller-made
+// `sobot-channels/redis`: the Sobot token and the webhook de-duplication store
+// in Redis, shared by every process of an app. Each `get_token` call
+// invalidates the previous token, so services running several processes (or
+// machines) must keep one token in one place and let one of them refresh it at
+// a time; and each event must be handed over by one of them only. This module only adapts a caller-made
 // `redis` client (node-redis 4, 5 or 6); it loads neither Redis nor the wasm.
 const { randomUUID } = require('node:crypto');
 
@@ -22,6 +23,17 @@ function fail(path, rule) {
   return new TypeError(`redisTokenStore: ${path} ${rule}`);
 }
 
+function checkClient(client, name, methods) {
+  if (client === null || typeof client !== 'object' && typeof client !== 'function') {
+    throw new TypeError(`${name}: client must be a connected node-redis client (createClient() from the \`redis\` package)`);
+  }
+  for (const method of methods) {
+    if (typeof client[method] !== 'function') {
+      throw new TypeError(`${name}: client.${method} must be a function: pass a node-redis client (createClient() from the \`redis\` package)`);
+    }
+  }
+}
+
 /**
  * A `tokenStore` for `SobotClient` over a connected node-redis client.
  *
@@ -35,14 +47,7 @@ function fail(path, rule) {
  * its own store: the lock's owner is the store.
  */
 function redisTokenStore(client, options) {
-  if (client === null || typeof client !== 'object' && typeof client !== 'function') {
-    throw fail('client', 'must be a connected node-redis client (createClient() from the `redis` package)');
-  }
-  for (const method of ['get', 'set', 'eval']) {
-    if (typeof client[method] !== 'function') {
-      throw fail(`client.${method}`, 'must be a function: pass a node-redis client (createClient() from the `redis` package)');
-    }
-  }
+  checkClient(client, 'redisTokenStore', ['get', 'set', 'eval']);
   if (options === null || typeof options !== 'object') throw fail('options', 'must be an object with appId');
   const { appId, prefix = DEFAULT_PREFIX } = options;
   if (typeof appId !== 'string' || appId.length === 0) throw fail('options.appId', 'must be a non-empty string');
@@ -105,4 +110,47 @@ function redisTokenStore(client, options) {
   };
 }
 
-module.exports = { redisTokenStore };
+/** Marks a key seen, only while `owner` holds its claim. */
+const CONFIRM =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[1], 'seen', 'PX', ARGV[2]) return 1 end return 0";
+
+/**
+ * A `DedupeStore` for `createWebhookHandler` (and broadcasts) over a connected
+ * node-redis client, shared by every process and machine that uses the same Redis.
+ *
+ *   const handler = createWebhookHandler({ ..., dedupe: redisDedupeStore(redis) });
+ *
+ * A key `<prefix><key>` holds its owner while claimed (`SET NX PX`) and `seen`
+ * once confirmed; confirm and release act only for the owner (compare-and-set
+ * and compare-and-delete scripts), so a late or foreign call never frees another's claim.
+ */
+function redisDedupeStore(client, options = {}) {
+  checkClient(client, 'redisDedupeStore', ['set', 'eval']);
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError('redisDedupeStore: options must be an object');
+  }
+  const { prefix = `${DEFAULT_PREFIX}dedupe:` } = options;
+  if (typeof prefix !== 'string') throw new TypeError('redisDedupeStore: options.prefix must be a string');
+  for (const key of Object.keys(options)) {
+    if (key !== 'prefix') throw new TypeError(`redisDedupeStore: options.${key} is not an option (prefix)`);
+  }
+  const ttl = (ms) => String(Math.max(1, Math.ceil(ms)));
+  return {
+    /** The prefix of this store's keys. */
+    prefix,
+    async claim(key, owner, ttlMs) {
+      const reply = await client.set(prefix + key, owner, { NX: true, PX: Number(ttl(ttlMs)) });
+      return reply === 'OK';
+    },
+    async confirm(key, owner, ttlMs) {
+      const reply = await client.eval(CONFIRM, { keys: [prefix + key], arguments: [owner, ttl(ttlMs)] });
+      return Number(reply) === 1;
+    },
+    async release(key, owner) {
+      const reply = await client.eval(UNLOCK, { keys: [prefix + key], arguments: [owner] });
+      return Number(reply) === 1;
+    },
+  };
+}
+
+module.exports = { redisTokenStore, redisDedupeStore };

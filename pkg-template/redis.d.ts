@@ -37,3 +37,27 @@ export interface RedisTokenStore {
  * owner is the store); they share the token through Redis.
  */
 export function redisTokenStore(client: RedisClientLike, options: RedisTokenStoreOptions): RedisTokenStore;
+
+/** Options of `redisDedupeStore`. */
+export interface RedisDedupeStoreOptions {
+  /** Prefix of the keys (default `sobot-channels:dedupe:`). */
+  prefix?: string;
+}
+
+/** A de-duplication store in Redis (the `dedupe` option of `createWebhookHandler`). */
+export interface RedisDedupeStore {
+  /** The prefix of this store's keys. */
+  readonly prefix: string;
+  /** Claims `key` for `owner` for `ttlMs` (`SET NX PX`); true when claimed. */
+  claim(key: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Marks `key` seen for `ttlMs` if `owner` holds its claim; true when it did. */
+  confirm(key: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Deletes `key` if `owner` holds its claim; true when it did. */
+  release(key: string, owner: string): Promise<boolean>;
+}
+
+/**
+ * Claims and seen events in Redis, shared by every process of a webhook receiver:
+ * each event is handed over once across them all.
+ */
+export function redisDedupeStore(client: Pick<RedisClientLike, 'set' | 'eval'>, options?: RedisDedupeStoreOptions): RedisDedupeStore;

@@ -9,6 +9,7 @@
 #[cfg(feature = "client")]
 mod client;
 mod error;
+mod handler;
 #[cfg(feature = "client")]
 mod io;
 #[cfg(feature = "client")]

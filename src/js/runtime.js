@@ -1,7 +1,8 @@
 // The runtime side of the package: one HTTP exchange over fetch (the caller's
 // or the global one) with a timeout and the caller's AbortSignal, a
-// cancellable sleep, async iteration over pages, and the host's HMAC where it
-// has a synchronous one. No API logic lives here.
+// cancellable sleep, async iteration over pages, the host's HMAC where it
+// has a synchronous one, and the webhook handler's awaits (body, store,
+// `onEvents`) around the decisions of `webhook::handler`. No API logic lives here.
 
 // Node (undici) reports why a fetch failed in `cause.code`. These codes mean
 // the request never reached a server, so repeating it cannot duplicate it.
@@ -33,13 +34,13 @@ function targetOrigin(res, url) {
   return 'another location';
 }
 
-/** The body's bytes, up to MAX_ANSWER_BYTES; `null` past it. */
-async function readBody(res) {
+/** The body's bytes, up to `max`; `null` past it (the rest is not read). */
+async function readBody(res, max = MAX_ANSWER_BYTES) {
   const declared = Number(res.headers.get('content-length'));
-  if (declared > MAX_ANSWER_BYTES) return null;
+  if (declared > max) return null;
   if (!res.body || typeof res.body.getReader !== 'function') {
     const bytes = new Uint8Array(await res.arrayBuffer());
-    return bytes.length > MAX_ANSWER_BYTES ? null : bytes;
+    return bytes.length > max ? null : bytes;
   }
   const reader = res.body.getReader();
   const chunks = [];
@@ -48,7 +49,7 @@ async function readBody(res) {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.length;
-    if (size > MAX_ANSWER_BYTES) {
+    if (size > max) {
       reader.cancel().catch(() => {});
       return null;
     }
@@ -360,4 +361,197 @@ export function bytesView(v) {
 /** The `length` of a `Uint8Array` made by `bytesView` or `utf8`, as a number (not wrapped at 2^32). */
 export function lengthOf(bytes) {
   return bytes.length;
+}
+
+// ---- The webhook handler's side of the Fetch API and of node:http ----
+
+/**
+ * The handler function over a `WebhookHandler` (the decisions) and its
+ * settings: reads the body, claims the events in the store, runs `onEvents`,
+ * then confirms them, or releases them when it throws. Never rejects.
+ */
+export function bindHandler(core, o) {
+  const store = o.dedupe;
+  const call = (method, ...args) =>
+    bounded(Promise.resolve().then(() => store[method](...args)), o.storeTimeoutMs, `dedupe.${method}()`);
+  const report = (error, delivery) => {
+    try {
+      if (o.onError) return void o.onError(error, delivery);
+    } catch (e) {
+      error = e;
+    }
+    console.error('sobot-channels: webhook handler failed:', error);
+  };
+  const settle = (method, keys, owner, delivery, ...args) =>
+    Promise.all(keys.map((k) => call(method, k, owner, ...args))).catch((e) => report(e, delivery));
+
+  async function claim(keys, owner, delivery) {
+    if (!store) return keys.map(() => true);
+    const answers = await Promise.allSettled(keys.map((k) => (k === null ? true : call('claim', k, owner, o.claimTtlMs))));
+    const failed = answers.find((a) => a.status === 'rejected');
+    if (failed) {
+      // Free what was claimed, so the redelivery of this 500 is handed over.
+      await settle('release', keys.filter((k, i) => k !== null && answers[i].value === true), owner, delivery);
+      throw failed.reason;
+    }
+    return answers.map((a) => a.value === true);
+  }
+
+  async function deliver(events, held, owner, delivery) {
+    try {
+      await o.onEvents(events, delivery);
+    } catch (error) {
+      await settle('release', held, owner, delivery);
+      throw error;
+    }
+    await settle('confirm', held, owner, delivery, o.seenTtlMs);
+  }
+
+  const answer = ([status, body]) => respond(status, body);
+
+  const handler = async (request, context) => {
+    const delivery = { channel: o.channel, body: undefined, request, context };
+    try {
+      if (request === null || typeof request !== 'object' || !request.headers) {
+        throw new TypeError('the webhook handler takes a Fetch API Request');
+      }
+      const early = core.route(String(request.method), request.headers.get('content-length') ?? undefined, String(request.url));
+      if (early !== undefined) return answer(early);
+      if (request.bodyUsed) {
+        throw new TypeError('the request body was already read: hand the handler the untouched Request');
+      }
+      const body = await readBody(request, o.maxBodyBytes);
+      delivery.body = body ?? undefined;
+      const accepted = core.accept(
+        body,
+        request.headers.get(o.signatureHeader) ?? undefined,
+        request.headers.get(o.tokenHeader) ?? undefined,
+        String(request.url),
+      );
+      if (Array.isArray(accepted)) return answer(accepted);
+      const { events, keys } = accepted;
+      const owner = ownerId();
+      const claimed = await claim(keys, owner, delivery);
+      const fresh = events.filter((_, i) => claimed[i]);
+      const held = keys.filter((k, i) => k !== null && claimed[i]);
+      if (fresh.length === 0) return answer(o.ok);
+      if (o.defer) {
+        const work = deliver(fresh, held, owner, delivery).catch((e) => report(e, delivery));
+        if (context && typeof context.waitUntil === 'function') context.waitUntil(work);
+        return answer(o.ok);
+      }
+      try {
+        await deliver(fresh, held, owner, delivery);
+      } catch (error) {
+        report(error, delivery);
+        return answer(o.failed);
+      }
+      return answer(o.ok);
+    } catch (error) {
+      report(error, delivery);
+      return answer(o.failed);
+    }
+  };
+  Object.defineProperty(handler, 'maxBodyBytes', { value: o.maxBodyBytes });
+  return handler;
+}
+
+/** `value` as a promise that rejects after `ms` ms, naming `what`. */
+function bounded(value, ms, what) {
+  let id;
+  const late = new Promise((_, reject) => {
+    id = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
+  });
+  return Promise.race([value, late]).finally(() => clearTimeout(id));
+}
+
+/** 128 random bits, in hex: the owner of one delivery's claims. */
+function ownerId() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+/** A plain-text `Response`. */
+function respond(status, body) {
+  return new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+}
+
+export function warn(message) {
+  console.warn(message);
+}
+
+/** A web stream over a Node request, paused while the reader is behind. */
+function streamOf(req) {
+  let done = false;
+  return new ReadableStream({
+    start(controller) {
+      req.on('data', (chunk) => {
+        if (done) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if (controller.desiredSize <= 0) req.pause();
+      });
+      req.on('end', () => {
+        if (!done) controller.close();
+        done = true;
+      });
+      req.on('error', (e) => {
+        if (!done) controller.error(e);
+        done = true;
+      });
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      // The handler stopped reading (413): discard the rest.
+      done = true;
+      req.resume();
+    },
+  }, { highWaterMark: 1 });
+}
+
+/** `(req, res, next?)` over a handler function; resolves once answered. */
+export function nodeListener(handler) {
+  if (typeof handler !== 'function') {
+    throw new TypeError('toNodeListener(handler): handler must be the function createWebhookHandler returns');
+  }
+  return async function sobotWebhookListener(req, res, next) {
+    const fail = (error) => {
+      if (typeof next === 'function') return next(error);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('not handled');
+      console.error('sobot-channels: toNodeListener:', error);
+    };
+    const parsed = req.body !== undefined && !(req.body instanceof Uint8Array);
+    if (parsed || (req.body === undefined && req.readableEnded)) {
+      return fail(new Error(
+        'toNodeListener: the request body was already read by a body parser, so its signature cannot be checked; ' +
+          'mount the webhook route before express.json() (or use express.raw({ type: "*/*" }) for it)',
+      ));
+    }
+    try {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+        else if (value !== undefined) headers.set(name, value);
+      }
+      const secure = Boolean(req.socket && req.socket.encrypted);
+      const url = `${secure ? 'https' : 'http'}://${req.headers.host || 'localhost'}${req.originalUrl || req.url}`;
+      const init = { method: req.method, headers };
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        if (req.body instanceof Uint8Array) init.body = req.body;
+        else {
+          init.body = streamOf(req);
+          init.duplex = 'half';
+        }
+      }
+      const response = await handler(new Request(url, init));
+      const body = new Uint8Array(await response.arrayBuffer());
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(body);
+      if (!req.readableEnded) req.resume();
+    } catch (error) {
+      fail(error);
+    }
+  };
 }

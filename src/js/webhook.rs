@@ -26,7 +26,7 @@ const WEBHOOK_TS: &'static str = include_str!("webhook.d.ts");
 /// bytes per unit in wasm memory (which would be three times its size).
 const LONG_STRING: u32 = 1024;
 
-fn kind_of(v: &JsValue) -> &'static str {
+pub(super) fn kind_of(v: &JsValue) -> &'static str {
     if v.is_null() {
         "null"
     } else if v.is_undefined() {
@@ -238,7 +238,7 @@ fn to_js_objects<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 /// memory at once, and linear memory, once grown, never shrinks.
 const EVENTS_CHUNK: usize = 64 * 1024;
 
-fn events_to_js<'a>(
+pub(super) fn events_to_js<'a>(
     events: impl Iterator<Item = webhook::NormalizedEvent<'a>>,
 ) -> Result<JsValue, JsValue> {
     let mut buf: Vec<u8> = Vec::new();

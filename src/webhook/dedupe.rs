@@ -19,11 +19,11 @@ pub const MAX_CAPACITY: usize = 1_000_000;
 /// The default capacity.
 pub const DEFAULT_CAPACITY: usize = 10_000;
 
-type Key = [u8; 16];
+pub(crate) type Key = [u8; 16];
 
 /// Keys are already uniform (SHA-256 output): hashing them is taking 8 bytes.
 #[derive(Default)]
-struct KeyHasher(u64);
+pub(crate) struct KeyHasher(u64);
 
 impl Hasher for KeyHasher {
     fn finish(&self) -> u64 {
@@ -54,7 +54,7 @@ impl std::fmt::Debug for Deduper {
     }
 }
 
-fn key(id: &str) -> Key {
+pub(crate) fn key(id: &str) -> Key {
     let digest = Sha256::digest(id.as_bytes());
     let mut k = [0u8; 16];
     for (d, s) in k.iter_mut().zip(digest.iter()) {

@@ -1,11 +1,13 @@
 //! Incoming webhooks as pure functions: verify a signature over raw bytes,
-//! parse a payload, and normalise the events of both channels into one shape.
+//! parse a payload, normalise the events of both channels into one shape, and
+//! decide what a webhook handler answers.
 //!
 //! Nothing here does I/O; every function takes bytes and returns values or
 //! an [`crate::Error`], and none of them panics on any input.
 
 pub mod challenge;
 pub mod dedupe;
+pub mod handler;
 pub mod normalize;
 pub mod parse;
 pub mod signature;
