@@ -384,6 +384,10 @@ export const NOT_PARSERS = {
   LineClient: 'reached only through SobotClient.line',
   MessengerClient: 'reached only through SobotClient.messenger',
   Pager: 'reached only through the clients\' iterables',
+  createWebhookHandler: 'async: signed hostile bodies go through it in tests/node/webhook-handler.test.mjs',
+  toNodeListener: 'adapts a handler; its bodies are the handler\'s',
+  WebhookHandler: 'reached only through createWebhookHandler',
+  MemoryDedupeStore: 'takes keys, not bodies (tests/node/webhook-handler.test.mjs)',
 };
 
 function isObject(v) {

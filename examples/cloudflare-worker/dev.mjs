@@ -60,8 +60,11 @@ export async function startWorker({ bindings = {}, port = 0, isolates = 1, onLog
   const workers = Array.from({ length: isolates }, (_, i) => ({
     ...common,
     name: `sobot-webhook-${i}`,
-    // One Durable Object class, defined by the first Worker, bound in all of them.
-    durableObjects: { SOBOT_TOKEN: { className: 'SobotTokenStore', scriptName: 'sobot-webhook-0' } },
+    // The Durable Object classes, defined by the first Worker, bound in all of them.
+    durableObjects: {
+      SOBOT_TOKEN: { className: 'SobotTokenStore', scriptName: 'sobot-webhook-0' },
+      SOBOT_DEDUPE: { className: 'SobotDedupeStore', scriptName: 'sobot-webhook-0' },
+    },
   }));
   const mf = new Miniflare({
     workers,

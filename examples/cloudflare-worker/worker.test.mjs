@@ -48,7 +48,6 @@ test('answers the Messenger handshake', async () => {
 test('a Messenger text delivered by the emulator is answered with a button template through Sobot', async () => {
   const d = await emu.admin.triggerMessenger('text', { senderId: '7000000000000001', pageId: PAGE, text: 'Where is my parcel?' });
   assert.equal(d.result.status, 200);
-  assert.deepEqual(JSON.parse(d.result.body), { received: 1, duplicates: 0 });
   const sent = await eventually(() => sendTo('7000000000000001'), 'the reply');
   assert.equal(sent.pageid, PAGE);
   assert.equal(sent.body.type, 'template');
@@ -63,15 +62,17 @@ test('a Messenger text delivered by the emulator is answered with a button templ
   await eventually(() => logs.some((l) => /answered "Where is my parcel\?" from 7000000000000001 with a button template/.test(l)), 'the worker\'s log line');
 });
 
-test('a redelivered Messenger event is answered once', async () => {
+test('a Messenger event redelivered to both isolates is answered once', async () => {
   const body = Buffer.from(JSON.stringify({
     object: 'page',
     entry: [{ id: PAGE, time: 1700000000000, messaging: [{ sender: { id: '7000000000000002' }, recipient: { id: PAGE }, timestamp: 1700000000000, message: { mid: 'm_redelivered_1', text: 'hi' } }] }],
   }));
-  for (const expected of [0, 1]) {
-    const res = await worker.fetch('/webhook/messenger', { method: 'POST', body, headers: { 'x-hub-signature-256': hubSig(body) } });
-    assert.deepEqual(await res.json(), { received: 1, duplicates: expected });
-  }
+  // Delivered to both isolates at once, then again to each: handled once, through the shared Durable Object.
+  const deliver = (isolate) =>
+    worker.fetch('/webhook/messenger', { method: 'POST', body, headers: { 'x-hub-signature-256': hubSig(body) } }, isolate);
+  const first = await Promise.all([deliver(0), deliver(1)]);
+  assert.deepEqual(first.map((r) => r.status), [200, 200]);
+  for (const isolate of [0, 1]) assert.equal((await deliver(isolate)).status, 200);
   await eventually(() => sendTo('7000000000000002'), 'the reply');
   await new Promise((r) => setTimeout(r, 200));
   assert.equal(emu.admin.sends().filter((s) => s.body.recipientid === '7000000000000002').length, 1);
@@ -92,7 +93,6 @@ test('a LINE image delivered by the emulator is verified, parsed and its content
   const before = emu.admin.count('get_media_content');
   const d = await emu.admin.triggerLine(['image', 'text']);
   assert.equal(d.result.status, 200);
-  assert.deepEqual(JSON.parse(d.result.body), { received: 2, duplicates: 0 });
   const imageId = JSON.parse(d.rawBody).events[0].message.id;
   await eventually(() => emu.admin.count('get_media_content') > before, 'get_media_content');
   const call = emu.admin.lastRequest('get_media_content');
@@ -114,7 +114,6 @@ test('wrong signatures are refused: 401 for the emulator with another secret, 40
   const bad = Buffer.from('{"destination":"U1"}');
   const res = await worker.fetch('/webhook/line', { method: 'POST', body: bad, headers: { 'x-line-signature': lineSig(bad) } });
   assert.equal(res.status, 400);
-  assert.match((await res.json()).error, /events is required/);
   const doc = fixture('line/webhook_doc_sticker.json');
   const ok = await worker.fetch('/webhook/line', { method: 'POST', body: doc, headers: { 'x-line-signature': lineSig(doc) } });
   assert.equal(ok.status, 200);

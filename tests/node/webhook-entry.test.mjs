@@ -15,9 +15,9 @@ const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 const WEBHOOK_EXPORTS = [
-  'EventDeduper', 'SobotError', 'init', 'messengerVerifyChallenge', 'normalizeEvents', 'parseEvents',
-  'parseLineWebhook', 'parseMessengerWebhook', 'parseUploadResult', 'verifyLineSignature',
-  'verifyMessengerSignature', 'wasmMemoryBytes',
+  'EventDeduper', 'MemoryDedupeStore', 'SobotError', 'WebhookHandler', 'createWebhookHandler', 'init',
+  'messengerVerifyChallenge', 'normalizeEvents', 'parseEvents', 'parseLineWebhook', 'parseMessengerWebhook',
+  'parseUploadResult', 'toNodeListener', 'verifyLineSignature', 'verifyMessengerSignature', 'wasmMemoryBytes',
 ];
 
 test('it exports the webhook functions, each also in the whole package, and nothing else', () => {

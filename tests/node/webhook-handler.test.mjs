@@ -4,7 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { createWebhookHandler, MemoryDedupeStore, SobotError } from 'sobot-channels';
+import { createWebhookHandler, MemoryDedupeStore, SobotError, parseEvents } from 'sobot-channels';
+import { hostileBodies, asBody } from '../hostile.mjs';
+import { fixtureTexts } from '../fixture-texts.mjs';
 import * as webhookEntry from 'sobot-channels/webhook';
 import {
   LINE_SECRET, META_SECRET, lineBody, lineRequest, lineSignature, metaSignature, deferred,
@@ -325,4 +327,27 @@ test('a body already read, or something not a Request, is a 500 reported clearly
   assert.match(String(errors[0]), /already read/);
   assert.equal((await handler({})).status, 500);
   assert.match(String(errors[1]), /Fetch API Request/);
+});
+
+test('signed hostile bodies are 200 or 400, as parseEvents decides, and never a 500', async () => {
+  let handed = 0;
+  const handler = createWebhookHandler({
+    channel: 'line', secret: LINE_SECRET, dedupe: false, onEvents: (events) => void (handed += events.length),
+  });
+  let bodies = 0;
+  for (const { body } of hostileBodies(fixtureTexts(), { seed: 7, count: 300 })) {
+    const bytes = asBody(body, 'bytes');
+    if (bytes.length > 1 << 20) continue;
+    let parses = true;
+    try {
+      parseEvents('line', bytes);
+    } catch {
+      parses = false;
+    }
+    const r = await handler(lineRequest(bytes));
+    assert.equal(r.status, parses ? 200 : 400, `body ${bodies}`);
+    bodies++;
+  }
+  assert.ok(bodies > 250, String(bodies));
+  assert.ok(handed > 0);
 });

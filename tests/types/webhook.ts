@@ -61,3 +61,26 @@ export function describe(event: WebhookEvent): string {
 }
 // @ts-expect-error not a kind
 export type NotAKind = WebhookEventOf<'messages'>;
+
+// The handler: options are a union of the auth modes and channels.
+import { createWebhookHandler, toNodeListener, MemoryDedupeStore, type DedupeStore } from 'sobot-channels';
+
+const store: DedupeStore = new MemoryDedupeStore(100);
+export const lineHandler = createWebhookHandler({
+  channel: 'line',
+  secret: 's',
+  dedupe: store,
+  onEvents: async (events, delivery) => {
+    for (const e of events) if (e.kind === 'message') void e.sender.id;
+    void delivery.body.byteLength;
+  },
+});
+export const answered: Promise<Response> = lineHandler(new Request('http://h/w'), { waitUntil() {} });
+export const listener = toNodeListener(lineHandler);
+export const messengerHandler = createWebhookHandler({
+  channel: 'messenger', sharedSecret: 't', verifyToken: 'v', deferHandling: true, onEvents() {},
+});
+// @ts-expect-error a verify token is Messenger's only
+createWebhookHandler({ channel: 'line', secret: 's', verifyToken: 'v', onEvents() {} });
+// @ts-expect-error one way to authenticate only
+createWebhookHandler({ channel: 'line', secret: 's', unsigned: true, onEvents() {} });

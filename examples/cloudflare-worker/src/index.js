@@ -6,28 +6,23 @@
 //   POST /webhook/line       X-Line-Signature verified, events parsed; the download URL
 //                            of a user's image, video or audio is looked up
 //                            (Sobot `get_media_content`)
-// It answers 200 as soon as the events are parsed and does the work after the
-// response (ctx.waitUntil), so the platforms never wait on Sobot.
+// createWebhookHandler answers each request (401, 403, 405, 413, 400, or 200 as soon as
+// the events are parsed) and does the work after the response (ctx.waitUntil), so the
+// platforms never wait on Sobot.
 //
-// The Sobot token lives in the SobotTokenStore Durable Object (./token-store.js), shared
-// by every isolate: each `get_token` call invalidates the previous token.
-import {
-  init,
-  messengerVerifyChallenge,
-  verifyMessengerSignature,
-  verifyLineSignature,
-  parseEvents,
-  EventDeduper,
-  SobotClient,
-  SobotError,
-} from 'sobot-channels';
+// Two Durable Objects are shared by every isolate: the Sobot token (./token-store.js;
+// each `get_token` call invalidates the previous token) and the events already handled
+// (./dedupe-store.js; a redelivery to another isolate is not handled twice).
+import { init, createWebhookHandler, SobotClient, SobotError } from 'sobot-channels';
 import { durableTokenStore } from './token-store.js';
+import { durableDedupeStore } from './dedupe-store.js';
 
 export { SobotTokenStore } from './token-store.js';
+export { SobotDedupeStore } from './dedupe-store.js';
 
 // Both live as long as the isolate.
-const seen = new EventDeduper(10000);
 let client;
+let handlers;
 
 /** This isolate's Sobot client; its token comes from the Durable Object. */
 function sobot(env) {
@@ -90,50 +85,41 @@ async function handleEvent(event, env) {
   }
 }
 
-async function receive(channel, request, env, ctx) {
-  const body = await request.arrayBuffer();
-  const valid =
-    channel === 'line'
-      ? verifyLineSignature(body, env.LINE_CHANNEL_SECRET, request.headers.get('x-line-signature'))
-      : verifyMessengerSignature(
-          body,
-          env.MESSENGER_APP_SECRET,
-          request.headers.get('x-hub-signature-256') ?? request.headers.get('x-hub-signature'),
-        );
-  if (!valid) return new Response('invalid signature', { status: 401 });
-
-  let events;
-  try {
-    events = parseEvents(channel, body);
-  } catch (e) {
-    if (!(e instanceof SobotError)) throw e;
-    const tooLarge = e.violations.some((v) => v.rule === 'max_bytes');
-    return Response.json({ error: e.message }, { status: tooLarge ? 413 : 400 });
-  }
-  const fresh = events.filter((e) => !seen.isDuplicate(e));
-  ctx.waitUntil(
-    Promise.all(
-      fresh.map((e) =>
-        handleEvent(e, env).catch((err) => {
-          const detail = err instanceof SobotError ? JSON.stringify(err) : String(err?.stack ?? err);
-          console.error(`[worker] ${e.channel} ${e.kind} failed: ${detail}`);
-        }),
-      ),
+/** Handles the new events of one delivery; a failure is logged, not redelivered. */
+async function handleEvents(events, env) {
+  await Promise.all(
+    events.map((e) =>
+      handleEvent(e, env).catch((err) => {
+        const detail = err instanceof SobotError ? JSON.stringify(err) : String(err?.stack ?? err);
+        console.error(`[worker] ${e.channel} ${e.kind} failed: ${detail}`);
+      }),
     ),
   );
-  return Response.json({ received: events.length, duplicates: events.length - fresh.length });
+}
+
+/** One handler per channel: signatures checked, events de-duplicated across isolates. */
+function webhookHandlers(env) {
+  const dedupe = durableDedupeStore(env.SOBOT_DEDUPE);
+  // deferHandling: answer 200 at once and work in ctx.waitUntil, so the platforms never wait on Sobot.
+  const common = { dedupe, deferHandling: true, onEvents: (events) => handleEvents(events, env) };
+  return {
+    messenger: createWebhookHandler({
+      channel: 'messenger',
+      secret: env.MESSENGER_APP_SECRET,
+      verifyToken: env.MESSENGER_VERIFY_TOKEN,
+      ...common,
+    }),
+    line: createWebhookHandler({ channel: 'line', secret: env.LINE_CHANNEL_SECRET, ...common }),
+  };
 }
 
 export default {
   async fetch(request, env, ctx) {
     await init();
-    const url = new URL(request.url);
-    if (url.pathname === '/webhook/messenger' && request.method === 'GET') {
-      const r = messengerVerifyChallenge(url.searchParams, env.MESSENGER_VERIFY_TOKEN);
-      return r.ok ? new Response(r.challenge) : new Response(r.message, { status: 403 });
-    }
-    if (request.method === 'POST' && url.pathname === '/webhook/messenger') return receive('messenger', request, env, ctx);
-    if (request.method === 'POST' && url.pathname === '/webhook/line') return receive('line', request, env, ctx);
+    handlers ??= webhookHandlers(env);
+    const { pathname } = new URL(request.url);
+    if (pathname === '/webhook/messenger') return handlers.messenger(request, ctx);
+    if (pathname === '/webhook/line') return handlers.line(request, ctx);
     return new Response('not found', { status: 404 });
   },
 };
