@@ -63,19 +63,25 @@ pub(crate) fn key(id: &str) -> Key {
     k
 }
 
+/// A `capacity` between 1 and `max`, or the validation error naming it.
+pub(crate) fn check_capacity(capacity: usize, max: usize) -> Result<(), Error> {
+    if capacity == 0 || capacity > max {
+        return Err(Error::validation(vec![Violation {
+            path: "capacity".to_owned(),
+            rule: "range",
+            limit: Some(serde_json::json!([1, max])),
+            actual: Some(serde_json::Value::from(capacity)),
+            message: format!("capacity must be between 1 and {max}, got {capacity}"),
+            code: None,
+        }]));
+    }
+    Ok(())
+}
+
 impl Deduper {
     /// A memory of the last `capacity` ids (1 to [`MAX_CAPACITY`]).
     pub fn new(capacity: usize) -> Result<Self, Error> {
-        if capacity == 0 || capacity > MAX_CAPACITY {
-            return Err(Error::validation(vec![Violation {
-                path: "capacity".to_owned(),
-                rule: "range",
-                limit: Some(serde_json::json!([1, MAX_CAPACITY])),
-                actual: Some(serde_json::Value::from(capacity)),
-                message: format!("capacity must be between 1 and {MAX_CAPACITY}, got {capacity}"),
-                code: None,
-            }]));
-        }
+        check_capacity(capacity, MAX_CAPACITY)?;
         Ok(Deduper {
             capacity,
             set: HashSet::default(),

@@ -2,7 +2,7 @@
 //! is authenticated before it is parsed, and the claims that hand each event
 //! over once. The JS handler only adapts these to `Request` and `Response`.
 
-use crate::error::{Error, Violation};
+use crate::error::Error;
 use crate::webhook::challenge::{query_param, verify_challenge};
 use crate::webhook::dedupe::{self, Key, KeyHasher};
 use crate::webhook::normalize::NormalizedEvent;
@@ -221,18 +221,7 @@ pub struct Claims {
 impl Claims {
     /// A store of at most `capacity` keys (1 to [`MAX_CLAIMS_CAPACITY`]).
     pub fn new(capacity: usize) -> Result<Self, Error> {
-        if capacity == 0 || capacity > MAX_CLAIMS_CAPACITY {
-            return Err(Error::validation(vec![Violation {
-                path: "capacity".to_owned(),
-                rule: "range",
-                limit: Some(serde_json::json!([1, MAX_CLAIMS_CAPACITY])),
-                actual: Some(serde_json::Value::from(capacity)),
-                message: format!(
-                    "capacity must be between 1 and {MAX_CLAIMS_CAPACITY}, got {capacity}"
-                ),
-                code: None,
-            }]));
-        }
+        dedupe::check_capacity(capacity, MAX_CLAIMS_CAPACITY)?;
         Ok(Claims {
             capacity,
             entries: HashMap::default(),
