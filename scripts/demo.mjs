@@ -62,12 +62,12 @@ try {
   heading('   and Graph conversations');
   await runScript('node', 'examples/node/graph.mjs', [emu.url]);
 
-  heading('3. A Cloudflare Worker answering webhooks (workerd, Durable Object token store)');
+  heading('3. A Cloudflare Worker answering webhooks (workerd, Durable Objects)');
   emu.admin.clearRequests();
   const worker = await startWorker({ bindings: { SOBOT_BASE_URL: emu.url }, isolates: 2, onLog: (l) => say('worker', l.replace(/^\[worker\] /, '')) });
   closers.unshift(() => worker.close());
   emu.admin.configure({ messengerWebhookUrl: `${worker.url}/webhook/messenger`, lineWebhookUrl: `${worker.url}/webhook/line` });
-  say('worker', `listening on ${worker.url} (two isolates sharing the SobotTokenStore Durable Object)`);
+  say('worker', `listening on ${worker.url} (two isolates sharing the token and de-duplication Durable Objects)`);
 
   const user = '6200000000000001';
   const text = 'Hi! Where is my order?';

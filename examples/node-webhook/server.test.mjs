@@ -19,7 +19,6 @@ before(async () => {
 after(() => new Promise((r) => server.close(r)));
 
 const post = (path, body, headers) => fetch(base + path, { method: 'POST', body, headers });
-const until = async (cond) => { for (let i = 0; i < 100 && !cond(); i++) await new Promise((r) => setTimeout(r, 5)); };
 
 test('answers the Messenger handshake', async () => {
   let res = await fetch(`${base}/webhook/messenger?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=42`);
@@ -34,14 +33,15 @@ test('a signed Messenger webhook is parsed and handled once; a bad signature is 
   const sig = 'sha256=' + createHmac('sha256', cfg.appSecret).update(body).digest('hex');
   let res = await post('/webhook/messenger', body, { 'x-hub-signature-256': sig });
   assert.equal(res.status, 200);
-  assert.deepEqual(await res.json(), { received: 1, duplicates: 0 });
-  await until(() => handled.some((e) => e.kind === 'subscription'));
+  // Handed over before the answer: onEvent resolved first.
+  assert.equal(handled.filter((e) => e.kind === 'subscription').length, 1);
   assert.equal(handled.find((e) => e.kind === 'subscription').subscription.status, 'stopped');
   res = await post('/webhook/messenger', body, { 'x-hub-signature-256': sig });
-  assert.deepEqual(await res.json(), { received: 1, duplicates: 1 });
+  assert.equal(res.status, 200);
   const legacy = 'sha1=' + createHmac('sha1', cfg.appSecret).update(body).digest('hex');
   res = await post('/webhook/messenger', body, { 'x-hub-signature': legacy });
   assert.equal(res.status, 200);
+  assert.equal(handled.filter((e) => e.kind === 'subscription').length, 1, 'redeliveries are not handed over');
   res = await post('/webhook/messenger', body, { 'x-hub-signature-256': 'sha256=' + '0'.repeat(64) });
   assert.equal(res.status, 401);
 });
@@ -51,14 +51,13 @@ test('a signed LINE webhook is parsed; bad signature 401, bad body 400, huge bod
   const sign = (b) => createHmac('sha256', cfg.lineChannelSecret).update(b).digest('base64');
   let res = await post('/webhook/line', body, { 'x-line-signature': sign(body) });
   assert.equal(res.status, 200);
-  assert.equal((await res.json()).received, 2);
+  assert.deepEqual(handled.slice(-2).map((e) => e.kind), ['join', 'leave']);
   res = await post('/webhook/line', body, { 'x-line-signature': sign(Buffer.from('other')) });
   assert.equal(res.status, 401);
   const bad = Buffer.from('{"destination":"U1","events":[');
   res = await post('/webhook/line', bad, { 'x-line-signature': sign(bad) });
   assert.equal(res.status, 400);
-  assert.match((await res.json()).error, /line 1, column/);
   const huge = Buffer.alloc(1024 * 1024 + 10, 0x20);
   res = await post('/webhook/line', huge, { 'x-line-signature': sign(huge) }).catch((e) => e);
-  assert.ok(res instanceof Error || res.status === 413, String(res.status));
+  assert.equal(res.status, 413);
 });

@@ -355,6 +355,11 @@ pub fn create_webhook_handler(
         "signatureHeader",
         &h::signature_header(o.config.channel).into(),
     );
+    let legacy = h::legacy_signature_header(o.config.channel);
+    set(
+        "legacySignatureHeader",
+        &legacy.map_or(JsValue::UNDEFINED, Into::into),
+    );
     set("tokenHeader", &h::TOKEN_HEADER.into());
     #[allow(clippy::cast_precision_loss)]
     set("maxBodyBytes", &(o.config.max_body_bytes as f64).into());

@@ -424,7 +424,9 @@ export function bindHandler(core, o) {
       delivery.body = body ?? undefined;
       const accepted = core.accept(
         body,
-        request.headers.get(o.signatureHeader) ?? undefined,
+        request.headers.get(o.signatureHeader) ??
+          (o.legacySignatureHeader ? request.headers.get(o.legacySignatureHeader) : null) ??
+          undefined,
         request.headers.get(o.tokenHeader) ?? undefined,
         String(request.url),
       );

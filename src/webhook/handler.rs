@@ -106,6 +106,15 @@ pub fn signature_header(channel: Channel) -> &'static str {
     }
 }
 
+/// The header read when [`signature_header`] is absent: Meta's legacy
+/// `X-Hub-Signature` (`sha1=`).
+pub fn legacy_signature_header(channel: Channel) -> Option<&'static str> {
+    match channel {
+        Channel::Line => None,
+        Channel::Messenger => Some("x-hub-signature"),
+    }
+}
+
 impl Config {
     /// The route of a request: `POST` reads the body unless its declared
     /// length is over the limit; `GET` is Meta's handshake; the rest is 405.
