@@ -123,6 +123,28 @@ impl Violation {
         )
     }
 
+    /// An option this version does not take, with the closest allowed name
+    /// when one is near (`apiKey` → `appKey`).
+    pub fn unknown_option(path: &str, key: &str, allowed: &[&str]) -> Self {
+        let lower = key.to_ascii_lowercase();
+        let near = allowed
+            .iter()
+            .map(|a| (strsim::levenshtein(&lower, &a.to_ascii_lowercase()), *a))
+            .filter(|(d, a)| *d <= 2.max(a.len() / 3))
+            .min_by_key(|(d, _)| *d);
+        let hint = near.map_or_else(String::new, |(_, a)| format!(" (did you mean {a}?)"));
+        Violation::new(
+            path,
+            "unknown_field",
+            Some(Value::from(allowed.to_vec())),
+            Some(Value::from(key)),
+            format!(
+                "{path} is not an option{hint}; the options are {}",
+                allowed.join(", ")
+            ),
+        )
+    }
+
     /// A value outside its enumeration.
     pub fn one_of(path: &str, allowed: &[&str], actual: Value) -> Self {
         Violation::new(
@@ -364,6 +386,25 @@ impl std::error::Error for Error {}
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_unknown_option_names_the_closest_one() {
+        let allowed = ["appId", "appKey", "baseUrl", "timeoutMs"];
+        let v = Violation::unknown_option("options.apiKey", "apiKey", &allowed);
+        assert_eq!(v.rule, "unknown_field");
+        assert!(v.message.contains("did you mean appKey?"), "{}", v.message);
+        let v = Violation::unknown_option("options.timeout", "timeout", &allowed);
+        assert!(
+            v.message.contains("did you mean timeoutMs?"),
+            "{}",
+            v.message
+        );
+        let v = Violation::unknown_option("options.colour", "colour", &allowed);
+        assert!(!v.message.contains("did you mean"), "{}", v.message);
+        assert!(v
+            .message
+            .ends_with("the options are appId, appKey, baseUrl, timeoutMs"));
+    }
+
     use super::*;
 
     #[test]

@@ -156,6 +156,7 @@ fn retry_policy(r: &mut Reader) -> RetryPolicy {
         if let Some(v) = n.integer("maxDelayMs", 0, 600_000) {
             policy.max_delay_ms = v;
         }
+        n.reject_unknown();
         r.absorb(n);
     }
     policy
@@ -290,6 +291,7 @@ impl SobotClient {
             None => Store::Memory(MemoryStore::default()),
         };
         let fetch = r.function("fetch").unwrap_or(JsValue::UNDEFINED);
+        r.reject_unknown();
         let violations = r.finish_with(&credentials);
         if !violations.is_empty() {
             let mut e = Error::validation(violations);
@@ -650,6 +652,7 @@ impl GraphClient {
         let retry = retry_policy(&mut r);
         let fetch = r.function("fetch").unwrap_or(JsValue::UNDEFINED);
         let allow_insecure_http = r.boolean("allowInsecureHttp").unwrap_or(false);
+        r.reject_unknown();
         let config = GraphConfig {
             access_token: access_token.unwrap_or_default().into(),
             version: version.unwrap_or_else(|| DEFAULT_GRAPH_VERSION.to_owned()),

@@ -166,15 +166,10 @@ fn read_options(options: &JsValue) -> Result<Settings, Error> {
     for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
         let key = key.as_string().unwrap_or_default();
         if !OPTIONS.contains(&key.as_str()) {
-            r.violations.push(Violation::new(
+            r.violations.push(Violation::unknown_option(
                 &Reader::path(&key),
-                "unknown_field",
-                Some(serde_json::Value::from(OPTIONS.to_vec())),
-                None,
-                format!(
-                    "options.{key} is not an option of createWebhookHandler (options: {})",
-                    OPTIONS.join(", ")
-                ),
+                &key,
+                OPTIONS,
             ));
         }
     }

@@ -7,12 +7,15 @@ use js_sys::Reflect;
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// Reads the fields of one options object, collecting violations.
 pub(crate) struct Reader {
     obj: Option<JsValue>,
     prefix: String,
     violations: Vec<Violation>,
+    /// The keys asked for: the options this object may have.
+    read: Vec<String>,
 }
 
 pub(crate) fn type_name(v: &JsValue) -> &'static str {
@@ -52,6 +55,7 @@ impl Reader {
                 obj: None,
                 prefix: String::new(),
                 violations: Vec::new(),
+                read: Vec::new(),
             }
         } else {
             Self::new(value, name)
@@ -64,12 +68,14 @@ impl Reader {
                 obj: Some(value.clone()),
                 prefix: prefix.to_owned(),
                 violations: Vec::new(),
+                read: Vec::new(),
             }
         } else {
             Reader {
                 obj: None,
                 prefix: prefix.to_owned(),
                 violations: vec![Violation::wrong_type(name, "an object", type_name(value))],
+                read: Vec::new(),
             }
         }
     }
@@ -81,6 +87,9 @@ impl Reader {
     /// The field `key`; a getter that throws is a violation, never a silent
     /// absence (which would fall back to a default store or `fetch`).
     fn get(&mut self, key: &str) -> Option<JsValue> {
+        if !self.read.iter().any(|k| k == key) {
+            self.read.push(key.to_owned());
+        }
         let obj = self.obj.as_ref()?;
         let v = match Reflect::get(obj, &JsValue::from_str(key)) {
             Ok(v) => v,
@@ -223,6 +232,23 @@ impl Reader {
             self.wrong(key, "an AbortSignal", &s);
             None
         }
+    }
+
+    /// A violation for each own key that no accessor asked for: an option
+    /// this version does not take (a misspelt one would be ignored silently).
+    pub(crate) fn reject_unknown(&mut self) {
+        let Some(obj) = &self.obj else {
+            return;
+        };
+        let known: Vec<&str> = self.read.iter().map(String::as_str).collect();
+        let keys = js_sys::Object::keys(obj.unchecked_ref::<js_sys::Object>());
+        let unknown: Vec<Violation> = keys
+            .iter()
+            .filter_map(|k| k.as_string())
+            .filter(|k| !known.contains(&k.as_str()))
+            .map(|k| Violation::unknown_option(&self.path(&k), &k, &known))
+            .collect();
+        self.violations.extend(unknown);
     }
 
     /// Adds a violation found by the caller.

@@ -63,6 +63,7 @@ pub async fn get_token(
     let creds = opts.credentials(false);
     let timeout_ms = opts.timeout_ms();
     let signal = opts.signal("signal").unwrap_or(JsValue::UNDEFINED);
+    opts.reject_unknown();
     let violations = opts.finish_with(&creds);
     if !violations.is_empty() {
         // (a value given in the wrong option may be the key)
