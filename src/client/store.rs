@@ -45,6 +45,11 @@ pub trait TokenStore {
     async fn unlock(&self) -> Result<(), Error> {
         Ok(())
     }
+    /// Whether the store only reads (no `set`): its client never fetches a
+    /// token, and a missing or expired stored token is an error.
+    fn read_only(&self) -> bool {
+        false
+    }
     /// Whether `other` is this same store, so that clients given it for one app
     /// share one token manager ([`crate::client::tokens::SharedTokens`]). A
     /// store that is one client's own (the in-memory default) is never shared.
@@ -86,6 +91,10 @@ impl<S: TokenStore> TokenStore for std::rc::Rc<S> {
 
     async fn unlock(&self) -> Result<(), Error> {
         (**self).unlock().await
+    }
+
+    fn read_only(&self) -> bool {
+        (**self).read_only()
     }
 }
 

@@ -42,11 +42,17 @@ pub struct Credentials {
 impl Credentials {
     /// Every problem with the credentials, named by their JS option names.
     pub fn violations(&self) -> Vec<Violation> {
+        self.violations_with(true)
+    }
+
+    /// As [`Credentials::violations`]; without `key_needed` (a client over a
+    /// read-only token store, which never fetches a token) the appKey may be absent.
+    pub fn violations_with(&self, key_needed: bool) -> Vec<Violation> {
         let mut v = Vec::new();
         if self.app_id.trim().is_empty() {
             v.push(Violation::required("appId"));
         }
-        if self.app_key.expose_secret().is_empty() {
+        if key_needed && self.app_key.expose_secret().is_empty() {
             v.push(Violation::required("appKey"));
         }
         v.extend(base_url_violation(&self.base_url, self.allow_insecure_http));

@@ -203,6 +203,18 @@ async fn bounded<C: Clock, O>(
 /// The `code` of an error of the caller's token store.
 pub const STORE_CODE: &str = "token_store";
 
+/// A read-only store without a valid token: nothing to fall back on, since
+/// its client never fetches one.
+fn read_only_without_token() -> Error {
+    let mut e = Error::network(
+        "the token store holds no valid token, and its client never fetches one \
+         (the store has get() but no set()): store a token from a process that holds the appKey",
+    );
+    e.code = Some(STORE_CODE.into());
+    e.retryable = false;
+    e
+}
+
 /// Keeps the token fresh and shared: by every call of a client, and by every
 /// client given the same manager (clients over one store object).
 pub struct TokenManager<S> {
@@ -317,6 +329,9 @@ impl<S: TokenStore + 'static> TokenManager<S> {
                     }
                 }
                 Ok(_) => {}
+            }
+            if self.store.read_only() {
+                return Err(read_only_without_token());
             }
             let flight = self.join_or_start(transport, clock, config, stale);
             let me = self.calls.get() + 1;

@@ -61,12 +61,20 @@ export interface TokenStore {
   unlock?(): void | Promise<void>;
 }
 
-/** Options of `new SobotClient()`. */
-export interface SobotClientOptions {
+/**
+ * A token store that only reads: a client over it never fetches a token (it needs no
+ * appKey), and a missing or expired stored token rejects (code `token_store`). For
+ * browsers and other places that must not hold the key: a server keeps the token.
+ */
+export interface ReadOnlyTokenStore {
+  /** The current token, or null. */
+  get(): { token: string; expiresAt: number } | null | undefined | Promise<{ token: string; expiresAt: number } | null | undefined>;
+  set?: undefined;
+}
+
+interface SobotClientCommonOptions {
   /** The app id (`appid`) given by Sobot. */
   appId: string;
-  /** The app key; it leaves the process only inside the md5 `sign`. */
-  appKey: string;
   /** Base URL of the regional Sobot host; default `https://sg.sobot.com`. */
   baseUrl?: string;
   /** Per-call timeout in ms (default 30000). */
@@ -75,13 +83,27 @@ export interface SobotClientOptions {
   retry?: RetryOptions;
   /** Refresh the token this many ms before it expires (default 300000). */
   refreshMarginMs?: number;
-  /** Where the token is kept; default: this client's memory. */
-  tokenStore?: TokenStore;
   /** The `fetch` to use (for instrumentation or a proxy); default: the global one. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /** Accept a plain-http `baseUrl` off this machine (default false: the token and the sign would travel in cleartext). */
   allowInsecureHttp?: boolean;
 }
+
+/** Options of `new SobotClient()`: an appKey, or a read-only token store. */
+export type SobotClientOptions = SobotClientCommonOptions &
+  (
+    | {
+        /** The app key; it leaves the process only inside the md5 `sign`. */
+        appKey: string;
+        /** Where the token is kept; default: this client's memory. */
+        tokenStore?: TokenStore;
+      }
+    | {
+        appKey?: undefined;
+        /** The token, kept by someone who holds the appKey. */
+        tokenStore: ReadOnlyTokenStore;
+      }
+  );
 
 /** Options of one call. */
 export interface CallOptions {
@@ -268,21 +290,25 @@ impl SobotClient {
         #[wasm_bindgen(unchecked_param_type = "SobotClientOptions")] options: JsValue,
     ) -> Result<SobotClient, JsValue> {
         let mut r = Reader::new(&options, "options");
-        let credentials = r.credentials(true);
+        let store_obj = r.object("tokenStore");
+        let has = |s: &JsValue, m: &str| {
+            js_sys::Reflect::get(s, &JsValue::from_str(m))
+                .map(|f| f.is_function())
+                .unwrap_or(false)
+        };
+        // A store with get() but no set() is read-only: this client never
+        // fetches a token, so it needs no appKey.
+        let read_only = store_obj.as_ref().is_some_and(|s| !has(s, "set"));
+        let credentials = r.credentials(!read_only);
         let timeout_ms = r.timeout_ms();
         let margin = r.integer("refreshMarginMs", 0, 86_400_000);
         let retry = retry_policy(&mut r);
-        let store = match r.object("tokenStore") {
+        let store = match store_obj {
             Some(s) => {
-                let has = |m: &str| {
-                    js_sys::Reflect::get(&s, &JsValue::from_str(m))
-                        .map(|f| f.is_function())
-                        .unwrap_or(false)
-                };
-                if !has("get") || !has("set") {
+                if !has(&s, "get") {
                     r.push(Violation::format(
                         "tokenStore",
-                        "an object with get() and set(token, expiresAt) methods",
+                        "an object with get() (and set(token, expiresAt), unless it is read-only)",
                         None,
                     ));
                 }
@@ -292,7 +318,7 @@ impl SobotClient {
         };
         let fetch = r.function("fetch").unwrap_or(JsValue::UNDEFINED);
         r.reject_unknown();
-        let violations = r.finish_with(&credentials);
+        let violations = r.finish_with_key(&credentials, !read_only);
         if !violations.is_empty() {
             let mut e = Error::validation(violations);
             super::error::redact(&mut e, std::slice::from_ref(&credentials.app_key));

@@ -308,6 +308,11 @@ impl TokenStore for Store {
         Ok(())
     }
 
+    /// A caller's store without `set()`.
+    fn read_only(&self) -> bool {
+        matches!(self, Store::Js(obj) if !get(obj, "set").is_function())
+    }
+
     /// The same caller's store object (`Object.is`); the in-memory store is
     /// each client's own.
     fn same_as(&self, other: &Self) -> bool {

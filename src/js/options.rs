@@ -288,8 +288,13 @@ impl Reader {
 
     /// The violations found while reading, and those of `creds` (each path once).
     pub(crate) fn finish_with(self, creds: &Credentials) -> Vec<Violation> {
+        self.finish_with_key(creds, true)
+    }
+
+    /// As `finish_with`; without `key_needed` the appKey may be absent.
+    pub(crate) fn finish_with_key(self, creds: &Credentials, key_needed: bool) -> Vec<Violation> {
         let mut violations = self.violations;
-        for v in creds.violations() {
+        for v in creds.violations_with(key_needed) {
             if !violations.iter().any(|w| w.path == v.path) {
                 violations.push(v);
             }

@@ -49,3 +49,8 @@ export async function useClients(): Promise<number> {
   await client.messenger.send({ recipientId: 'R', pageid: 'P', type: 'text', payload: 'hi' });
   return n;
 }
+
+// A read-only token store needs no appKey; without one the key is required.
+export const readOnly = new SobotClient({ appId: 'a', tokenStore: { get: () => null } });
+// @ts-expect-error an appKey, or a read-only token store
+export const neither = new SobotClient({ appId: 'a' });
