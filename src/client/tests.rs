@@ -1534,3 +1534,60 @@ fn a_sobot_page_walk_asks_each_page_until_page_count() {
     assert_eq!(seen, ["t1", "t2"]);
     assert_eq!(p.calls_to("/query_task_list"), 2);
 }
+
+/// A store that only reads: it holds `token` (or nothing) and has no `set`.
+struct ReadOnly(Option<StoredToken>);
+
+impl TokenStore for ReadOnly {
+    async fn get(&self) -> Result<Option<StoredToken>, Error> {
+        Ok(self.0.clone())
+    }
+    async fn set(&self, _token: &StoredToken) -> Result<(), Error> {
+        unreachable!("a read-only store is never written")
+    }
+    fn read_only(&self) -> bool {
+        true
+    }
+}
+
+#[test]
+fn a_read_only_store_is_used_and_never_refreshed() {
+    let (c, p, clock) = client_with(|_, _| Ok(ok(page())));
+    let now = clock.now.get();
+    // The token the platform holds as current, stored by another process.
+    *p.current.borrow_mut() = Some("stored-token".into());
+    let valid = StoredToken {
+        token: "stored-token".into(),
+        expires_at_ms: now + 3_600_000,
+    };
+    let h = Harness {
+        client: SobotClient::new(config(), ReadOnly(Some(valid))),
+        fake: c.fake.clone(),
+        clock: clock.clone(),
+    };
+    let (r, _) = run(h.call(tasks(), &json!({"page_no": 1}), CallOptions::default()));
+    assert_eq!(r.unwrap()["page_size"], 15);
+    assert_eq!(p.calls_to("/api/get_token"), 0);
+
+    for stored in [
+        None,
+        Some(StoredToken {
+            token: "expired".into(),
+            expires_at_ms: now - 1,
+        }),
+    ] {
+        let seen = p.seen.borrow().len();
+        let h = Harness {
+            client: SobotClient::new(config(), ReadOnly(stored)),
+            fake: c.fake.clone(),
+            clock: clock.clone(),
+        };
+        let (r, rep) = run(h.call(tasks(), &json!({"page_no": 1}), CallOptions::default()));
+        let e = r.unwrap_err();
+        assert_eq!(e.code.as_deref(), Some(tokens::STORE_CODE));
+        assert!(!e.retryable);
+        assert!(e.message.contains("never fetches one"), "{}", e.message);
+        assert_eq!(p.seen.borrow().len(), seen, "nothing sent");
+        assert_eq!(rep.attempts, 0);
+    }
+}
