@@ -45,5 +45,7 @@ export class SobotError extends Error {
   readonly subcode?: number | null;
   /** Graph errors: Meta's `fbtrace_id`, to quote to Meta's support. */
   readonly fbtraceId?: string | null;
+  /** API errors: the platform's own words (Sobot's `ret_msg`, usually Chinese); the message is English. */
+  readonly platformMessage: string | null;
   toJSON(): Record<string, unknown>;
 }

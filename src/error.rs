@@ -270,6 +270,8 @@ pub struct Error {
     pub violations: Vec<Violation>,
     /// The details of a Graph API error object.
     pub graph: Option<Box<GraphDetails>>,
+    /// The platform's own words (Sobot's `ret_msg`, usually Chinese), where it gave any.
+    pub platform_message: Option<String>,
 }
 
 /// What Graph's error object says besides its code and message.
@@ -294,6 +296,7 @@ impl Error {
             endpoint: None,
             violations: Vec::new(),
             graph: None,
+            platform_message: None,
         }
     }
 

@@ -7,7 +7,7 @@ use crate::client::config::SobotConfig;
 use crate::client::exec::{with_retries, AttemptError, Attempts};
 use crate::client::retry::{api_failure, classify, parse_retry_after, Failure};
 use crate::client::store::TokenStore;
-use crate::client::token::{api_message, transport_error};
+use crate::client::token::{api_error, transport_error};
 use crate::client::tokens::TokenManager;
 use crate::client::{Clock, Detach, HttpRequest, HttpResponse, Transport, TransportError};
 use crate::error::Error;
@@ -357,9 +357,9 @@ pub fn decode(
     if code == SUCCESS_CODE {
         return Ok(Value::Object(env));
     }
-    let msg = api_message(&code, env.get("ret_msg").and_then(Value::as_str));
     let failure = api_failure(&code, resp.status);
-    let mut error = Error::api(code, msg, failure != Failure::Final).at(endpoint.name);
+    let ret_msg = env.get("ret_msg").and_then(Value::as_str);
+    let mut error = api_error(endpoint.name, code, ret_msg, failure != Failure::Final);
     error.status = Some(resp.status);
     Err(AttemptError {
         error,

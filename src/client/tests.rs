@@ -528,7 +528,16 @@ fn api_errors_carry_the_code_and_are_not_retried() {
         (e.kind, e.code.as_deref(), e.retryable),
         (ErrorKind::Api, Some("210008"), false)
     );
-    assert_eq!(e.message, "当前主页下订阅主题已存在");
+    assert!(
+        e.message
+            .starts_with("messenger.create_or_update_title answered 210008: "),
+        "{}",
+        e.message
+    );
+    assert_eq!(
+        e.platform_message.as_deref(),
+        Some("当前主页下订阅主题已存在")
+    );
     assert_eq!(p.calls_to("/create_or_update_title"), 1);
 }
 

@@ -140,18 +140,38 @@ fn token_code_retryable(code: &str, status: u16) -> bool {
     crate::client::retry::api_failure(code, status) != crate::client::retry::Failure::Final
 }
 
-/// The message of a failed Sobot answer: its `ret_msg`, or, when that is
-/// absent or blank, the error table's description of `code`, so that an
-/// error never reaches a caller without a message.
-pub(crate) fn api_message(code: &str, ret_msg: Option<&str>) -> String {
-    match ret_msg {
-        Some(m) if !m.trim().is_empty() => m.to_owned(),
-        _ => match crate::model::catalogue::lookup(code) {
-            Some(entry) => entry.message_en.to_owned(),
-            None if code.is_empty() => "Sobot answered without a usable ret_code".to_owned(),
-            None => format!("Sobot answered ret_code {code} without a ret_msg"),
+/// An API error of `endpoint`: the message in English names the endpoint, the
+/// code and its meaning from the catalogue; the platform's own words (its
+/// `ret_msg`, usually Chinese) are kept in `platform_message`.
+pub(crate) fn api_error(
+    endpoint: &'static str,
+    code: String,
+    ret_msg: Option<&str>,
+    retryable: bool,
+) -> Error {
+    let said = ret_msg.map(str::trim).filter(|m| !m.is_empty());
+    let meaning = match crate::model::catalogue::lookup(&code) {
+        Some(entry) => entry.message_en.to_owned(),
+        None if code.is_empty() => "an answer without a usable ret_code".to_owned(),
+        None => match said {
+            Some(m) => format!("a code the documents do not list (the platform said: {m})"),
+            None => "a code the documents do not list".to_owned(),
         },
+    };
+    let shown = if code.is_empty() {
+        "no code".to_owned()
+    } else {
+        code.clone()
+    };
+    let mut message = format!("{endpoint} answered {shown}: {meaning}");
+    if endpoint == GET_TOKEN.name && !retryable {
+        message.push_str(
+            "; get_token refused the credentials: check the appId, the appKey and this machine's clock",
+        );
     }
+    let mut e = Error::api(code, message, retryable).at(endpoint);
+    e.platform_message = said.map(str::to_owned);
+    e
 }
 
 /// Decodes a `get_token` answer received at `now_ms`.
@@ -172,9 +192,13 @@ pub fn decode_token_response(resp: &HttpResponse, now_ms: u64) -> Result<Token, 
         Err(_) => return Err(Error::http(resp.status).at(GET_TOKEN.name)),
     };
     if !env.is_success() {
-        let msg = api_message(&env.ret_code, env.ret_msg.as_deref());
         let retryable = token_code_retryable(&env.ret_code, resp.status);
-        let mut e = Error::api(env.ret_code, msg, retryable).at(GET_TOKEN.name);
+        let mut e = api_error(
+            GET_TOKEN.name,
+            env.ret_code,
+            env.ret_msg.as_deref(),
+            retryable,
+        );
         e.status = Some(resp.status);
         return Err(e);
     }
@@ -276,11 +300,28 @@ mod tests {
                 assert!(!e.error.message.trim().is_empty(), "{body}: {:?}", e.error);
             }
         }
+        let e = api_error("send", "77".into(), None, false);
         assert_eq!(
-            api_message("77", None),
-            "Sobot answered ret_code 77 without a ret_msg"
+            e.message,
+            "send answered 77: a code the documents do not list"
         );
-        assert_eq!(api_message("77", Some("busy")), "busy");
+        assert_eq!(e.platform_message, None);
+        let e = api_error("send", "77".into(), Some(" busy "), false);
+        assert!(
+            e.message.ends_with("(the platform said: busy)"),
+            "{}",
+            e.message
+        );
+        let e = api_error("send", "999994".into(), Some("参数异常,请检查"), false);
+        assert_eq!(
+            e.message,
+            "send answered 999994: Invalid parameters; check the request"
+        );
+        assert_eq!(e.platform_message.as_deref(), Some("参数异常,请检查"));
+        let e = api_error(GET_TOKEN.name, "999994".into(), None, false);
+        assert!(e
+            .message
+            .contains("check the appId, the appKey and this machine's clock"));
     }
     use crate::error::ErrorKind;
     use std::cell::RefCell;
@@ -447,7 +488,16 @@ mod tests {
         let e = block_on(fetch_token(&t, &FixedClock(0), &creds("1", "KEY2"), 1_000)).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Api);
         assert_eq!(e.code.as_deref(), Some("900002"));
-        assert_eq!(e.message, "token 已失效,请重新获取");
+        assert!(
+            e.message
+                .starts_with("get_token answered 900002: The token has expired"),
+            "{}",
+            e.message
+        );
+        assert_eq!(
+            e.platform_message.as_deref(),
+            Some("token 已失效,请重新获取")
+        );
         assert!(!e.message.contains("KEY2"));
     }
 

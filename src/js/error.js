@@ -21,6 +21,7 @@ class SobotError extends Error {
     this.status = details.status ?? null;
     this.endpoint = details.endpoint ?? null;
     this.violations = details.violations ?? [];
+    this.platformMessage = details.platformMessage ?? null;
     if (details.type !== undefined) this.type = details.type;
     if (details.subcode !== undefined) this.subcode = details.subcode;
     if (details.fbtraceId !== undefined) this.fbtraceId = details.fbtraceId;
@@ -36,6 +37,7 @@ class SobotError extends Error {
       status: this.status,
       endpoint: this.endpoint,
       violations: this.violations,
+      platformMessage: this.platformMessage,
       ...(this.type !== undefined && { type: this.type, subcode: this.subcode, fbtraceId: this.fbtraceId }),
     };
   }

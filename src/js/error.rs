@@ -25,6 +25,7 @@ struct Details<'a> {
     subcode: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fbtrace_id: Option<&'a str>,
+    platform_message: Option<&'a str>,
 }
 
 /// Converts a crate error into a `SobotError` instance.
@@ -40,6 +41,7 @@ pub(crate) fn to_js(e: &Error) -> JsValue {
         error_type: graph.and_then(|g| g.error_type.as_deref()),
         subcode: graph.and_then(|g| g.subcode),
         fbtrace_id: graph.and_then(|g| g.fbtrace_id.as_deref()),
+        platform_message: e.platform_message.as_deref(),
     };
     let ser = serde_wasm_bindgen::Serializer::json_compatible();
     let details = details.serialize(&ser).unwrap_or(JsValue::NULL);

@@ -195,7 +195,8 @@ test('a final code (999994) is not repeated and is not retryable', async () => {
   assert.equal(e.kind, 'api');
   assert.equal(e.code, '999994');
   assert.equal(e.retryable, false);
-  assert.equal(e.message, '参数异常,请检查');
+  assert.match(e.message, /answered 999994: Invalid parameters; check the request$/);
+  assert.equal(e.platformMessage, '参数异常,请检查');
   assert.equal(emu.admin.count(READ), 1);
 });
 
