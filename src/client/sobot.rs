@@ -56,6 +56,47 @@ pub struct CallReport {
 }
 
 impl<S: TokenStore + 'static> SobotClient<S> {
+    /// A network or timeout failure of `endpoint`, with the host, the attempts
+    /// made and the timeout of each.
+    fn transport_context(
+        &self,
+        mut e: Error,
+        endpoint: &Endpoint,
+        attempts: u32,
+        timeout_ms: Option<u64>,
+    ) -> Error {
+        use crate::error::ErrorKind::{Network, Timeout};
+        if !matches!(e.kind, Network | Timeout) || e.is_cancelled() {
+            return e;
+        }
+        let timeout = timeout_ms.unwrap_or(crate::client::config::DEFAULT_TIMEOUT_MS);
+        e.message = format!(
+            "{}: {} (host {}; {attempts} attempt(s), each of at most {timeout} ms)",
+            endpoint.name,
+            e.message,
+            host_of(&self.config.credentials.base_url)
+        );
+        e
+    }
+
+    /// A failure to get the token for `endpoint`: it names the call, and the
+    /// `get_token` it needed (the store's own failures say so themselves).
+    fn token_context(&self, mut e: Error, endpoint: &Endpoint) -> Error {
+        use crate::error::ErrorKind::{Network, Timeout};
+        let of_token = e.endpoint == Some(api::GET_TOKEN.name);
+        if !of_token || !matches!(e.kind, Network | Timeout) || e.is_cancelled() {
+            return e;
+        }
+        e.message = format!(
+            "{}: its token could not be fetched: get_token failed: {} (host {})",
+            endpoint.name,
+            e.message,
+            host_of(&self.config.credentials.base_url)
+        );
+        e.endpoint = Some(endpoint.name);
+        e
+    }
+
     /// The next page of a walk over a paged `endpoint` (its items), or `None`
     /// when the walk is over.
     pub async fn next_page<T, C>(
@@ -163,7 +204,7 @@ impl<S: TokenStore + 'static> SobotClient<S> {
                 .await
             {
                 Ok(t) => t,
-                Err(e) => return (Err(e), report),
+                Err(e) => return (Err(self.token_context(e, endpoint)), report),
             };
             let timeout_ms = opts.timeout_ms.or(self.config.timeout_ms);
             let (r, Attempts { made, waited_ms }) =
@@ -191,12 +232,21 @@ impl<S: TokenStore + 'static> SobotClient<S> {
                     report.token_refreshed = true;
                     stale = Some(token.token);
                 }
-                Err(e) => return (Err(e), report),
+                Err(e) => {
+                    let e = self.transport_context(e, endpoint, report.attempts, timeout_ms);
+                    return (Err(e), report);
+                }
                 Ok(Reply::Shaped(v)) => return (Ok(v), report),
                 Ok(Reply::Envelope(env)) => return (answer(endpoint, env), report),
             }
         }
     }
+}
+
+/// The host (and port) of a base URL.
+fn host_of(base_url: &str) -> &str {
+    let rest = base_url.split_once("://").map_or(base_url, |(_, r)| r);
+    rest.split(['/', '?', '#']).next().unwrap_or(rest)
 }
 
 async fn attempt<T: Transport, C: Clock>(

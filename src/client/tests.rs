@@ -1600,3 +1600,37 @@ fn a_read_only_store_is_used_and_never_refreshed() {
         assert_eq!(rep.attempts, 0);
     }
 }
+
+#[test]
+fn network_failures_name_the_call_the_host_and_the_attempts() {
+    // The call's requests refused (the fake platform always issues the token).
+    let (c, _, _) = client_with(|_, _| Err(TransportError::Refused("connect ECONNREFUSED".into())));
+    let (r, _) = run(c.call(tasks(), &json!({"page_no": 1}), CallOptions::default()));
+    let e = r.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Network);
+    assert_eq!(e.endpoint, Some("line.query_task_list"));
+    assert_eq!(
+        e.message,
+        "line.query_task_list: connect ECONNREFUSED (host emu; 3 attempt(s), each of at most 30000 ms)"
+    );
+
+    // The token comes, the call's own requests time out.
+    let (c, _, _) = client_with(|req, p| {
+        if req.url.contains("/get_token") {
+            Ok(p.issue())
+        } else {
+            Err(TransportError::Timeout)
+        }
+    });
+    let o = CallOptions {
+        timeout_ms: Some(250),
+    };
+    let (r, rep) = run(c.call(tasks(), &json!({"page_no": 1}), o));
+    let e = r.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Timeout);
+    assert_eq!(rep.attempts, 3);
+    assert_eq!(
+        e.message,
+        "line.query_task_list: the call timed out (host emu; 3 attempt(s), each of at most 250 ms)"
+    );
+}

@@ -231,9 +231,10 @@ test('a refused connection (nothing listening): even a send is repeated, and the
   const e = await rejection(c.messenger.send(message));
   assert.equal(e.kind, 'network');
   assert.equal(e.retryable, true);
-  assert.equal(e.endpoint, 'get_token');
+  assert.equal(e.endpoint, 'messenger.send', 'the endpoint called');
   assert.equal(attempts, 3);
-  assert.match(e.message, /ECONNREFUSED/);
+  assert.match(e.message, /^messenger\.send: its token could not be fetched: get_token failed: .*ECONNREFUSED/);
+  assert.ok(e.message.endsWith(`(host 127.0.0.1:${port})`), e.message);
 });
 
 test('the caller\'s fetch sees every request (instrumentation), and its failures are the call\'s', async () => {
