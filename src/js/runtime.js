@@ -435,7 +435,7 @@ export function bindHandler(core, o) {
       const owner = ownerId();
       const claimed = await claim(keys, owner, delivery);
       const fresh = events.filter((_, i) => claimed[i]);
-      const held = keys.filter((k, i) => k !== null && claimed[i]);
+      const held = store ? keys.filter((k, i) => k !== null && claimed[i]) : [];
       if (fresh.length === 0) return answer(o.ok);
       if (o.defer) {
         const work = deliver(fresh, held, owner, delivery).catch((e) => report(e, delivery));

@@ -38,12 +38,12 @@ test('both entries and CommonJS export the handler', () => {
 
 test('a signed delivery is handed over once, with its body, channel and request', async () => {
   let info;
-  const { handler, handed } = lineHandler({
+  const { handler, handed, errors } = lineHandler({
     onEvents: (events, delivery) => {
       info = delivery;
       handed.push(...events.map((e) => e.eventId));
       assert.equal(events[0].kind, 'message');
-      assert.equal(events[0].text, 'hello E1');
+      assert.equal(events[0].text, `hello ${events[0].eventId}`);
     },
   });
   const body = lineBody('E1', 'E2');
@@ -62,6 +62,7 @@ test('a signed delivery is handed over once, with its body, channel and request'
 
   await handler(lineRequest(lineBody('E2', 'E3')));
   assert.deepEqual(handed, ['E1', 'E2', 'E3'], 'only the new event of a mixed delivery');
+  assert.deepEqual(errors, []);
 });
 
 test('refusals: 401, 405, 413 (declared and streamed), 400; nothing parsed unsigned', async () => {
@@ -304,10 +305,11 @@ test('deferHandling answers at once and runs onEvents in waitUntil', async () =>
 });
 
 test('dedupe: false hands every delivery over; a custom memory store is shared', async () => {
-  const { handler, handed } = lineHandler({ dedupe: false });
+  const { handler, handed, errors } = lineHandler({ dedupe: false });
   await handler(lineRequest(lineBody('E1')));
   await handler(lineRequest(lineBody('E1')));
   assert.deepEqual(handed, ['E1', 'E1']);
+  assert.deepEqual(errors, [], 'nothing to confirm without a store');
 
   const shared = new MemoryDedupeStore(100);
   const a = lineHandler({ dedupe: shared });
