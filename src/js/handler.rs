@@ -50,26 +50,12 @@ struct Settings {
     store_timeout_ms: f64,
 }
 
-const OPTIONS: &[&str] = &[
-    "channel",
-    "secret",
-    "sharedSecret",
-    "unsigned",
-    "verifyToken",
-    "onEvents",
-    "onError",
-    "dedupe",
-    "maxBodyBytes",
-    "deferHandling",
-    "claimTtlMs",
-    "seenTtlMs",
-    "storeTimeoutMs",
-];
-
 /// Reads the options, every violation at once.
 struct Reader<'a> {
     options: &'a JsValue,
     violations: Vec<Violation>,
+    /// The keys asked for: the options there are.
+    read: Vec<&'static str>,
 }
 
 impl Reader<'_> {
@@ -77,8 +63,14 @@ impl Reader<'_> {
         format!("options.{key}")
     }
 
-    fn string(&mut self, key: &str) -> Option<String> {
-        let v = get(self.options, key);
+    /// The option `key` (`undefined` when absent), recorded as one there is.
+    fn value(&mut self, key: &'static str) -> JsValue {
+        self.read.push(key);
+        get(self.options, key)
+    }
+
+    fn string(&mut self, key: &'static str) -> Option<String> {
+        let v = self.value(key);
         if v.is_undefined() {
             return None;
         }
@@ -99,8 +91,8 @@ impl Reader<'_> {
         }
     }
 
-    fn function(&mut self, key: &str) -> Option<Function> {
-        let v = get(self.options, key);
+    fn function(&mut self, key: &'static str) -> Option<Function> {
+        let v = self.value(key);
         if v.is_undefined() {
             return None;
         }
@@ -117,8 +109,8 @@ impl Reader<'_> {
         }
     }
 
-    fn flag(&mut self, key: &str) -> bool {
-        let v = get(self.options, key);
+    fn flag(&mut self, key: &'static str) -> bool {
+        let v = self.value(key);
         if v.is_undefined() {
             return false;
         }
@@ -132,8 +124,8 @@ impl Reader<'_> {
         })
     }
 
-    fn positive(&mut self, key: &str, default: f64) -> f64 {
-        let v = get(self.options, key);
+    fn positive(&mut self, key: &'static str, default: f64) -> f64 {
+        let v = self.value(key);
         if v.is_undefined() {
             return default;
         }
@@ -162,18 +154,9 @@ fn read_options(options: &JsValue) -> Result<Settings, Error> {
     let mut r = Reader {
         options,
         violations: Vec::new(),
+        read: Vec::new(),
     };
-    for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
-        let key = key.as_string().unwrap_or_default();
-        if !OPTIONS.contains(&key.as_str()) {
-            r.violations.push(Violation::unknown_option(
-                &Reader::path(&key),
-                &key,
-                OPTIONS,
-            ));
-        }
-    }
-    let channel = match get(options, "channel").as_string() {
+    let channel = match r.value("channel").as_string() {
         Some(name) => Channel::from_name(&name)
             .map_err(|e| r.violations.extend(e.violations))
             .ok(),
@@ -206,7 +189,7 @@ fn read_options(options: &JsValue) -> Result<Settings, Error> {
         r.violations.push(Violation::required("options.onEvents"));
     }
     let on_error = r.function("onError");
-    let dedupe_value = get(options, "dedupe");
+    let dedupe_value = r.value("dedupe");
     let dedupe = if dedupe_value.is_undefined() {
         Some(Claims::new(DEFAULT_CLAIMS_CAPACITY).map_or(Dedupe::Off, Dedupe::Memory))
     } else if dedupe_value.as_bool() == Some(false) {
@@ -230,6 +213,8 @@ fn read_options(options: &JsValue) -> Result<Settings, Error> {
     let claim_ttl_ms = r.positive("claimTtlMs", h::DEFAULT_CLAIM_TTL_MS as f64);
     let seen_ttl_ms = r.positive("seenTtlMs", h::DEFAULT_SEEN_TTL_MS as f64);
     let store_timeout_ms = r.positive("storeTimeoutMs", 5000.0);
+    let unknown = super::unknown_options(options, &r.read, Reader::path);
+    r.violations.extend(unknown);
     let (Some(channel), Some(on_events), Some(dedupe), true) =
         (channel, on_events, dedupe, r.violations.is_empty())
     else {

@@ -36,6 +36,22 @@ fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&text)
 }
 
+/// A violation for each own key of the options object `obj` outside `known`
+/// (the keys its reader asked for), each named by `path` and with a did-you-mean.
+fn unknown_options(
+    obj: &JsValue,
+    known: &[&str],
+    path: impl Fn(&str) -> String,
+) -> Vec<crate::error::Violation> {
+    use wasm_bindgen::JsCast;
+    js_sys::Object::keys(obj.unchecked_ref::<js_sys::Object>())
+        .iter()
+        .filter_map(|k| k.as_string())
+        .filter(|k| !known.contains(&k.as_str()))
+        .map(|k| crate::error::Violation::unknown_option(&path(&k), &k, known))
+        .collect()
+}
+
 /// The size in bytes of this instance's WebAssembly linear memory: a
 /// diagnostic for monitoring. It grows on demand and never shrinks.
 #[wasm_bindgen(js_name = wasmMemoryBytes)]

@@ -241,13 +241,7 @@ impl Reader {
             return;
         };
         let known: Vec<&str> = self.read.iter().map(String::as_str).collect();
-        let keys = js_sys::Object::keys(obj.unchecked_ref::<js_sys::Object>());
-        let unknown: Vec<Violation> = keys
-            .iter()
-            .filter_map(|k| k.as_string())
-            .filter(|k| !known.contains(&k.as_str()))
-            .map(|k| Violation::unknown_option(&self.path(&k), &k, &known))
-            .collect();
+        let unknown = super::unknown_options(obj, &known, |k| self.path(k));
         self.violations.extend(unknown);
     }
 
