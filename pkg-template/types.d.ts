@@ -47,5 +47,7 @@ export class SobotError extends Error {
   readonly fbtraceId?: string | null;
   /** API errors: the platform's own words (Sobot's `ret_msg`, usually Chinese); the message is English. */
   readonly platformMessage: string | null;
+  /** Network errors: what `fetch` threw (e.g. undici's error with its `code`). */
+  cause?: unknown;
   toJSON(): Record<string, unknown>;
 }

@@ -89,7 +89,6 @@ for (const v of VARIANTS) {
 
   // The glue and its JS snippets (the SobotError class lives in one).
   const glueSrc = readFileSync(join(out, `${v.name}.js`), 'utf8');
-  writeFileSync(join(pkg, `${v.name}.js`), glueSrc);
   cpSync(join(out, 'snippets'), join(pkg, 'snippets'), { recursive: true });
   const errorJs = findFile(join(pkg, 'snippets'), 'error.js');
   if (!errorJs) throw new Error('the SobotError snippet (src/js/error.js) is missing from the wasm-bindgen output');
@@ -99,6 +98,12 @@ for (const v of VARIANTS) {
   if (!errorSrc.includes(ERROR_KEY)) throw new Error(`src/js/error.js no longer has the key ${ERROR_KEY}`);
   writeFileSync(errorJs, errorSrc.replace(ERROR_KEY, ERROR_KEY.replace('@dev', `@${version}+${digest(errorSrc)}`)));
   errorRel = './' + relative(pkg, errorJs).split('\\').join('/');
+  // Inspecting an instance shows its toJSON(), not wasm-bindgen's pointer.
+  const classes = [...glueSrc.matchAll(/^export class (\w+)/gm)].map((m) => m[1]);
+  writeFileSync(
+    join(pkg, `${v.name}.js`),
+    `import { hideInternals } from '${errorRel}';\n${glueSrc}\nhideInternals({ ${classes.join(', ')} });\n`,
+  );
 
   // The names the entry exports: every glue export but the loader's own.
   const names = [...glueSrc.matchAll(/^export (?:async )?(?:function|class|const) (\w+)/gm)]
@@ -225,6 +230,7 @@ for (const v of built) {
   // stays at run time, the declaration is left out so any `lib` setting works.
   const types = (cut >= 0 ? dts.slice(0, cut) : dts)
     .replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, '')
+    .replace(/^(\s*)free\(\): void;$/gm, '$1/** Releases the instance\'s wasm memory now (as `[Symbol.dispose]()` does); else the garbage collector does. */\n$1free(): void;')
     .trimEnd() + '\n' + readFileSync(join(tpl, 'types.d.ts'), 'utf8');
   writeFileSync(join(pkg, `${v.entry}.d.ts`), types);
   writeFileSync(join(pkg, `${v.entry}.d.cts`), types);

@@ -1,5 +1,6 @@
 //! The settings of a Sobot client, which the client and its token manager share.
 
+use crate::client::exec::AttemptHook;
 use crate::client::retry::RetryPolicy;
 use crate::client::token::Credentials;
 
@@ -20,4 +21,6 @@ pub struct SobotConfig {
     pub retry: RetryPolicy,
     /// Refresh this many milliseconds before the token expires.
     pub refresh_margin_ms: u64,
+    /// Called after each attempt, `get_token`'s included.
+    pub on_attempt: AttemptHook,
 }

@@ -5,7 +5,59 @@ use crate::api::{Endpoint, RetrySafety};
 use crate::client::retry::{Failure, RetryPolicy};
 use crate::client::Clock;
 use crate::error::Error;
+use serde::Serialize;
 use std::future::Future;
+use std::rc::Rc;
+
+/// One attempt, as the `onAttempt` hook sees it. Never a secret: no URL, no
+/// header, no body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[serde(rename_all = "camelCase")]
+pub struct AttemptEvent {
+    /// The endpoint's catalogue name (`get_token` for a token fetch).
+    pub endpoint: &'static str,
+    /// 1 for the first attempt.
+    pub attempt: u32,
+    /// The HTTP status, when there was an answer.
+    pub status: Option<u16>,
+    /// How long the attempt took, in milliseconds.
+    pub duration_ms: u64,
+    /// The wait before the next attempt, when one follows.
+    pub delay_ms: Option<u64>,
+    /// The error's kind when it failed.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "SobotErrorKind | null"))]
+    pub error: Option<&'static str>,
+}
+
+/// What is called after each attempt (the `onAttempt` option); nothing by default.
+#[derive(Clone, Default)]
+pub struct AttemptHook(Option<Rc<Observer>>);
+
+type Observer = dyn Fn(&AttemptEvent);
+
+impl AttemptHook {
+    /// A hook calling `f`.
+    pub fn new(f: impl Fn(&AttemptEvent) + 'static) -> Self {
+        AttemptHook(Some(Rc::new(f)))
+    }
+
+    fn emit(&self, event: impl FnOnce() -> AttemptEvent) {
+        if let Some(f) = &self.0 {
+            f(&event());
+        }
+    }
+}
+
+impl std::fmt::Debug for AttemptHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "AttemptHook(set)"
+        } else {
+            "AttemptHook(none)"
+        })
+    }
+}
 
 /// The failure of one attempt, with what the retry decision needs.
 #[derive(Debug, Clone)]
@@ -67,6 +119,7 @@ pub struct Attempts {
 }
 
 /// Runs `attempt` until it succeeds, fails for good, or the policy is spent.
+/// An attempt's success carries its HTTP status; `hook` sees each attempt.
 ///
 /// A [`Failure::Ambiguous`] failure of a call that is not [`RetrySafety::Safe`]
 /// is never repeated: it rejects with `retryable: false` and a message saying
@@ -75,39 +128,41 @@ pub async fn with_retries<C, F, Fut, O>(
     clock: &C,
     policy: &RetryPolicy,
     safety: RetrySafety,
+    (endpoint, hook): (&'static str, &AttemptHook),
     mut attempt: F,
 ) -> (Result<O, Error>, Attempts)
 where
     C: Clock,
     F: FnMut(u32) -> Fut,
-    Fut: Future<Output = Result<O, AttemptError>>,
+    Fut: Future<Output = Result<(O, u16), AttemptError>>,
 {
     let mut stats = Attempts::default();
     let max = policy.max_attempts.max(1);
     loop {
         stats.made += 1;
         let n = stats.made;
-        let failed = match attempt(n).await {
-            Ok(v) => return (Ok(v), stats),
+        let started = clock.now_ms();
+        let outcome = attempt(n).await;
+        let event = |status, delay_ms, error| AttemptEvent {
+            endpoint,
+            attempt: n,
+            status,
+            duration_ms: clock.now_ms().saturating_sub(started),
+            delay_ms,
+            error,
+        };
+        let failed = match outcome {
+            Ok((v, status)) => {
+                hook.emit(|| event(Some(status), None, None));
+                return (Ok(v), stats);
+            }
             Err(e) => e,
         };
-        let may_repeat = match (failed.failure, safety) {
-            (Failure::NotProcessed, _) | (Failure::Ambiguous, RetrySafety::Safe) => true,
-            (Failure::Ambiguous, RetrySafety::OnlyIfNotProcessed) => {
-                return (Err(may_have_been_processed(failed.error)), stats)
-            }
-            (Failure::Final, _) => false,
-        };
-        if !may_repeat {
-            return (Err(failed.error), stats);
-        }
-        // A failure this call would have repeated, had the policy allowed
-        // more: the same call may succeed later, whatever the error's kind.
-        if n >= max {
-            return (Err(repeatable(failed.error)), stats);
-        }
-        let Some(delay) = policy.delay_ms(n, clock.random(), failed.retry_after_ms) else {
-            return (Err(repeatable(failed.error)), stats);
+        let (status, kind) = (failed.error.status, Some(failed.error.kind.as_str()));
+        let delay = next_delay(clock, policy, safety, &failed, n, max);
+        hook.emit(|| event(status, delay, kind));
+        let Some(delay) = delay else {
+            return (Err(final_error(failed, safety)), stats);
         };
         if delay > 0 {
             if let Err(e) = clock.sleep(delay).await {
@@ -115,6 +170,41 @@ where
             }
             stats.waited_ms = stats.waited_ms.saturating_add(delay);
         }
+    }
+}
+
+/// The wait before repeating attempt `n`, or `None` when no attempt follows.
+fn next_delay<C: Clock>(
+    clock: &C,
+    policy: &RetryPolicy,
+    safety: RetrySafety,
+    failed: &AttemptError,
+    n: u32,
+    max: u32,
+) -> Option<u64> {
+    if !may_repeat(failed.failure, safety) || n >= max {
+        return None;
+    }
+    policy.delay_ms(n, clock.random(), failed.retry_after_ms)
+}
+
+fn may_repeat(failure: Failure, safety: RetrySafety) -> bool {
+    matches!(
+        (failure, safety),
+        (Failure::NotProcessed, _) | (Failure::Ambiguous, RetrySafety::Safe)
+    )
+}
+
+/// The error of a call after its last attempt.
+fn final_error(failed: AttemptError, safety: RetrySafety) -> Error {
+    match (failed.failure, safety) {
+        (Failure::Ambiguous, RetrySafety::OnlyIfNotProcessed) => {
+            may_have_been_processed(failed.error)
+        }
+        // A failure this call would have repeated, had the policy allowed
+        // more: the same call may succeed later, whatever the error's kind.
+        (f, _) if may_repeat(f, safety) => repeatable(failed.error),
+        _ => failed.error,
     }
 }
 

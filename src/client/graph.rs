@@ -2,10 +2,10 @@
 //! Instagram account, the messages of a conversation, and message details.
 
 use crate::api::{self, Endpoint, Json};
-use crate::client::exec::{with_retries, AttemptError};
+use crate::client::exec::{with_retries, AttemptError, AttemptHook};
 use crate::client::paging::CursorWalker;
 use crate::client::retry::{parse_retry_after, Failure, RetryPolicy};
-use crate::client::sobot::{object_text, transport_failure};
+use crate::client::sobot::{network_context, object_text, transport_failure};
 use crate::client::{Clock, HttpRequest, HttpResponse, Transport};
 use crate::error::{Error, GraphDetails};
 use crate::model::graph::{GraphList, MessageRef};
@@ -157,6 +157,8 @@ pub struct GraphConfig {
     pub retry: RetryPolicy,
     /// Accept a plain-http base URL off this machine.
     pub allow_insecure_http: bool,
+    /// Called after each attempt.
+    pub on_attempt: AttemptHook,
 }
 
 impl GraphConfig {
@@ -349,23 +351,28 @@ impl GraphClient {
         let path = format!("/{}/{}", self.config.version, node);
         let url = api::url(&self.config.base_url, &path, &q);
         let timeout_ms = timeout_ms.or(self.config.timeout_ms);
-        let (r, _) = with_retries(clock, &self.config.retry, endpoint.retry, |_| {
-            let req = HttpRequest {
-                method: "GET",
-                url: url.clone(),
-                headers: Vec::new(),
-                body: None,
-                timeout_ms,
-            };
-            async move {
-                match transport.send(req).await {
-                    Ok(resp) => decode(endpoint, &resp, clock.now_ms()),
-                    Err(e) => Err(transport_failure(e, endpoint.name)),
+        let observe = (endpoint.name, &self.config.on_attempt);
+        let (r, attempts) =
+            with_retries(clock, &self.config.retry, endpoint.retry, observe, |_| {
+                let req = HttpRequest {
+                    method: "GET",
+                    url: url.clone(),
+                    headers: Vec::new(),
+                    body: None,
+                    timeout_ms,
+                };
+                async move {
+                    match transport.send(req).await {
+                        Ok(resp) => {
+                            decode(endpoint, &resp, clock.now_ms()).map(|j| (j, resp.status))
+                        }
+                        Err(e) => Err(transport_failure(e, endpoint.name)),
+                    }
                 }
-            }
-        })
-        .await;
-        r
+            })
+            .await;
+        let base_url = &self.config.base_url;
+        r.map_err(|e| network_context(e, endpoint, base_url, attempts.made, timeout_ms))
     }
 
     fn check(endpoint: &Endpoint, request: &Value) -> Result<(), Error> {

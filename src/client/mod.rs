@@ -16,6 +16,7 @@ pub mod transport;
 
 pub use clock::{Clock, Detach};
 pub use config::SobotConfig;
+pub use exec::{AttemptEvent, AttemptHook};
 pub use retry::RetryPolicy;
 /// The app key and the tokens are held as `SecretString`s (redacted in `Debug`).
 pub use secrecy::{ExposeSecret, SecretString};

@@ -56,29 +56,6 @@ pub struct CallReport {
 }
 
 impl<S: TokenStore + 'static> SobotClient<S> {
-    /// A network or timeout failure of `endpoint`, with the host, the attempts
-    /// made and the timeout of each.
-    fn transport_context(
-        &self,
-        mut e: Error,
-        endpoint: &Endpoint,
-        attempts: u32,
-        timeout_ms: Option<u64>,
-    ) -> Error {
-        use crate::error::ErrorKind::{Network, Timeout};
-        if !matches!(e.kind, Network | Timeout) || e.is_cancelled() {
-            return e;
-        }
-        let timeout = timeout_ms.unwrap_or(crate::client::config::DEFAULT_TIMEOUT_MS);
-        e.message = format!(
-            "{}: {} (host {}; {attempts} attempt(s), each of at most {timeout} ms)",
-            endpoint.name,
-            e.message,
-            host_of(&self.config.credentials.base_url)
-        );
-        e
-    }
-
     /// A failure to get the token for `endpoint`: it names the call, and the
     /// `get_token` it needed (the store's own failures say so themselves).
     fn token_context(&self, mut e: Error, endpoint: &Endpoint) -> Error {
@@ -207,8 +184,9 @@ impl<S: TokenStore + 'static> SobotClient<S> {
                 Err(e) => return (Err(self.token_context(e, endpoint)), report),
             };
             let timeout_ms = opts.timeout_ms.or(self.config.timeout_ms);
+            let observe = (endpoint.name, &self.config.on_attempt);
             let (r, Attempts { made, waited_ms }) =
-                with_retries(clock, &self.config.retry, endpoint.retry, |_| {
+                with_retries(clock, &self.config.retry, endpoint.retry, observe, |_| {
                     attempt(
                         transport,
                         clock,
@@ -233,7 +211,8 @@ impl<S: TokenStore + 'static> SobotClient<S> {
                     stale = Some(token.token);
                 }
                 Err(e) => {
-                    let e = self.transport_context(e, endpoint, report.attempts, timeout_ms);
+                    let base_url = &self.config.credentials.base_url;
+                    let e = network_context(e, endpoint, base_url, report.attempts, timeout_ms);
                     return (Err(e), report);
                 }
                 Ok(Reply::Shaped(v)) => return (Ok(v), report),
@@ -241,6 +220,29 @@ impl<S: TokenStore + 'static> SobotClient<S> {
             }
         }
     }
+}
+
+/// A network or timeout failure of `endpoint`, with the host, the attempts
+/// made and the timeout of each; other errors as they are.
+pub fn network_context(
+    mut e: Error,
+    endpoint: &Endpoint,
+    base_url: &str,
+    attempts: u32,
+    timeout_ms: Option<u64>,
+) -> Error {
+    use crate::error::ErrorKind::{Network, Timeout};
+    if !matches!(e.kind, Network | Timeout) || e.is_cancelled() {
+        return e;
+    }
+    let timeout = timeout_ms.unwrap_or(crate::client::config::DEFAULT_TIMEOUT_MS);
+    e.message = format!(
+        "{}: {} (host {}; {attempts} attempt(s), each of at most {timeout} ms)",
+        endpoint.name,
+        e.message,
+        host_of(base_url)
+    );
+    e
 }
 
 /// The host (and port) of a base URL.
@@ -257,7 +259,7 @@ async fn attempt<T: Transport, C: Clock>(
     request: &Value,
     token: &str,
     timeout_ms: Option<u64>,
-) -> Result<Reply, AttemptError> {
+) -> Result<(Reply, u16), AttemptError> {
     let req = build_request(base_url, endpoint, request, token, timeout_ms);
     match transport
         .send(req)
@@ -265,8 +267,9 @@ async fn attempt<T: Transport, C: Clock>(
         .map(|resp| repaired(endpoint, resp))
     {
         Ok(resp) => match read_success(endpoint, &resp.body) {
-            Some(v) => Ok(Reply::Shaped(v)),
-            None => decode(endpoint, &resp, clock.now_ms()).map(Reply::Envelope),
+            Some(v) => Ok((Reply::Shaped(v), resp.status)),
+            None => decode(endpoint, &resp, clock.now_ms())
+                .map(|env| (Reply::Envelope(env), resp.status)),
         },
         Err(e) => Err(transport_failure(e, endpoint.name)),
     }

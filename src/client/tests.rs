@@ -169,6 +169,7 @@ fn config() -> SobotConfig {
             max_delay_ms: 2_000,
         },
         refresh_margin_ms: 60_000,
+        on_attempt: AttemptHook::default(),
     }
 }
 
@@ -401,6 +402,75 @@ fn reads_are_retried_on_5xx_with_backoff() {
     assert_eq!(rep.attempts, 3);
     assert_eq!(p.calls_to("/query_task_list"), 3);
     assert_eq!(backoffs(&clock), vec![50, 100]); // full jitter at 0.5
+}
+
+/// A client whose `onAttempt` hook records every attempt.
+fn observed(
+    script: impl Fn(&HttpRequest, &Platform) -> Result<HttpResponse, TransportError> + 'static,
+) -> (Harness, Rc<RefCell<Vec<AttemptEvent>>>) {
+    let (mut h, _, _) = client_with(script);
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let log = seen.clone();
+    let mut cfg = config();
+    cfg.on_attempt = AttemptHook::new(move |e| log.borrow_mut().push(e.clone()));
+    h.client = SobotClient::new(cfg, MemoryStore::default());
+    (h, seen)
+}
+
+#[test]
+fn the_attempt_hook_sees_each_attempt_its_status_and_the_wait_after_it() {
+    let n = Rc::new(Cell::new(0));
+    let n2 = n.clone();
+    let (c, seen) = observed(move |_, _| {
+        n2.set(n2.get() + 1);
+        Ok(if n2.get() < 3 {
+            status(503, "<html>busy</html>", None)
+        } else {
+            ok(page())
+        })
+    });
+    run(c.call(tasks(), &json!({}), CallOptions::default()))
+        .0
+        .unwrap();
+    let event = |endpoint, attempt, status, delay_ms, error| AttemptEvent {
+        endpoint,
+        attempt,
+        status: Some(status),
+        duration_ms: 0,
+        delay_ms,
+        error,
+    };
+    let tasks = tasks().name;
+    // The token fetch's duration is in virtual time (the refresh's own waits).
+    let token_ms = seen.borrow()[0].duration_ms;
+    assert_eq!(
+        *seen.borrow(),
+        vec![
+            AttemptEvent {
+                duration_ms: token_ms,
+                ..event("get_token", 1, 200, None, None)
+            },
+            event(tasks, 1, 503, Some(50), Some("http")),
+            event(tasks, 2, 503, Some(100), Some("http")),
+            event(tasks, 3, 200, None, None),
+        ]
+    );
+    // A send that may have been processed: one attempt, nothing after it.
+    let (c, seen) = observed(|_, _| Err(TransportError::Network("socket hang up".into())));
+    run(c.call(&api::MESSENGER_SEND, &text_send(), CallOptions::default()))
+        .0
+        .unwrap_err();
+    let last = seen.borrow().last().cloned().unwrap();
+    assert_eq!(
+        (
+            last.endpoint,
+            last.attempt,
+            last.status,
+            last.delay_ms,
+            last.error
+        ),
+        (api::MESSENGER_SEND.name, 1, None, None, Some("network"))
+    );
 }
 
 #[test]
@@ -644,6 +714,7 @@ fn graph_at_fake() -> graph::GraphClient {
         timeout_ms: None,
         retry: RetryPolicy::default(),
         allow_insecure_http: true,
+        on_attempt: AttemptHook::default(),
     })
     .unwrap()
 }
@@ -1338,6 +1409,7 @@ fn debug_output_never_shows_a_secret() {
         timeout_ms: None,
         retry: RetryPolicy::default(),
         allow_insecure_http: true,
+        on_attempt: AttemptHook::default(),
     };
     let stored = StoredToken {
         token: "STORED-SECRET-TOKEN".into(),

@@ -565,43 +565,51 @@ impl<S: TokenStore, T: Transport, C: Clock> Refresh<S, T, C> {
         if !violations.is_empty() {
             return Err(Error::validation(violations).at(GET_TOKEN.name));
         }
-        let (r, _) = with_retries(clock, &config.retry, RetrySafety::Safe, |_| async {
-            self.counters.requests.set(self.counters.requests.get() + 1);
-            let mut req = token_request(creds, clock.now_ms());
-            // Each attempt is bounded like any call's: a stalled get_token
-            // is abandoned and repeated (it is a read).
-            req.timeout_ms = Some(config.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS));
-            let resp = match self.transport.send(req).await {
-                Ok(resp) => resp,
-                Err(e) => {
-                    let refused = matches!(e, TransportError::Refused(_));
-                    let error = transport_error(e, GET_TOKEN.name);
-                    let failure = classify(&error, refused);
-                    return Err(AttemptError {
+        let observe = (GET_TOKEN.name, &config.on_attempt);
+        let (r, _) = with_retries(
+            clock,
+            &config.retry,
+            RetrySafety::Safe,
+            observe,
+            |_| async {
+                self.counters.requests.set(self.counters.requests.get() + 1);
+                let mut req = token_request(creds, clock.now_ms());
+                // Each attempt is bounded like any call's: a stalled get_token
+                // is abandoned and repeated (it is a read).
+                req.timeout_ms = Some(config.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS));
+                let resp = match self.transport.send(req).await {
+                    Ok(resp) => resp,
+                    Err(e) => {
+                        let refused = matches!(e, TransportError::Refused(_));
+                        let error = transport_error(e, GET_TOKEN.name);
+                        let failure = classify(&error, refused);
+                        return Err(AttemptError {
+                            error,
+                            failure,
+                            retry_after_ms: None,
+                        });
+                    }
+                };
+                let status = resp.status;
+                let token = decode_token_response(&resp, clock.now_ms()).map_err(|error| {
+                    let failure = match (&error.kind, error.code.as_deref()) {
+                        // A platform code: as for every other endpoint (a rate
+                        // limit was not processed, a transient code may pass).
+                        (ErrorKind::Api, Some(code)) => api_failure(code, resp.status),
+                        _ if error.retryable => Failure::Ambiguous,
+                        _ => classify(&error, false),
+                    };
+                    AttemptError {
+                        retry_after_ms: resp.retry_after.as_deref().and_then(|v| {
+                            crate::client::retry::parse_retry_after(v, clock.now_ms())
+                        }),
                         error,
                         failure,
-                        retry_after_ms: None,
-                    });
-                }
-            };
-            decode_token_response(&resp, clock.now_ms()).map_err(|error| {
-                let failure = match (&error.kind, error.code.as_deref()) {
-                    // A platform code: as for every other endpoint (a rate
-                    // limit was not processed, a transient code may pass).
-                    (ErrorKind::Api, Some(code)) => api_failure(code, resp.status),
-                    _ if error.retryable => Failure::Ambiguous,
-                    _ => classify(&error, false),
-                };
-                AttemptError {
-                    retry_after_ms: resp
-                        .retry_after
-                        .as_deref()
-                        .and_then(|v| crate::client::retry::parse_retry_after(v, clock.now_ms())),
-                    error,
-                    failure,
-                }
-            })
-        })
+                    }
+                })?;
+                Ok((token, status))
+            },
+        )
         .await;
         let token = r?;
         let stored = StoredToken {

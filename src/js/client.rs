@@ -2,8 +2,8 @@
 //! sub-clients) and `GraphClient`. Each method is one line over the endpoint
 //! catalogue (`crate::api`); the behaviour lives in `crate::client`.
 
-use super::error::reject;
-use super::io::{call_io, Store};
+use super::error::CallSite;
+use super::io::{call_io, JsClock, JsTransport, Store};
 use super::options::{request_json, Reader};
 use crate::api::{self, Endpoint, Json};
 use crate::client::config::{SobotConfig, DEFAULT_REFRESH_MARGIN_MS, DEFAULT_TIMEOUT_MS};
@@ -15,7 +15,7 @@ use crate::client::paging::PageWalker;
 use crate::client::sobot::{CallOptions, SobotClient as SobotCore};
 use crate::client::store::MemoryStore;
 use crate::client::tokens::{SharedTokens, TokenManager};
-use crate::client::{Credentials, RetryPolicy};
+use crate::client::{AttemptHook, Credentials, RetryPolicy};
 use crate::error::Error;
 use crate::validate::Violation;
 use js_sys::Promise;
@@ -85,6 +85,8 @@ interface SobotClientCommonOptions {
   refreshMarginMs?: number;
   /** The `fetch` to use (for instrumentation or a proxy); default: the global one. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** Called after each attempt (`get_token`'s included), for logs and traces; what it throws is ignored. */
+  onAttempt?: (attempt: AttemptEvent) => void;
   /** Accept a plain-http `baseUrl` off this machine (default false: the token and the sign would travel in cleartext). */
   allowInsecureHttp?: boolean;
 }
@@ -134,6 +136,8 @@ export interface GraphClientOptions {
   retry?: RetryOptions;
   /** The `fetch` to use; default: the global one. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** Called after each attempt, for logs and traces; what it throws is ignored. */
+  onAttempt?: (attempt: AttemptEvent) => void;
   /** Accept a plain-http `baseUrl` off this machine (default false). */
   allowInsecureHttp?: boolean;
 }
@@ -197,6 +201,20 @@ pub(crate) fn call_options(options: &JsValue) -> Result<(CallOptions, JsValue), 
     }
 }
 
+/// The `onAttempt` option: called with each attempt's `AttemptEvent`. What
+/// it throws is ignored, so an observer never fails a call.
+fn attempt_hook(r: &mut Reader) -> AttemptHook {
+    let Some(f) = r.function("onAttempt") else {
+        return AttemptHook::default();
+    };
+    let f = js_sys::Function::from(f);
+    AttemptHook::new(move |event| {
+        if let Ok(v) = super::to_js(event) {
+            let _ = f.call1(&JsValue::UNDEFINED, &v);
+        }
+    })
+}
+
 /// An answer's JSON text as a JS value, through the engine's `JSON.parse`.
 fn json_to_js(j: &Json) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&j.0)
@@ -218,27 +236,17 @@ impl SobotShared {
 
     fn call(self: &Rc<Self>, ep: &'static Endpoint, request: JsValue, options: JsValue) -> Promise {
         let me = self.clone();
+        let site = CallSite::here();
         future_to_promise(async move {
-            let (opts, signal) = call_options(&options)
-                .map_err(|v| JsValue::from(Error::validation(v).at(ep.name)))?;
-            let req = request_json(&request, "request")
-                .map_err(|v| JsValue::from(Error::validation(vec![v]).at(ep.name)))?;
-            match me.run(ep, &req, opts, &signal).await {
+            let invalid = |v| site.fail(Error::validation(v).at(ep.name).into());
+            let (opts, signal) = call_options(&options).map_err(invalid)?;
+            let req = request_json(&request, "request").map_err(|v| invalid(vec![v]))?;
+            let (transport, clock) = call_io(&me.fetch, &signal);
+            match me.core.call(&transport, &clock, ep, &req, opts).await.0 {
                 Ok(v) => json_to_js(&v),
-                Err(e) => Err(reject(e, &signal, &me.secrets())),
+                Err(e) => Err(site.reject(e, &transport, &signal, &me.secrets())),
             }
         })
-    }
-
-    async fn run(
-        &self,
-        ep: &'static Endpoint,
-        req: &Value,
-        opts: CallOptions,
-        signal: &JsValue,
-    ) -> Result<Json, Error> {
-        let (transport, clock) = call_io(&self.fetch, signal);
-        self.core.call(&transport, &clock, ep, req, opts).await.0
     }
 
     fn pages(self: &Rc<Self>, ep: &'static Endpoint, filter: JsValue, options: JsValue) -> JsValue {
@@ -317,6 +325,7 @@ impl SobotClient {
             None => Store::Memory(MemoryStore::default()),
         };
         let fetch = r.function("fetch").unwrap_or(JsValue::UNDEFINED);
+        let on_attempt = attempt_hook(&mut r);
         r.reject_unknown();
         let violations = r.finish_with_key(&credentials, !read_only);
         if !violations.is_empty() {
@@ -330,6 +339,7 @@ impl SobotClient {
             timeout_ms: Some(timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS)),
             retry,
             refresh_margin_ms: margin.unwrap_or(DEFAULT_REFRESH_MARGIN_MS),
+            on_attempt,
         };
         let tokens = shared_tokens(store, &config.credentials);
         Ok(SobotClient {
@@ -359,15 +369,16 @@ impl SobotClient {
     pub fn token(&self, options: Option<CallOptionsArg>) -> Promise {
         let me = self.shared.clone();
         let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+        let site = CallSite::here();
         future_to_promise(async move {
             let (opts, signal) = call_options(&options)
-                .map_err(|v| JsValue::from(Error::validation(v).at(api::GET_TOKEN.name)))?;
+                .map_err(|v| site.fail(Error::validation(v).at(api::GET_TOKEN.name).into()))?;
             let (transport, clock) = call_io(&me.fetch, &signal);
             match me.core.token(&transport, &clock, opts).await {
                 Ok(t) => super::to_js(
                     &json!({ "token": t.token.expose_secret(), "expiresAt": t.expires_at_ms }),
                 ),
-                Err(e) => Err(reject(e, &signal, &me.secrets())),
+                Err(e) => Err(site.reject(e, &transport, &signal, &me.secrets())),
             }
         })
     }
@@ -599,48 +610,8 @@ fn conversations_request(options: &JsValue) -> Result<(Value, Option<u32>), Vec<
     Ok((query.request(), limit))
 }
 
-impl GraphShared {
-    async fn conversations(
-        &self,
-        req: &Value,
-        limit: Option<u32>,
-        opts: CallOptions,
-        signal: &JsValue,
-    ) -> Result<Json, Error> {
-        let (transport, clock) = call_io(&self.fetch, signal);
-        self.core
-            .conversations(&transport, &clock, req, limit, opts.timeout_ms)
-            .await
-            .map_err(ConversationsQuery::name_options)
-    }
-
-    async fn messages(
-        &self,
-        id: &str,
-        after: Option<&str>,
-        opts: CallOptions,
-        signal: &JsValue,
-    ) -> Result<Json, Error> {
-        let (transport, clock) = call_io(&self.fetch, signal);
-        self.core
-            .conversation_messages(&transport, &clock, id, after, opts.timeout_ms)
-            .await
-    }
-
-    async fn message(
-        &self,
-        id: &str,
-        fields: Option<&str>,
-        opts: CallOptions,
-        signal: &JsValue,
-    ) -> Result<Json, Error> {
-        let (transport, clock) = call_io(&self.fetch, signal);
-        self.core
-            .message(&transport, &clock, id, fields, opts.timeout_ms)
-            .await
-    }
-}
-
+/// A Graph call: its options read, then `f` over the call's transport and
+/// clock, rejected with the caller's frames.
 fn graph_call<F, Fut>(
     shared: &Rc<GraphShared>,
     options: JsValue,
@@ -648,17 +619,18 @@ fn graph_call<F, Fut>(
     f: F,
 ) -> Promise
 where
-    F: FnOnce(Rc<GraphShared>, CallOptions, JsValue) -> Fut + 'static,
+    F: FnOnce(Rc<GraphShared>, CallOptions, Rc<(JsTransport, JsClock)>) -> Fut + 'static,
     Fut: std::future::Future<Output = Result<Json, Error>> + 'static,
 {
     let me = shared.clone();
+    let site = CallSite::here();
     future_to_promise(async move {
-        let (opts, signal) =
-            call_options(&options).map_err(|v| JsValue::from(Error::validation(v).at(endpoint)))?;
-        let r = f(me.clone(), opts, signal.clone()).await;
-        match r {
+        let (opts, signal) = call_options(&options)
+            .map_err(|v| site.fail(Error::validation(v).at(endpoint).into()))?;
+        let io = Rc::new(call_io(&me.fetch, &signal));
+        match f(me.clone(), opts, io.clone()).await {
             Ok(v) => json_to_js(&v),
-            Err(e) => Err(reject(e, &signal, &me.secrets())),
+            Err(e) => Err(site.reject(e, &io.0, &signal, &me.secrets())),
         }
     })
 }
@@ -678,6 +650,7 @@ impl GraphClient {
         let retry = retry_policy(&mut r);
         let fetch = r.function("fetch").unwrap_or(JsValue::UNDEFINED);
         let allow_insecure_http = r.boolean("allowInsecureHttp").unwrap_or(false);
+        let on_attempt = attempt_hook(&mut r);
         r.reject_unknown();
         let config = GraphConfig {
             access_token: access_token.unwrap_or_default().into(),
@@ -686,6 +659,7 @@ impl GraphClient {
             timeout_ms: Some(timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS)),
             retry,
             allow_insecure_http,
+            on_attempt,
         };
         let mut violations = r.finish();
         for v in config.violations() {
@@ -718,10 +692,13 @@ impl GraphClient {
             &self.shared,
             options,
             api::GRAPH_CONVERSATIONS.name,
-            move |me, opts, signal| async move {
+            move |me, opts, io| async move {
                 let (req, limit) =
                     parsed.map_err(|v| Error::validation(v).at(api::GRAPH_CONVERSATIONS.name))?;
-                me.conversations(&req, limit, opts, &signal).await
+                me.core
+                    .conversations(&io.0, &io.1, &req, limit, opts.timeout_ms)
+                    .await
+                    .map_err(ConversationsQuery::name_options)
             },
         )
     }
@@ -761,8 +738,10 @@ impl GraphClient {
             &self.shared,
             call_opts,
             api::GRAPH_CONVERSATION_MESSAGES.name,
-            move |me, opts, signal| async move {
-                me.messages(&conversation_id, after.as_deref(), opts, &signal)
+            move |me, opts, io| async move {
+                let after = after.as_deref();
+                me.core
+                    .conversation_messages(&io.0, &io.1, &conversation_id, after, opts.timeout_ms)
                     .await
             },
         )
@@ -821,8 +800,10 @@ impl GraphClient {
             &self.shared,
             options,
             api::GRAPH_MESSAGE.name,
-            move |me, opts, signal| async move {
-                me.message(&message_id, fields.as_deref(), opts, &signal)
+            move |me, opts, io| async move {
+                let fields = fields.as_deref();
+                me.core
+                    .message(&io.0, &io.1, &message_id, fields, opts.timeout_ms)
                     .await
             },
         )
@@ -907,35 +888,30 @@ impl Pager {
     #[wasm_bindgen(unchecked_return_type = "Promise<unknown[] | undefined>")]
     pub fn next(&self) -> Promise {
         let options = self.options.clone();
+        let site = CallSite::here();
         match &self.kind {
             PagerKind::Sobot { shared, ep, walker } => {
                 let (shared, ep, cell) = (shared.clone(), *ep, walker.clone());
                 future_to_promise(async move {
-                    let (opts, signal) = call_options(&options)
-                        .map_err(|v| JsValue::from(Error::validation(v).at(ep.name)))?;
-                    let mut walker = cell
-                        .borrow()
-                        .clone()
-                        .map_err(|v| JsValue::from(Error::validation(vec![v]).at(ep.name)))?;
+                    let invalid = |v| site.fail(Error::validation(v).at(ep.name).into());
+                    let (opts, signal) = call_options(&options).map_err(invalid)?;
+                    let mut walker = cell.borrow().clone().map_err(|v| invalid(vec![v]))?;
                     let (transport, clock) = call_io(&shared.fetch, &signal);
                     let page = shared
                         .core
                         .next_page(&transport, &clock, ep, &mut walker, opts)
                         .await;
                     *cell.borrow_mut() = Ok(walker);
-                    page_js(page, &signal, &shared.secrets())
+                    page_js(page, &site, &transport, &signal, &shared.secrets())
                 })
             }
             PagerKind::Conversations { shared, walk } => {
                 let (shared, cell) = (shared.clone(), walk.clone());
                 future_to_promise(async move {
                     let name = api::GRAPH_CONVERSATIONS.name;
-                    let (opts, signal) = call_options(&options)
-                        .map_err(|v| JsValue::from(Error::validation(v).at(name)))?;
-                    let mut walk = cell
-                        .borrow()
-                        .clone()
-                        .map_err(|v| JsValue::from(Error::validation(v).at(name)))?;
+                    let invalid = |v| site.fail(Error::validation(v).at(name).into());
+                    let (opts, signal) = call_options(&options).map_err(invalid)?;
+                    let mut walk = cell.borrow().clone().map_err(invalid)?;
                     let (transport, clock) = call_io(&shared.fetch, &signal);
                     let page = shared
                         .core
@@ -943,7 +919,7 @@ impl Pager {
                         .await
                         .map_err(ConversationsQuery::name_options);
                     *cell.borrow_mut() = Ok(walk);
-                    page_js(page, &signal, &shared.secrets())
+                    page_js(page, &site, &transport, &signal, &shared.secrets())
                 })
             }
             PagerKind::Messages { shared, walk } => {
@@ -951,7 +927,7 @@ impl Pager {
                 future_to_promise(async move {
                     let name = api::GRAPH_CONVERSATION_MESSAGES.name;
                     let (opts, signal) = call_options(&options)
-                        .map_err(|v| JsValue::from(Error::validation(v).at(name)))?;
+                        .map_err(|v| site.fail(Error::validation(v).at(name).into()))?;
                     let mut walk = cell.borrow().clone();
                     let (transport, clock) = call_io(&shared.fetch, &signal);
                     let page = shared
@@ -959,7 +935,7 @@ impl Pager {
                         .next_messages(&transport, &clock, &mut walk, opts.timeout_ms)
                         .await;
                     *cell.borrow_mut() = walk;
-                    page_js(page, &signal, &shared.secrets())
+                    page_js(page, &site, &transport, &signal, &shared.secrets())
                 })
             }
         }
@@ -969,12 +945,14 @@ impl Pager {
 /// A page of a walk as JS: its items, `undefined` at the end, or the error.
 fn page_js(
     page: Result<Option<Vec<Value>>, Error>,
+    site: &CallSite,
+    transport: &JsTransport,
     signal: &JsValue,
     secrets: &[SecretString],
 ) -> Result<JsValue, JsValue> {
     match page {
         Ok(Some(items)) => items_js(items),
         Ok(None) => Ok(JsValue::UNDEFINED),
-        Err(e) => Err(reject(e, signal, secrets)),
+        Err(e) => Err(site.reject(e, transport, signal, secrets)),
     }
 }

@@ -65,6 +65,92 @@ export function realmShared(key, accepts, make) {
   return value;
 }
 
+/**
+ * A SobotError made in wasm: its stack is the caller's frames, below the
+ * package's own (the error is made several wasm frames deep, past the
+ * engine's default depth of 10).
+ */
 export function makeSobotError(message, details) {
-  return new TheSobotError(message, details);
+  const err = withDepth(() => new TheSobotError(message, details));
+  const callers = callerFrames(err.stack);
+  if (callers.length > 0) setStack(err, callers);
+  return err;
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * Gives each class of the glue an inspection without wasm-bindgen's
+ * `__wbg_ptr`: its `toJSON()` where it has one (never a secret), else `{}`.
+ * Called by the glue (scripts/build.mjs appends the call).
+ */
+export function hideInternals(classes) {
+  for (const [name, C] of Object.entries(classes)) {
+    const view = function (depth, options, inspect) {
+      let shown = {};
+      try {
+        if (typeof this.toJSON === 'function') shown = this.toJSON();
+      } catch {
+        // a freed instance
+      }
+      return `${name} ${typeof inspect === 'function' ? inspect(shown, options) : JSON.stringify(shown)}`;
+    };
+    Object.defineProperty(C.prototype, INSPECT, { value: view, configurable: true, writable: true });
+  }
+}
+
+/** Enough frames to reach past the package's own (glue, wasm) to the caller's. */
+const SITE_FRAMES = 50;
+
+/**
+ * Where a call was made: an Error taken synchronously when the caller called,
+ * whose stack is given to the call's rejection (its own frames are those of
+ * the package, after an await).
+ */
+export function callSite() {
+  return withDepth(() => new Error());
+}
+
+/** `make()` with the engine's stack depth raised to SITE_FRAMES. */
+function withDepth(make) {
+  const limit = Error.stackTraceLimit;
+  if (typeof limit !== 'number' || limit >= SITE_FRAMES) return make();
+  Error.stackTraceLimit = SITE_FRAMES;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+const WASM_FRAME = /wasm:\/\/|wasm-function|\.wasm[:)]/;
+
+/** The frames of `stack` below the last wasm frame and the glue method under it. */
+function callerFrames(stack) {
+  const frames = typeof stack === 'string' ? stack.split('\n') : [];
+  let last = -1;
+  frames.forEach((f, i) => {
+    if (WASM_FRAME.test(f)) last = i;
+  });
+  return last < 0 ? [] : frames.slice(last + 2);
+}
+
+function setStack(err, frames) {
+  const value = `${err.name}: ${err.message}\n${frames.join('\n')}`;
+  Object.defineProperty(err, 'stack', { value, writable: true, configurable: true });
+}
+
+/**
+ * Completes a call's rejection: a SobotError gets the caller's frames from
+ * `site` in place of the package's, and `cause` (what `fetch` threw) where
+ * there is one. Other values (the caller's abort reason) are left as they are.
+ */
+export function settleError(err, site, cause) {
+  if (!(err instanceof TheSobotError)) return err;
+  if (cause !== undefined && err.cause === undefined && (err.kind === 'network' || err.kind === 'timeout')) {
+    Object.defineProperty(err, 'cause', { value: cause, writable: true, configurable: true });
+  }
+  const callers = callerFrames(site?.stack);
+  if (callers.length > 0) setStack(err, callers);
+  return err;
 }

@@ -7,6 +7,8 @@ use crate::client::{Clock, Detach, HttpRequest, HttpResponse, Transport, Transpo
 use crate::error::Error;
 use js_sys::{Function, Promise, Reflect};
 use secrecy::ExposeSecret;
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -40,6 +42,16 @@ pub(crate) struct JsTransport {
     pub fetch: JsValue,
     /// The call's `AbortSignal`, or `undefined`.
     pub signal: JsValue,
+    /// What the last failed exchange's `fetch` threw (the error's `cause`),
+    /// shared with the detached copy that fetches the call's token.
+    cause: Rc<RefCell<JsValue>>,
+}
+
+impl JsTransport {
+    /// What `fetch` threw in the call's last failed exchange, or `undefined`.
+    pub(crate) fn cause(&self) -> JsValue {
+        self.cause.borrow().clone()
+    }
 }
 
 impl Detach for JsTransport {
@@ -47,8 +59,39 @@ impl Detach for JsTransport {
         JsTransport {
             fetch: self.fetch.clone(),
             signal: JsValue::UNDEFINED,
+            cause: self.cause.clone(),
         }
     }
+}
+
+/// `thrown` as a cause fit to keep: itself, unless its message or a nested
+/// cause's quotes a secret of `request`; then a plain `Error` with the
+/// scrubbed message and the original's `name` and `code`.
+fn kept_cause(thrown: JsValue, request: &HttpRequest) -> JsValue {
+    let mut quotes_secret = false;
+    let mut c = thrown.clone();
+    for _ in 0..5 {
+        if !c.is_object() {
+            break;
+        }
+        if let Some(m) = get(&c, "message").as_string() {
+            quotes_secret |= scrub(m.clone(), request) != m;
+        }
+        c = get(&c, "cause");
+    }
+    if !quotes_secret {
+        return thrown;
+    }
+    let message = get(&thrown, "message").as_string().unwrap_or_default();
+    let copy = js_sys::Error::new(&scrub(message, request));
+    if let Some(name) = get(&thrown, "name").as_string() {
+        copy.set_name(&name);
+    }
+    let code = get(&thrown, "code");
+    if !code.is_undefined() {
+        let _ = Reflect::set(&copy, &JsValue::from_str("code"), &code);
+    }
+    copy.into()
 }
 
 impl Transport for JsTransport {
@@ -82,6 +125,10 @@ impl Transport for JsTransport {
             .await
             .map_err(|_| TransportError::Network("fetch failed".into()))?;
         if let Some(kind) = get(&out, "error").as_string() {
+            let thrown = get(&out, "cause");
+            if !thrown.is_undefined() {
+                *self.cause.borrow_mut() = kept_cause(thrown, &request);
+            }
             let message = get(&out, "message")
                 .as_string()
                 .unwrap_or_else(|| "fetch failed".into());
@@ -143,6 +190,7 @@ pub(crate) fn call_io(fetch: &JsValue, signal: &JsValue) -> (JsTransport, JsCloc
         JsTransport {
             fetch: fetch.clone(),
             signal: signal.clone(),
+            cause: Rc::default(),
         },
         JsClock {
             signal: signal.clone(),

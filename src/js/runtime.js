@@ -20,6 +20,15 @@ function causeCode(e) {
   return undefined;
 }
 
+/** The innermost cause's message (undici's `bad port`, `other side closed`). */
+function causeMessage(e) {
+  let found;
+  for (let c = e && e.cause, i = 0; i < 5 && c; i++, c = c.cause) {
+    if (typeof c.message === 'string' && c.message) found = c.message;
+  }
+  return found;
+}
+
 /** The largest answer read (bytes): a platform page is far smaller. */
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
@@ -70,7 +79,8 @@ const ABORTED = Symbol('aborted');
 
 /**
  * Sends one request. Resolves to `{ status, retryAfter, body }` or to
- * `{ error: 'refused' | 'network' | 'timeout' | 'aborted' | 'redirect', message }`;
+ * `{ error: 'refused' | 'network' | 'timeout' | 'aborted' | 'redirect', message, cause? }`
+ * (`cause`: what `fetch` threw);
  * never rejects. The timeout and the signal bound the whole exchange, body
  * included, even when a caller's `fetch` ignores its signal. Redirects are
  * not followed: the token and the sign stay with the configured origin.
@@ -127,8 +137,9 @@ export async function exchange(fetchFn, method, url, headers, body, timeoutMs, s
     if (controller.signal.aborted) return cut(TIMED_OUT);
     const code = causeCode(e);
     const name = (e && e.name) || 'Error';
-    const message = `${name}: ${(e && e.message) || 'fetch failed'}${code ? ` (${code})` : ''}`;
-    return { error: code && NOT_SENT.has(code) ? 'refused' : 'network', message };
+    const detail = code ?? causeMessage(e);
+    const message = `${name}: ${(e && e.message) || 'fetch failed'}${detail ? ` (${detail})` : ''}`;
+    return { error: code && NOT_SENT.has(code) ? 'refused' : 'network', message, cause: e };
   } finally {
     if (timer !== undefined) clearTimeout(timer);
     if (signal) signal.removeEventListener('abort', onAbort);
