@@ -1,8 +1,9 @@
 // Builds pkg/: cargo (wasm32) → wasm-bindgen (web target) → wasm-opt → the npm
 // package assembled from pkg-template/, with one entry per runtime.
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, lstatSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, lstatSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync, brotliCompressSync, constants as zc } from 'node:zlib';
 import { build as esbuild } from 'esbuild';
 import { root, run, capture, lockedVersion, pinnedWasmBindgen, log } from './lib.mjs';
@@ -221,6 +222,28 @@ for (const v of built) {
 // so the one declaration file serves `import` and `require`.
 for (const f of ['redis.cjs', 'redis.mjs', 'redis.d.ts']) cpSync(join(tpl, f), join(pkg, f));
 cpSync(join(tpl, 'redis.d.ts'), join(pkg, 'redis.d.cts'));
+
+// The emulator (`sobot-channels/testing`) and the `sobot-channels` command. The
+// emulator's source stays in tests/emulator/, where the project's own tests use
+// it; the package gets its server and README, and the fixtures its sample
+// webhooks read, in the same places relative to each other (testing/emulator/,
+// testing/fixtures/). It imports the package by its name, which resolves to the
+// package itself.
+const emulatorSrc = join(root, 'tests', 'emulator');
+const emulatorOut = join(pkg, 'testing', 'emulator');
+mkdirSync(join(emulatorOut, 'lib'), { recursive: true });
+for (const f of ['index.mjs', 'README.md']) cpSync(join(emulatorSrc, f), join(emulatorOut, f));
+for (const f of readdirSync(join(emulatorSrc, 'lib')).filter((n) => n.endsWith('.mjs'))) {
+  cpSync(join(emulatorSrc, 'lib', f), join(emulatorOut, 'lib', f));
+}
+const { SAMPLE_FIXTURES } = await import(pathToFileURL(join(emulatorSrc, 'lib', 'samples.mjs')).href);
+for (const f of SAMPLE_FIXTURES) {
+  mkdirSync(dirname(join(pkg, 'testing', 'fixtures', f)), { recursive: true });
+  cpSync(join(root, 'tests', 'fixtures', f), join(pkg, 'testing', 'fixtures', f));
+}
+for (const f of ['testing.mjs', 'testing.cjs', 'testing.d.ts', 'cli.mjs']) cpSync(join(tpl, f), join(pkg, f));
+cpSync(join(tpl, 'testing.d.ts'), join(pkg, 'testing.d.cts'));
+chmodSync(join(pkg, 'cli.mjs'), 0o755);
 
 // Types: wasm-bindgen's declarations without its loader, plus the hand-written ones.
 for (const v of built) {

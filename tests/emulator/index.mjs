@@ -12,7 +12,7 @@ import { SOBOT_MESSAGES, SobotFail, isLoopbackOrigin, isObj } from './lib/util.m
 import * as sobot from './lib/sobot.mjs';
 import * as graph from './lib/graph.mjs';
 import { GraphFail, graphError } from './lib/graph.mjs';
-import { deliver, lineEvent, lineSignature, messengerEvent, messengerSignatures } from './lib/webhooks.mjs';
+import { deliver, lineEvent, messengerEvent, webhookHeaders } from './lib/webhooks.mjs';
 import { handleAdmin } from './lib/admin-http.mjs';
 import { SOBOT_ENDPOINTS } from './lib/rules.mjs';
 
@@ -196,12 +196,7 @@ class Emulator {
 
   async sendSigned(channel, url, body, meta) {
     const raw = typeof body === 'string' ? body : JSON.stringify(body);
-    let headers;
-    if (channel === 'line') {
-      headers = { 'content-type': 'application/json; charset=utf-8', 'x-line-signature': lineSignature(this.options.lineChannelSecret, raw), 'user-agent': 'LineBotWebhook/2.0' };
-    } else {
-      headers = { 'content-type': 'application/json', ...messengerSignatures(this.options.messengerAppSecret, raw), 'user-agent': 'facebookexternalua' };
-    }
+    const headers = webhookHeaders(channel, channel === 'line' ? this.options.lineChannelSecret : this.options.messengerAppSecret, raw);
     const record = { seq: this.deliveries.length + 1, time: this.now(), channel, ...meta, url: url ?? null, headers, rawBody: raw, body: typeof body === 'string' ? undefined : body };
     this.deliveries.push(record);
     if (!url) {

@@ -30,6 +30,14 @@ export function lineSignature(secret, raw) {
   return createHmac('sha256', secret).update(raw).digest('base64');
 }
 
+/** The headers of a signed delivery of `raw`, as each platform sends them. */
+export function webhookHeaders(channel, secret, raw) {
+  if (channel === 'line') {
+    return { 'content-type': 'application/json; charset=utf-8', 'x-line-signature': lineSignature(secret, raw), 'user-agent': 'LineBotWebhook/2.0' };
+  }
+  return { 'content-type': 'application/json', ...messengerSignatures(secret, raw), 'user-agent': 'facebookexternalua' };
+}
+
 /**
  * Builds a Messenger webhook body. `o` may set pageId, senderId, time, timestamp,
  * mid, text, mediaUrl, mids, watermark, title, payload, token, tokenExpiry, timezone,
