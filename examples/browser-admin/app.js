@@ -1,5 +1,7 @@
-// The admin page: sobot-channels' browser entry, no framework. The app id and key live
-// only in the SobotClient held by this module (never in storage, never in the URL).
+// The admin page: sobot-channels' browser entry, no framework. Behind the proxy the page
+// holds no app key: its client reads the proxy's token (a read-only token store) and never
+// calls get_token. Against a local emulator an app key may be entered; it lives only in the
+// SobotClient held by this module (never in storage, never in the URL).
 import {
   init,
   SobotClient,
@@ -36,7 +38,10 @@ function showError(what, e) {
   let detail = [];
   if (e instanceof SobotError) {
     const where = e.endpoint ? ` (${e.endpoint})` : '';
-    if (e.kind === 'validation') {
+    if (e.code === 'token_store') {
+      lines.push(`${what}: no token from ${baseUrl}/sobot-token${where}.`);
+      detail.push(e.message);
+    } else if (e.kind === 'validation') {
       lines.push(`${what}: the request breaks the API's rules, so nothing was sent${where}.`);
       detail = e.violations.map((v) => `${v.path}: ${v.message}`);
     } else if (e.kind === 'api') {
@@ -109,7 +114,17 @@ async function connect(ev) {
   client?.free();
   client = null;
   try {
-    const c = new SobotClient({ appId: String(f.get('appId')).trim(), appKey: String(f.get('appKey')), baseUrl, timeoutMs: 15000 });
+    const appId = String(f.get('appId')).trim();
+    const appKey = String(f.get('appKey'));
+    // Without a key, the proxy's token: { token, expiresAt }, kept fresh by the proxy.
+    const proxyToken = {
+      get: async () => {
+        const r = await fetch(`${baseUrl}/sobot-token`);
+        if (!r.ok) throw new Error(`${baseUrl}/sobot-token answered HTTP ${r.status}`);
+        return r.json();
+      },
+    };
+    const c = new SobotClient(appKey ? { appId, appKey, baseUrl, timeoutMs: 15000 } : { appId, baseUrl, tokenStore: proxyToken, timeoutMs: 15000 });
     const token = await c.token();
     client = c;
     status.className = 'status-ok';
@@ -125,7 +140,7 @@ async function connect(ev) {
 
 function requireClient() {
   if (client) return true;
-  showError('Not connected', new Error('enter the base URL, app id and key, then Connect.'));
+  showError('Not connected', new Error('enter the base URL and app id (and the key, for a local emulator), then Connect.'));
   return false;
 }
 

@@ -3,27 +3,23 @@
 //
 // - forwards only the Sobot API's paths, passing bodies and the `token` header through,
 //   and answers CORS for the one origin the page is served from;
-// - with SOBOT_APP_ID and SOBOT_APP_KEY set, answers `get_token` itself: it checks the
-//   page's `sign` as Sobot does (md5(appid + create_time + app_key), with the package's
-//   `sign`) and hands out the token of its own `SobotClient` instead of asking Sobot for a
-//   new one. Each `get_token` invalidates the app's previous token, so without this every
-//   admin who connects would revoke the token of the other admins and of your services.
+// - with SOBOT_APP_ID and SOBOT_APP_KEY set, holds the token: `GET /sobot-token` answers
+//   `{ token, expiresAt }` of its own `SobotClient` (the page's read-only token store), and
+//   a `get_token` from the page is refused. So the key never reaches a browser, and no admin
+//   who connects revokes the token of the others and of your services (each `get_token`
+//   invalidates the app's previous token). Put your own login in front of `/sobot-token`.
 //
 //   UPSTREAM=https://sg.sobot.com ALLOW_ORIGIN=https://admin.example.com \
 //   SOBOT_APP_ID=… SOBOT_APP_KEY=… PORT=8788 node examples/browser-admin/proxy.mjs
 import { createServer } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { SobotClient, sign } from 'sobot-channels';
+import { SobotClient } from 'sobot-channels';
 
 /** The Sobot API's paths: get_token, Messenger, LINE, tasks and records. */
 const ALLOWED = [/^\/api\/get_token$/, /^\/chat-facebook\/api\/messenger\/\w+$/, /^\/chat-line\/api\/line\/\w+$/, /^\/chat-set\/api\/(messenger|line)\/\w+$/];
-/** How far the page's create_time may be from this clock, as Sobot allows. */
-const SKEW_SECONDS = 300;
-
 /**
- * Creates the proxy server (not listening yet). `appId`/`appKey` (optional) make it
- * answer get_token with its shared token; `tokenStore` may share that token further
+ * Creates the proxy server (not listening yet). `appId`/`appKey` (optional) make it hold
+ * the token and serve it at `/sobot-token`; `tokenStore` may share that token further
  * (with your services), as in SobotClient.
  */
 export function createProxy({ upstream, allowOrigin, appId, appKey, tokenStore, fetch: fetchImpl = fetch }) {
@@ -35,27 +31,22 @@ export function createProxy({ upstream, allowOrigin, appId, appKey, tokenStore, 
       : {};
   const json = (req, res, status, body) => res.writeHead(status, { 'content-type': 'application/json', ...cors(req) }).end(JSON.stringify(body));
 
-  /** get_token, answered with the shared token when the page's sign is right. */
-  async function token(req, res, q) {
-    const now = Math.floor(Date.now() / 1000);
-    const created = Number(q.get('create_time'));
-    const given = Buffer.from(q.get('sign') ?? '');
-    const expected = Buffer.from(sign(appId, q.get('create_time') ?? '', appKey));
-    const signed = given.length === expected.length && timingSafeEqual(given, expected);
-    if (q.get('appid') !== appId || !/^\d{10}$/.test(q.get('create_time') ?? '') || Math.abs(now - created) > SKEW_SECONDS || !signed) {
-      return json(req, res, 200, { ret_code: '999994', ret_msg: '参数错误' });
-    }
-    const t = await shared.token();
-    return json(req, res, 200, { ret_code: '000000', ret_msg: '成功', item: { token: t.token, expires_in: String(Math.floor((t.expiresAt - Date.now()) / 1000)) } });
-  }
-
   return createServer(async (req, res) => {
     const url = new URL(req.url, 'http://proxy');
+    if (shared && url.pathname === '/sobot-token') {
+      if (req.method === 'OPTIONS') return res.writeHead(req.headers.origin === allowOrigin ? 204 : 403, cors(req)).end();
+      try {
+        const { token, expiresAt } = await shared.token();
+        return json(req, res, 200, { token, expiresAt });
+      } catch (e) {
+        return json(req, res, 502, { error: e.message });
+      }
+    }
+    if (shared && url.pathname === '/api/get_token') return json(req, res, 403, { error: 'this proxy holds the token: read /sobot-token' });
     if (!ALLOWED.some((re) => re.test(url.pathname))) return res.writeHead(404, { 'content-type': 'text/plain', ...cors(req) }).end('not a Sobot API path');
     if (req.method === 'OPTIONS') return res.writeHead(req.headers.origin === allowOrigin ? 204 : 403, cors(req)).end();
     if (req.method !== 'GET' && req.method !== 'POST') return res.writeHead(405, cors(req)).end();
     try {
-      if (shared && url.pathname === '/api/get_token') return await token(req, res, url.searchParams);
       const chunks = [];
       for await (const c of req) chunks.push(c);
       const headers = { accept: 'application/json' };
