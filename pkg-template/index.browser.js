@@ -1,6 +1,8 @@
-// Browsers and other runtimes: the .wasm is fetched next to this file (bundlers
-// understand `new URL('…', import.meta.url)`). Call `await init()` once before
-// anything else; later calls return the same promise.
+// Browsers and other runtimes: the .wasm is fetched next to this file (Vite,
+// webpack 5, and Rollup with an import-meta-assets plugin, follow the glue's
+// `new URL('…', import.meta.url)`; with esbuild, hand `init` the .wasm's URL).
+// Call `await init()` once before anything else; later calls return the same
+// promise.
 import initWasm from './sobot_channels.js';
 
 let loading;

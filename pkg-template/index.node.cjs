@@ -2,7 +2,7 @@
 // Node, CommonJS. The wasm is compiled and instantiated synchronously, once in
 // a realm, shared with the ES-module twin (index.node.mjs) as
 // node-instance.js says; this file loads its glue only when it comes first.
-const { realmExports } = require('@node-instance');
+const { realmExports, wasmBytes } = require('@node-instance');
 
 const KEY = Symbol.for('sobot-channels@dev');
 
@@ -11,7 +11,7 @@ module.exports = {
     const { readFileSync } = require('node:fs');
     const { join } = require('node:path');
     const glue = require('./sobot_channels.cjs');
-    glue.initSync({ module: readFileSync(join(__dirname, 'sobot_channels_bg.wasm')) });
+    glue.initSync({ module: wasmBytes(readFileSync, join(__dirname, 'sobot_channels_bg.wasm')) });
     return {
       init,
       /*@cjs-exports*/

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as glue from './sobot_channels.js';
 import { SobotError as errorClass } from '@error-snippet';
-import { realmExports } from '@node-instance';
+import { realmExports, wasmBytes } from '@node-instance';
 
 const KEY = Symbol.for('sobot-channels@dev');
 
@@ -16,7 +16,7 @@ export const {
   init,
   /*@esm-names*/
 } = realmExports(KEY, [/*@export-names*/], () => {
-  glue.initSync({ module: readFileSync(new URL('./sobot_channels_bg.wasm', import.meta.url)) });
+  glue.initSync({ module: wasmBytes(readFileSync, new URL('./sobot_channels_bg.wasm', import.meta.url)) });
   return {
     init: ready,
     SobotError: errorClass,

@@ -6,7 +6,8 @@
 // refresh, whichever loaded them). The key names the entry, the version and
 // the build's wasm: other builds keep instances of their own. Deleting the key
 // from the global object lets the next load of a fresh module start a new
-// instance. Bundled into each Node entry file (scripts/build.mjs).
+// instance. Bundled into each Node entry file (scripts/build.mjs), with the
+// reading of the entry's .wasm.
 
 import { realmShared } from '@error-snippet';
 
@@ -15,4 +16,23 @@ export function realmExports(key, names, load) {
   const complete = (found) =>
     typeof found === 'object' && found !== null && names.every((n) => typeof found[n] === 'function');
   return realmShared(key, complete, () => Object.freeze(load()));
+}
+
+/**
+ * `read(file)`, the entry's .wasm; where it is missing because the entry was
+ * bundled into an app without it, an error that says so and what to do.
+ */
+export function wasmBytes(read, file) {
+  try {
+    return read(file);
+  } catch (e) {
+    if (!e || e.code !== 'ENOENT') throw e;
+    const path = typeof e.path === 'string' ? e.path : String(file);
+    const name = path.split(/[\\/]/).pop();
+    throw new Error(
+      `sobot-channels: ${path} is missing: the package was bundled without its .wasm. Keep sobot-channels ` +
+        `out of a Node bundle (esbuild --packages=external, webpack externals) or copy ${name} next to the bundle.`,
+      { cause: e },
+    );
+  }
 }

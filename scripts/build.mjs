@@ -222,6 +222,8 @@ for (const v of built) {
 // so the one declaration file serves `import` and `require`.
 for (const f of ['redis.cjs', 'redis.mjs', 'redis.d.ts']) cpSync(join(tpl, f), join(pkg, f));
 cpSync(join(tpl, 'redis.d.ts'), join(pkg, 'redis.d.cts'));
+// The type of an asset import of either .wasm (`import url from 'sobot-channels/sobot_channels_bg.wasm'`).
+cpSync(join(tpl, 'wasm.d.ts'), join(pkg, 'wasm.d.ts'));
 
 // The emulator (`sobot-channels/testing`) and the `sobot-channels` command. The
 // emulator's source stays in tests/emulator/, where the project's own tests use

@@ -128,6 +128,7 @@ for (const [name, dirs] of [
   ['node:test package (Node)', ['tests/node']],
   ['node:test Workers (workerd)', ['tests/workers']],
   ['node:test browser (Chromium)', ['tests/browser']],
+  ['node:test bundlers', ['tests/bundlers']],
   ['node:test examples', ['examples']],
 ]) {
   suite(name, () => nodeTests(dirs.flatMap(testFiles), name.replace(/[^a-z]+/gi, '-')));
