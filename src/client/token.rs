@@ -264,10 +264,10 @@ pub async fn fetch_token<T: Transport, C: Clock>(
     }
     let mut req = token_request(creds, clock.now_ms());
     req.timeout_ms = Some(timeout_ms);
-    let resp = transport
-        .send(req)
-        .await
-        .map_err(|e| transport_error(e, GET_TOKEN.name))?;
+    let resp = transport.send(req).await.map_err(|e| {
+        let e = transport_error(e, GET_TOKEN.name);
+        crate::client::sobot::network_context(e, &GET_TOKEN, &creds.base_url, 1, Some(timeout_ms))
+    })?;
     decode_token_response(&resp, clock.now_ms())
 }
 

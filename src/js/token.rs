@@ -54,35 +54,35 @@ struct TokenOut<'a> {
 /// `SobotError`; invalid options reject with kind `validation` and send nothing.
 #[wasm_bindgen(
     js_name = getToken,
-    unchecked_return_type = "Token"
+    unchecked_return_type = "Promise<Token>"
 )]
-pub async fn get_token(
+pub fn get_token(
     #[wasm_bindgen(unchecked_param_type = "GetTokenOptions")] options: JsValue,
-) -> Result<JsValue, JsValue> {
-    let mut opts = options::Reader::new(&options, "options");
-    let creds = opts.credentials(false);
-    let timeout_ms = opts.timeout_ms();
-    let signal = opts.signal("signal").unwrap_or(JsValue::UNDEFINED);
-    opts.reject_unknown();
-    let violations = opts.finish_with(&creds);
-    if !violations.is_empty() {
-        // (a value given in the wrong option may be the key)
-        let e = crate::Error::validation(violations).at(crate::api::GET_TOKEN.name);
-        return Err(error::reject(
-            e,
-            &JsValue::UNDEFINED,
-            std::slice::from_ref(&creds.app_key),
-        ));
-    }
-    let (transport, clock) = io::call_io(&JsValue::UNDEFINED, &signal);
-    let timeout = timeout_ms.unwrap_or(core::config::DEFAULT_TIMEOUT_MS);
-    let token = core::fetch_token(&transport, &clock, &creds, timeout)
-        .await
-        .map_err(|e| error::reject(e, &signal, std::slice::from_ref(&creds.app_key)))?;
-    let out = TokenOut {
-        token: token.token.expose_secret(),
-        expires_in: token.expires_in,
-        expires_at: token.expires_at_ms,
-    };
-    options::to_js(&out)
+) -> js_sys::Promise {
+    let site = error::CallSite::here();
+    wasm_bindgen_futures::future_to_promise(async move {
+        let mut opts = options::Reader::new(&options, "options");
+        let creds = opts.credentials(false);
+        let timeout_ms = opts.timeout_ms();
+        let signal = opts.signal("signal").unwrap_or(JsValue::UNDEFINED);
+        opts.reject_unknown();
+        let violations = opts.finish_with(&creds);
+        let (transport, clock) = io::call_io(&JsValue::UNDEFINED, &signal);
+        let secrets = std::slice::from_ref(&creds.app_key);
+        if !violations.is_empty() {
+            // (a value given in the wrong option may be the key)
+            let e = crate::Error::validation(violations).at(crate::api::GET_TOKEN.name);
+            return Err(site.reject(e, &transport, &JsValue::UNDEFINED, secrets));
+        }
+        let timeout = timeout_ms.unwrap_or(core::config::DEFAULT_TIMEOUT_MS);
+        let token = core::fetch_token(&transport, &clock, &creds, timeout)
+            .await
+            .map_err(|e| site.reject(e, &transport, &signal, secrets))?;
+        let out = TokenOut {
+            token: token.token.expose_secret(),
+            expires_in: token.expires_in,
+            expires_at: token.expires_at_ms,
+        };
+        options::to_js(&out)
+    })
 }

@@ -199,3 +199,16 @@ test('inspecting an instance shows what toJSON shows, never wasm-bindgen interna
   }
   assert.match(inspect(c), /appId: 'client-test-app'/);
 });
+
+test('getToken on its own: host, attempt, timeout, cause and the caller frames', async () => {
+  const { getToken } = await import('sobot-channels');
+  const port = await closedPort();
+  async function fetchIt() {
+    return getToken({ appId: 'a', appKey: APP_KEY, baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 900 });
+  }
+  const e = await rejection(fetchIt());
+  assert.equal(e.kind, 'network');
+  assert.ok(e.message.endsWith(`(host 127.0.0.1:${port}; 1 attempt(s), each of at most 900 ms)`), e.message);
+  assert.equal(e.cause.cause?.code ?? e.cause.code, 'ECONNREFUSED');
+  assertCallerFrames(e, 'fetchIt');
+});
