@@ -261,9 +261,17 @@ for (const v of built) {
   writeFileSync(join(pkg, `${v.entry}.d.cts`), types);
 }
 
-// package.json with the crate's version; README and LICENSE.
+// package.json, README and LICENSE.
+// The version and the repository are Cargo.toml's.
 const manifest = JSON.parse(readFileSync(join(tpl, 'package.json'), 'utf8'));
 manifest.version = version;
+const repository = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^repository = "([^"]+)"/m)?.[1];
+if (!repository) throw new Error('Cargo.toml has no repository');
+Object.assign(manifest, {
+  repository: { type: 'git', url: `git+${repository}.git` },
+  homepage: `${repository}#readme`,
+  bugs: { url: `${repository}/issues` },
+});
 writeFileSync(join(pkg, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
 cpSync(join(root, 'README.md'), join(pkg, 'README.md'));
 cpSync(join(root, 'LICENSE'), join(pkg, 'LICENSE'));

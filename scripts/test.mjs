@@ -139,6 +139,16 @@ suite('types: generate', () => check(process.execPath, ['scripts/type-tests.mjs'
 for (const config of ['tsconfig.json', 'tsconfig.bundler.json', 'tsconfig.readme.json', 'tsconfig.readme.bundler.json']) {
   suite(`types (tsc --strict, ${config})`, () => check(join(root, 'node_modules', '.bin', 'tsc'), ['-p', `tests/types/${config}`]));
 }
+// `npm publish --dry-run` exits 0 and warns of nothing but the missing login
+// (a metadata problem npm would auto-correct is a warning).
+suite('package: npm publish --dry-run', () => {
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['publish', '--dry-run'], { cwd: join(root, 'pkg'), encoding: 'utf8' });
+  const text = `${r.stdout ?? ''}\n${r.stderr ?? ''}`;
+  const warnings = text.split('\n').filter((l) => /^npm (warn|WARN|ERR)/.test(l) && !/requires you to be logged in/.test(l));
+  for (const w of warnings) console.error(w);
+  return r.status === 0 && warnings.length === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
+});
 suite('package: publint', () => check(join(root, 'node_modules', '.bin', 'publint'), ['run', 'pkg', '--strict']));
 suite('package: attw', () => check(join(root, 'node_modules', '.bin', 'attw'), ['--pack', 'pkg', '--format', 'table', '--exclude-entrypoints', './sobot_channels_bg.wasm', './sobot_channels_webhook_bg.wasm']));
 

@@ -207,7 +207,8 @@ test('two processes (two store objects over one backend) with a lock: one wins, 
   assert.equal(emu.admin.count('get_token'), 1);
   assert.deepEqual(byCode('line.query_task_list'), { '000000': 40 });
   assert.equal(storeA.calls.set + storeB.calls.set, 1);
-  assert.equal(storeA.calls.lost + storeB.calls.lost, 1, 'the other process found the lock taken and waited for the stored token');
+  // (it looks again every 50 ms while the winner's get_token is in flight: once or more)
+  assert.ok(storeA.calls.lost + storeB.calls.lost >= 1, 'the other process found the lock taken and waited for the stored token');
   assert.equal(storeA.calls.unlock + storeB.calls.unlock, 1);
   assert.equal(a.stats().tokenRequests + b.stats().tokenRequests, 1);
   assert.equal(backend.held, false);
