@@ -4,7 +4,7 @@
 // one-line reason; a failed trigger or token check exits 1.
 import { readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
-import { UsageError, integerFlag, runEmulatorCli, urlFlag } from './testing/emulator/lib/cli.mjs';
+import { UsageError, eachArg, integerFlag, runEmulatorCli, urlFlag } from './testing/emulator/lib/cli.mjs';
 import { MESSAGE_TYPES, WEBHOOK_KINDS, closest, sampleHeaders, sampleWebhook, unknownKind } from './testing/emulator/lib/samples.mjs';
 import { deliver } from './testing/emulator/lib/webhooks.mjs';
 
@@ -58,13 +58,7 @@ function parseTrigger(argv) {
   const o = { timeoutMs: 10000 };
   const positional = [];
   const auth = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const val = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
+  const help = eachArg(argv, (a, val) => {
     switch (a) {
       case '--url': o.url = urlFlag(a, val()); break;
       case '--secret': auth.push(a); o.auth = { secret: val() }; break;
@@ -79,7 +73,9 @@ function parseTrigger(argv) {
         if (a.startsWith('-')) throw new UsageError(`unknown argument ${a} (--help lists the flags)`);
         positional.push(a);
     }
-  }
+    return undefined;
+  });
+  if (help) return help;
   const [channel, kind, ...extra] = positional;
   if (channel === undefined) throw new UsageError('name the channel: line or messenger (--help lists the kinds)');
   if (!Object.hasOwn(WEBHOOK_KINDS, channel)) {

@@ -3,10 +3,9 @@
 // network messages, and the `onAttempt` hook with every attempt and no secret.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { inspect } from 'node:util';
 import { SobotError } from 'sobot-channels';
-import { emulator, sobot, graph, rejection, currentToken, APP_KEY, GRAPH_TOKEN, PAGE } from './client-helpers.mjs';
+import { emulator, sobot, graph, rejection, currentToken, APP_KEY, GRAPH_TOKEN, PAGE, closedPort } from './client-helpers.mjs';
 
 let emu;
 
@@ -18,15 +17,6 @@ beforeEach(() => emu.admin.reset());
 
 const READ = 'line.query_task_list';
 const page = { page_no: 1, page_size: 1 };
-
-/** A loopback port with nothing listening on it. */
-async function closedPort() {
-  const srv = createServer();
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address();
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 function assertCallerFrames(e, fnName) {
   assert.ok(e instanceof SobotError, String(e));

@@ -3,6 +3,7 @@
 // text of every place a secret could leak from.
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
+import { createServer } from 'node:net';
 import { SobotClient, GraphClient } from 'sobot-channels';
 import { startEmulator } from '../emulator/index.mjs';
 
@@ -73,4 +74,13 @@ export async function rejection(promise) {
     if (e && e.resolved) throw e;
     return e;
   }
+}
+
+/** A loopback port nothing listens on. */
+export async function closedPort() {
+  const srv = createServer();
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
 }

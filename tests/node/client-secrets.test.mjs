@@ -3,9 +3,8 @@
 // contains the app key, the Sobot token or the Graph access token.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { SobotError } from 'sobot-channels';
-import { emulator, sobot, graph, exposure, rejection, currentToken, APP_KEY, GRAPH_TOKEN, PAGE } from './client-helpers.mjs';
+import { emulator, sobot, graph, exposure, rejection, currentToken, APP_KEY, GRAPH_TOKEN, PAGE, closedPort } from './client-helpers.mjs';
 
 let emu;
 const printed = [];
@@ -26,15 +25,6 @@ after(async () => {
 
 const page = { page_no: 1, page_size: 1 };
 const message = { messaging_type: 'RESPONSE', recipientid: '524807506000000', pageid: PAGE, type: 'text', payload: 'hi' };
-
-/** A port nothing listens on. */
-async function closedPort() {
-  const srv = createServer();
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address();
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 function assertClean(text, secrets, what) {
   for (const s of secrets) assert.ok(!text.includes(s), `${what} shows a secret (${s.slice(0, 4)}…):\n${text.slice(0, 2000)}`);

@@ -19,6 +19,25 @@ secret demo-messenger-app-secret, a free port.`;
 /** A bad command line: the CLI prints the message and exits 2. */
 export class UsageError extends Error {}
 
+/**
+ * Calls `onArg(arg, value)` for each argument, where `value()` takes the next one as
+ * the flag's value (a UsageError when it is missing). Stops when `onArg` returns a
+ * value other than undefined, and returns it.
+ */
+export function eachArg(argv, onArg) {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    const out = onArg(a, value);
+    if (out !== undefined) return out;
+  }
+  return undefined;
+}
+
 const DEMO_DATA = {
   titles: 3,
   subscribers: { count: 40, title: 'topic 1' },
@@ -60,13 +79,7 @@ export function parseEmulatorArgs(argv) {
   const o = {};
   const app = {};
   const graphTokens = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const val = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
+  const help = eachArg(argv, (a, val) => {
     switch (a) {
       case '--port': o.port = integerFlag(a, val(), 0, 65535); break;
       case '--host': o.host = val(); break;
@@ -88,7 +101,9 @@ export function parseEmulatorArgs(argv) {
       default:
         throw new UsageError(`unknown argument ${a} (--help lists the flags)`);
     }
-  }
+    return undefined;
+  });
+  if (help) return help;
   if (app.appId !== undefined || app.appKey !== undefined) {
     if (app.appId === undefined || app.appKey === undefined) throw new UsageError('--app-id and --app-key go together');
     o.apps = [app];
