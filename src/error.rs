@@ -10,6 +10,7 @@ use std::fmt;
 
 /// One broken rule of a request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Violation {
     /// JSON path of the offending field, e.g. `payload.elements[1].buttons`.
     pub path: String,
@@ -20,9 +21,11 @@ pub struct Violation {
     pub rule: &'static str,
     /// The limit the rule sets, when it has one (a number, a name, or the allowed values).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "unknown"))]
     pub limit: Option<Value>,
     /// The value found, when showing it helps (a length or count for size rules; never a secret).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "unknown"))]
     pub actual: Option<Value>,
     /// A sentence for people, naming the field and the rule.
     pub message: String,
@@ -220,8 +223,15 @@ impl Violation {
     }
 }
 
-/// What went wrong, broadly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What went wrong, broadly (`SobotErrorKind` in TypeScript).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(tsify::Tsify),
+    tsify(type_prefix = "Sobot")
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum ErrorKind {
     /// The request broke a rule of the documents; nothing was sent.
     Validation,
@@ -240,14 +250,7 @@ pub enum ErrorKind {
 impl ErrorKind {
     /// The lowercase name used in JavaScript (`error.kind`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorKind::Validation => "validation",
-            ErrorKind::Api => "api",
-            ErrorKind::Http => "http",
-            ErrorKind::Network => "network",
-            ErrorKind::Timeout => "timeout",
-            ErrorKind::Decode => "decode",
-        }
+        self.into()
     }
 }
 

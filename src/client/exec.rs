@@ -4,7 +4,7 @@
 use crate::api::{Endpoint, RetrySafety};
 use crate::client::retry::{Failure, RetryPolicy};
 use crate::client::Clock;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use serde::Serialize;
 use std::future::Future;
 use std::rc::Rc;
@@ -27,7 +27,7 @@ pub struct AttemptEvent {
     pub delay_ms: Option<u64>,
     /// The error's kind when it failed.
     #[cfg_attr(target_arch = "wasm32", tsify(type = "SobotErrorKind | null"))]
-    pub error: Option<&'static str>,
+    pub error: Option<ErrorKind>,
 }
 
 /// What is called after each attempt (the `onAttempt` option); nothing by default.
@@ -158,7 +158,7 @@ where
             }
             Err(e) => e,
         };
-        let (status, kind) = (failed.error.status, Some(failed.error.kind.as_str()));
+        let (status, kind) = (failed.error.status, Some(failed.error.kind));
         let delay = next_delay(clock, policy, safety, &failed, n, max);
         hook.emit(|| event(status, delay, kind));
         let Some(delay) = delay else {

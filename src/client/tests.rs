@@ -450,8 +450,8 @@ fn the_attempt_hook_sees_each_attempt_its_status_and_the_wait_after_it() {
                 duration_ms: token_ms,
                 ..event("get_token", 1, 200, None, None)
             },
-            event(tasks, 1, 503, Some(50), Some("http")),
-            event(tasks, 2, 503, Some(100), Some("http")),
+            event(tasks, 1, 503, Some(50), Some(ErrorKind::Http)),
+            event(tasks, 2, 503, Some(100), Some(ErrorKind::Http)),
             event(tasks, 3, 200, None, None),
         ]
     );
@@ -469,7 +469,13 @@ fn the_attempt_hook_sees_each_attempt_its_status_and_the_wait_after_it() {
             last.delay_ms,
             last.error
         ),
-        (api::MESSENGER_SEND.name, 1, None, None, Some("network"))
+        (
+            api::MESSENGER_SEND.name,
+            1,
+            None,
+            None,
+            Some(ErrorKind::Network)
+        )
     );
 }
 

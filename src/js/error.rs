@@ -48,29 +48,43 @@ impl CallSite {
     }
 }
 
-#[derive(Serialize)]
+/// The fields of a `SobotError` (merged into the class's TypeScript declaration).
+#[derive(Serialize, tsify::Tsify)]
+#[tsify(missing_as_null)]
 #[serde(rename_all = "camelCase")]
-struct Details<'a> {
-    kind: &'static str,
+struct SobotErrorFields<'a> {
+    /// What went wrong, broadly.
+    #[tsify(type = "SobotErrorKind")]
+    kind: crate::ErrorKind,
+    /// The platform's code (`ret_code`, Facebook or Graph error code), or null.
     code: Option<&'a str>,
+    /// Whether repeating the same call later can succeed.
     retryable: bool,
+    /// The HTTP status of the answer, when one arrived.
     status: Option<u16>,
+    /// The endpoint called, e.g. `get_token` or `messenger.send`.
     endpoint: Option<&'static str>,
+    /// Every broken rule, for kind `validation`.
     violations: &'a [crate::validate::Violation],
+    /// Graph errors: Meta's `error.type` (e.g. `OAuthException`); absent on other errors.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     error_type: Option<&'a str>,
+    /// Graph errors: Meta's `error_subcode`, when it gave one.
     #[serde(skip_serializing_if = "Option::is_none")]
     subcode: Option<i64>,
+    /// Graph errors: Meta's `fbtrace_id`, to quote to Meta's support.
     #[serde(skip_serializing_if = "Option::is_none")]
     fbtrace_id: Option<&'a str>,
+    /// API errors: the platform's own words (Sobot's `ret_msg`, usually
+    /// Chinese); the message is English.
     platform_message: Option<&'a str>,
 }
 
 /// Converts a crate error into a `SobotError` instance.
 pub(crate) fn to_js(e: &Error) -> JsValue {
     let graph = e.graph.as_deref();
-    let details = Details {
-        kind: e.kind.as_str(),
+    let details = SobotErrorFields {
+        kind: e.kind,
         code: e.code.as_deref(),
         retryable: e.retryable,
         status: e.status,

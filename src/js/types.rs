@@ -41,11 +41,6 @@ export type PageFilter<T> = Omit<T, 'page_no' | 'page_size'> & { page_no?: numbe
 /** `send_opt_in_message` as the document's example spells it: the user as `recipient_id` (sent as `recipientid`). */
 export type OptInRequestAsExample = Omit<OptInRequest, 'recipientid'> & { recipient_id: string; recipientid?: never };
 
-export interface Violation {
-  /** The `ret_code` the platform answers for this problem, where the documents give one (e.g. `210004`). */
-  code?: string;
-}
-
 /** The answer of `upload_async`: `item` is the `track_id` the upload-result webhook repeats. */
 export type UploadReceipt = Envelope<string>;
 /** The answer of `create_or_update_title`: `item` is the topic's `configid`. */

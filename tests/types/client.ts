@@ -8,6 +8,8 @@ import {
   type Paged,
   type LineTask,
   type MessageDetail,
+  type SobotErrorKind,
+  type AttemptEvent,
 } from 'sobot-channels';
 
 const memory: { token: string; expiresAt: number } | null = null;
@@ -42,7 +44,19 @@ export async function useClients(): Promise<number> {
   } catch (e) {
     if (e instanceof SobotError && e.kind === 'api') n += e.retryable ? 1 : 0;
     if (e instanceof SobotError && e.type === 'OAuthException') n += (e.subcode ?? 0) + (e.fbtraceId?.length ?? 0);
+    if (e instanceof SobotError) {
+      const kind: SobotErrorKind = e.kind;
+      const platform: string | null = e.platformMessage;
+      for (const v of e.violations) n += (v.code?.length ?? 0) + v.path.length + kind.length + (platform?.length ?? 0);
+      n += e.cause === undefined ? 0 : 1;
+      // @ts-expect-error: the fields are read-only
+      e.retryable = true;
+    }
   }
+  const seen: AttemptEvent[] = [];
+  const observed = new SobotClient({ appId: 'a', appKey: 'k', onAttempt: (a) => seen.push(a) });
+  for (const a of seen) n += a.attempt + a.durationMs + (a.delayMs ?? 0) + (a.status ?? 0) + (a.error === 'timeout' ? 1 : 0);
+  n += observed ? 0 : 1;
   // @ts-expect-error: the platform must be messenger or instagram
   await graph.listConversations({ pageId: 'p', platform: 'whatsapp' });
   // @ts-expect-error: recipientid, not recipientId
