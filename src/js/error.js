@@ -25,6 +25,7 @@ class SobotError extends Error {
     if (details.type !== undefined) this.type = details.type;
     if (details.subcode !== undefined) this.subcode = details.subcode;
     if (details.fbtraceId !== undefined) this.fbtraceId = details.fbtraceId;
+    if (details.description !== undefined) this.description = details.description;
   }
 
   toJSON() {
@@ -39,6 +40,7 @@ class SobotError extends Error {
       violations: this.violations,
       platformMessage: this.platformMessage,
       ...(this.type !== undefined && { type: this.type, subcode: this.subcode, fbtraceId: this.fbtraceId }),
+      ...(this.description !== undefined && { description: this.description }),
     };
   }
 }

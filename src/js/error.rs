@@ -78,6 +78,12 @@ struct SobotErrorFields<'a> {
     /// API errors: the platform's own words (Sobot's `ret_msg`, usually
     /// Chinese); the message is English.
     platform_message: Option<&'a str>,
+    /// Sobot API errors: the catalogue's entry of the code (its documented
+    /// Chinese and its English), where the documents list it.
+    #[cfg(feature = "client")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(type = "ErrorCatalogueEntry")]
+    description: Option<&'static crate::model::catalogue::Entry>,
 }
 
 /// Converts a crate error into a `SobotError` instance.
@@ -94,6 +100,12 @@ pub(crate) fn to_js(e: &Error) -> JsValue {
         subcode: graph.and_then(|g| g.subcode),
         fbtrace_id: graph.and_then(|g| g.fbtrace_id.as_deref()),
         platform_message: e.platform_message.as_deref(),
+        #[cfg(feature = "client")]
+        description: e
+            .code
+            .as_deref()
+            .filter(|_| e.kind == crate::ErrorKind::Api && graph.is_none())
+            .and_then(crate::model::catalogue::lookup),
     };
     let ser = serde_wasm_bindgen::Serializer::json_compatible();
     let details = details.serialize(&ser).unwrap_or(JsValue::NULL);

@@ -202,3 +202,16 @@ test('getToken on its own: host, attempt, timeout, cause and the caller frames',
   assert.equal(e.cause.cause?.code ?? e.cause.code, 'ECONNREFUSED');
   assertCallerFrames(e, 'fetchIt');
 });
+
+test("an API error carries the catalogue's entry of its code, in both languages", async () => {
+  const c = sobot(emu);
+  emu.admin.fault(READ, { type: 'code', retCode: '999994', times: 1 });
+  const e = await rejection(c.line.queryTaskList(page));
+  assert.equal(e.kind, 'api');
+  assert.equal(e.description?.code, '999994');
+  assert.equal(typeof e.description.messageZh, 'string');
+  assert.match(e.message, new RegExp(e.description.messageEn.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  assert.deepEqual(JSON.parse(JSON.stringify(e)).description, e.description);
+  const v = await rejection(c.messenger.send({}));
+  assert.equal(v.description, undefined, 'only API errors have one');
+});

@@ -49,6 +49,7 @@ export async function useClients(): Promise<number> {
       const platform: string | null = e.platformMessage;
       for (const v of e.violations) n += (v.code?.length ?? 0) + v.path.length + kind.length + (platform?.length ?? 0);
       n += e.cause === undefined ? 0 : 1;
+      n += e.description?.messageEn.length ?? 0;
       // @ts-expect-error: the fields are read-only
       e.retryable = true;
     }
