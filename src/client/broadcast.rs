@@ -269,7 +269,7 @@ pub struct RecipientFailure {
 
 /// What a run did.
 #[derive(Debug, Clone, Default)]
-pub struct BroadcastReport {
+pub struct RunReport {
     /// The counts.
     pub counts: BroadcastCounts,
     /// Whether the run stopped early at the caller's signal.
@@ -278,13 +278,91 @@ pub struct BroadcastReport {
     pub failures: Vec<RecipientFailure>,
 }
 
+impl Outcome {
+    /// `failed` or `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Failed => "failed",
+            Outcome::Unknown => "unknown",
+        }
+    }
+}
+
+/// One failed or unknown recipient, as a report shows it (never a secret:
+/// the error's message is the caller's to redact first).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[serde(rename_all = "camelCase")]
+pub struct BroadcastFailure {
+    /// The subscriber's `facebookid` (its `sub_token` when it has none).
+    pub recipient: String,
+    /// `failed`: not sent. `unknown`: may have been sent; never sent again.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "'failed' | 'unknown'"))]
+    pub outcome: &'static str,
+    /// Whether its claim was released, so that a run resumed with the same id sends to it again.
+    pub released: bool,
+    /// The error's kind.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "SobotErrorKind"))]
+    pub kind: &'static str,
+    /// The platform's code, where it gave one.
+    pub code: Option<String>,
+    /// The HTTP status, when an answer arrived.
+    pub status: Option<u16>,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// What a broadcast did: its run id, the counts, and each failed or unknown recipient.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct BroadcastReport {
+    /// The run's id: give it again (with the same store) to resume the run.
+    pub run_id: String,
+    /// The counts.
+    #[serde(flatten)]
+    pub counts: BroadcastCounts,
+    /// Whether the run stopped early at the caller's signal.
+    pub cancelled: bool,
+    /// The failed and unknown recipients, in the order their sends ended.
+    pub failures: Vec<BroadcastFailure>,
+}
+
+impl RunReport {
+    /// The report of run `run_id`, each error passed through `redact` first.
+    pub fn view(self, run_id: &str, redact: impl Fn(&mut Error)) -> BroadcastReport {
+        let failures = self
+            .failures
+            .into_iter()
+            .map(|mut f| {
+                redact(&mut f.error);
+                BroadcastFailure {
+                    recipient: f.recipient,
+                    outcome: f.outcome.as_str(),
+                    released: f.released,
+                    kind: f.error.kind.as_str(),
+                    code: f.error.code,
+                    status: f.error.status,
+                    message: f.error.message,
+                }
+            })
+            .collect();
+        BroadcastReport {
+            run_id: run_id.to_owned(),
+            counts: self.counts,
+            cancelled: self.cancelled,
+            failures,
+        }
+    }
+}
+
 /// The run's end: its report, and the error that ended it early (a page that
 /// could not be read, a store that failed), if any. What was done stays
 /// recorded in the store, so the same run id resumes.
 #[derive(Debug)]
 pub struct RunResult {
     /// What the run did.
-    pub report: BroadcastReport,
+    pub report: RunReport,
     /// Why it stopped before the end, when it did not stop at the caller's signal.
     pub error: Option<Error>,
 }
@@ -366,7 +444,7 @@ struct Run<'a, S, T, C, K, P, X> {
     source: RefCell<Source>,
     notify: Notify,
     pacer: Option<RefCell<Pacer>>,
-    report: RefCell<BroadcastReport>,
+    report: RefCell<RunReport>,
     stop: Cell<bool>,
     error: RefCell<Option<Error>>,
 }
@@ -703,7 +781,7 @@ where
                 starts: VecDeque::new(),
             })
         }),
-        report: RefCell::new(BroadcastReport::default()),
+        report: RefCell::new(RunReport::default()),
         stop: Cell::new(false),
         error: RefCell::new(None),
     };
