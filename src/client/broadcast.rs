@@ -211,8 +211,8 @@ impl Broadcast {
 pub struct RunOptions {
     /// The run's identity: the prefix of its store keys (`<run_id>:<recipient>`).
     pub run_id: String,
-    /// This process's owner id of its claims (random per run, so that a
-    /// resumed run never takes an earlier run's claims for its own).
+    /// The owner id of this run's claims (random per run, so that a resumed
+    /// run never takes an earlier run's claims for its own), suffixed `.<n>` per claim.
     pub owner: String,
     /// The most sends in flight (1 to [`MAX_CONCURRENCY`]).
     pub concurrency: u32,
@@ -447,6 +447,8 @@ struct Run<'a, S, T, C, K, P, X> {
     report: RefCell<RunReport>,
     stop: Cell<bool>,
     error: RefCell<Option<Error>>,
+    /// Claims taken so far (each its own owner).
+    claims: Cell<u64>,
 }
 
 /// A subscriber as the run reads it.
@@ -611,7 +613,12 @@ where
             });
         };
         let key = format!("{}:{recipient}", self.options.run_id);
-        let (owner, ttl) = (self.options.owner.as_str(), self.options.claim_ttl_ms);
+        // One owner per claim: a store renews a claim for its own owner, and a
+        // row the listing gives twice must not be claimed twice.
+        let n = self.claims.get();
+        self.claims.set(n.wrapping_add(1));
+        let owner = format!("{}.{n}", self.options.owner);
+        let (owner, ttl) = (owner.as_str(), self.options.claim_ttl_ms);
         match self.store.claim(&key, owner, ttl).await {
             Ok(true) => {}
             Ok(false) => return Done::AlreadyClaimed,
@@ -784,6 +791,7 @@ where
         report: RefCell::new(RunReport::default()),
         stop: Cell::new(false),
         error: RefCell::new(None),
+        claims: Cell::new(0),
     };
     let n = options.concurrency.clamp(1, MAX_CONCURRENCY);
     join_all((0..n).map(|_| run.worker()).collect()).await;

@@ -472,3 +472,36 @@ fn a_failing_store_or_page_ends_the_run_without_sending() {
     assert_eq!(r.error.unwrap().status, Some(404));
     assert_eq!(platform.sends(), 0);
 }
+
+#[test]
+fn a_row_listed_twice_is_sent_once() {
+    let sent: Rc<RefCell<Vec<String>>> = Rc::default();
+    let s = sent.clone();
+    let (h, _, clock) = client_with(move |req, _| {
+        if req.url.contains("/query_sub_users") {
+            // The same subscriber twice in a row, as a topic changing mid-run can list it.
+            let items = vec![subscriber(0), subscriber(0), subscriber(1)];
+            return Ok(ok(json!({"items": items, "page_count": 1, "page_no": 1,
+                "page_size": 100, "total_count": 3, "ret_code": "000000"})));
+        }
+        let body: Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
+        s.borrow_mut()
+            .push(body["recipient_token"].as_str().unwrap().to_owned());
+        Ok(ok(json!({"item": {}, "ret_code": "000000"})))
+    });
+    let store = MemoryClaims::new(clock.clone()).unwrap();
+    let b = Broadcast::new(&request()).unwrap();
+    let r = run(broadcast::run(
+        &h.client,
+        &h.fake,
+        &clock,
+        &store,
+        &b,
+        &options("dup", "o"),
+        &|_| {},
+        &|| false,
+    ));
+    let c = counts(&r);
+    assert_eq!((c.total, c.sent, c.already_claimed), (3, 2, 1));
+    assert_eq!(*sent.borrow(), vec!["st0".to_owned(), "st1".to_owned()]);
+}
