@@ -234,6 +234,10 @@ export interface EmulatorSend {
     time: number;
     message_id: string;
     pageid: string;
+    /** The recipient: `recipientid`, or the `facebookid` of the subscriber whose `sub_token` was the `recipient_token`. */
+    recipient_id: string | null;
+    /** The `recipient_token` of a marketing send. */
+    recipient_token: string | null;
     body: unknown;
 }
 

@@ -116,6 +116,9 @@ pub struct Attempts {
     pub made: u32,
     /// Milliseconds spent waiting between them.
     pub waited_ms: u64,
+    /// Whether the call failed in a way that may have been processed (and
+    /// was therefore not repeated): a write whose outcome is unknown.
+    pub maybe_processed: bool,
 }
 
 /// Runs `attempt` until it succeeds, fails for good, or the policy is spent.
@@ -162,6 +165,8 @@ where
         let delay = next_delay(clock, policy, safety, &failed, n, max);
         hook.emit(|| event(status, delay, kind));
         let Some(delay) = delay else {
+            stats.maybe_processed =
+                failed.failure == Failure::Ambiguous && safety == RetrySafety::OnlyIfNotProcessed;
             return (Err(final_error(failed, safety)), stats);
         };
         if delay > 0 {

@@ -2,6 +2,8 @@
 //! [`TokenStore`]), so the same logic runs natively with fakes in tests and in
 //! wasm with `fetch` and `setTimeout`.
 
+#[cfg(feature = "client")]
+pub mod broadcast;
 pub mod clock;
 pub mod config;
 pub mod exec;

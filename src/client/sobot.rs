@@ -53,6 +53,9 @@ pub struct CallReport {
     pub waited_ms: u64,
     /// Whether the token was refreshed because the platform refused it.
     pub token_refreshed: bool,
+    /// Whether the call failed after a write may have been processed (a
+    /// send with an unknown outcome, never repeated).
+    pub maybe_processed: bool,
 }
 
 impl<S: TokenStore + 'static> SobotClient<S> {
@@ -185,21 +188,28 @@ impl<S: TokenStore + 'static> SobotClient<S> {
             };
             let timeout_ms = opts.timeout_ms.or(self.config.timeout_ms);
             let observe = (endpoint.name, &self.config.on_attempt);
-            let (r, Attempts { made, waited_ms }) =
-                with_retries(clock, &self.config.retry, endpoint.retry, observe, |_| {
-                    attempt(
-                        transport,
-                        clock,
-                        &self.config.credentials.base_url,
-                        endpoint,
-                        request,
-                        token.token.expose_secret(),
-                        timeout_ms,
-                    )
-                })
-                .await;
+            let (
+                r,
+                Attempts {
+                    made,
+                    waited_ms,
+                    maybe_processed,
+                },
+            ) = with_retries(clock, &self.config.retry, endpoint.retry, observe, |_| {
+                attempt(
+                    transport,
+                    clock,
+                    &self.config.credentials.base_url,
+                    endpoint,
+                    request,
+                    token.token.expose_secret(),
+                    timeout_ms,
+                )
+            })
+            .await;
             report.attempts += made;
             report.waited_ms += waited_ms;
+            report.maybe_processed = maybe_processed;
             match r {
                 Err(e) if is_token_refused(&e) && refreshes < MAX_TOKEN_REFRESHES => {
                     // The token was replaced (another get_token), invalidated or

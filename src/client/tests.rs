@@ -1712,3 +1712,6 @@ fn network_failures_name_the_call_the_host_and_the_attempts() {
         "line.query_task_list: the call timed out (host emu; 3 attempt(s), each of at most 250 ms)"
     );
 }
+
+#[path = "broadcast_tests.rs"]
+mod broadcast_tests;

@@ -26,6 +26,9 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+#[path = "broadcast.rs"]
+mod broadcast;
+
 #[wasm_bindgen(typescript_custom_section)]
 const CLIENT_TS: &'static str = r#"
 /** Retry settings: exponential backoff with full jitter. */
@@ -224,6 +227,8 @@ struct SobotShared {
     core: SobotCore<Store>,
     fetch: JsValue,
     app_key: SecretString,
+    /// The default store of `messenger.broadcast()`, made on first use.
+    claims: RefCell<Option<Rc<crate::client::broadcast::MemoryClaims<JsClock>>>>,
 }
 
 impl SobotShared {
@@ -347,6 +352,7 @@ impl SobotClient {
                 core: SobotCore::with_tokens(config, tokens),
                 fetch,
                 app_key,
+                claims: RefCell::default(),
             }),
         })
     }

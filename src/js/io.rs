@@ -273,7 +273,7 @@ fn failure_detail(e: &JsValue) -> String {
 }
 
 /// A store method's failure; the token manager names the store and method.
-fn store_error(e: &JsValue) -> Error {
+pub(crate) fn store_error(e: &JsValue) -> Error {
     Error::network(crate::client::store::redact_token_like(&failure_detail(e)))
 }
 

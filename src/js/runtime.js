@@ -478,8 +478,16 @@ function bounded(value, ms, what) {
   return Promise.race([value, late]).finally(() => clearTimeout(id));
 }
 
-/** 128 random bits, in hex: the owner of one delivery's claims. */
-function ownerId() {
+/**
+ * Calls `store[method](...args)` (a value or a promise), bounded by `ms`:
+ * the broadcast's claims, confirmations and releases.
+ */
+export function storeCall(store, method, args, ms) {
+  return bounded(Promise.resolve().then(() => store[method](...args)), ms, `store.${method}()`);
+}
+
+/** 128 random bits, in hex: the owner of one delivery's claims, or a run's id. */
+export function ownerId() {
   const b = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }

@@ -10,6 +10,9 @@ import {
   type MessageDetail,
   type SobotErrorKind,
   type AttemptEvent,
+  type MemoryDedupeStore,
+  type BroadcastReport,
+  type BroadcastCounts,
 } from 'sobot-channels';
 
 const memory: { token: string; expiresAt: number } | null = null;
@@ -69,3 +72,17 @@ export async function useClients(): Promise<number> {
 export const readOnly = new SobotClient({ appId: 'a', tokenStore: { get: () => null } });
 // @ts-expect-error an appKey, or a read-only token store
 export const neither = new SobotClient({ appId: 'a' });
+
+// A broadcast: the message without its recipient; the report's counts and failures.
+export async function broadcast(client: SobotClient, store: MemoryDedupeStore): Promise<number> {
+  const message = { pageid: 'P', type: 'text', payload: 'news' } as const;
+  const report: BroadcastReport = await client.messenger.broadcast(
+    { appid: 'P', title: 'T', message },
+    { runId: 'r', concurrency: 2, perSecond: 10, store, claimTtlMs: 86_400_000, onProgress: (c: BroadcastCounts) => c.sent },
+  );
+  const f = report.failures[0];
+  const outcome: 'failed' | 'unknown' = f.outcome;
+  // @ts-expect-error: the broadcast sets the recipient
+  await client.messenger.broadcast({ appid: 'P', title: 'T', message: { ...message, recipient_token: 'x' } });
+  return report.sent + report.alreadyClaimed + outcome.length + (f.status ?? 0) + (f.code?.length ?? 0);
+}

@@ -94,11 +94,11 @@ export function send(emu, req) {
   const store = emu.store;
   let recipientId = hasToken ? undefined : String(b.recipientid);
   if (hasToken) {
-    const sub = store.findSubscriber((s) => s.sub_token === b.recipient_token && s.pageid === pageid);
+    const sub = store.subscriberByToken(pageid, b.recipient_token);
     if (sub) recipientId = sub.pub.facebookid;
   }
   const messageId = store.takeId('message_id', () => `m_${emu.ids.urlsafe(86)}`);
-  store.sends.push({ seq: store.nextSeq(), time: emu.now(), message_id: messageId, pageid, body: req.body });
+  store.sends.push({ seq: store.nextSeq(), time: emu.now(), message_id: messageId, pageid, recipient_id: recipientId ?? null, recipient_token: hasToken ? b.recipient_token : null, body: req.body });
   const item = { message_id: messageId };
   if (recipientId !== undefined) item.recipient_id = recipientId;
   return envelope(item);

@@ -81,6 +81,7 @@ export class Store {
     this.titles = new Map(); // configid -> title (public fields) ; deleted titles removed
     this.titleList = new SortedList((a, b) => b.create_time - a.create_time || a._seq - b._seq);
     this.subscribers = new SortedList((a, b) => b.pub.create_time - a.pub.create_time || a.seq - b.seq);
+    this.subscribersByToken = new Map(); // `${pageid} ${sub_token}` -> entry, checked on use
     this.messengerTasks = new SortedList(byDesc('startMs'));
     this.lineTasks = new SortedList(byDesc('startMs'));
     this.messengerRecords = new SortedList(byDesc('sendTime'));
@@ -188,7 +189,16 @@ export class Store {
     );
     const entry = { pub, seq: this.nextSeq() };
     this.subscribers.push(entry);
+    this.subscribersByToken.set(`${pub.pageid} ${pub.sub_token}`, entry);
     return entry;
+  }
+
+  /** The subscriber of a page with this `sub_token` (a marketing send's recipient). */
+  subscriberByToken(pageid, token) {
+    const e = this.subscribersByToken.get(`${pageid} ${token}`);
+    if (e && e.pub.pageid === pageid && e.pub.sub_token === token) return e;
+    // A token an opt-in reassigned: look through all.
+    return this.findSubscriber((s) => s.sub_token === token && s.pageid === pageid);
   }
 
   findSubscriber(pred) {
