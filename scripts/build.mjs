@@ -99,11 +99,19 @@ for (const v of VARIANTS) {
   if (!errorSrc.includes(ERROR_KEY)) throw new Error(`src/js/error.js no longer has the key ${ERROR_KEY}`);
   writeFileSync(errorJs, errorSrc.replace(ERROR_KEY, ERROR_KEY.replace('@dev', `@${version}+${digest(errorSrc)}`)));
   errorRel = './' + relative(pkg, errorJs).split('\\').join('/');
-  // Inspecting an instance shows its toJSON(), not wasm-bindgen's pointer.
+  // Inspecting an instance shows its toJSON(), not wasm-bindgen's pointer; the
+  // clients' rejections carry the caller's async frames (src/js/error.js).
   const classes = [...glueSrc.matchAll(/^export class (\w+)/gm)].map((m) => m[1]);
+  const traced = ['SobotClient', 'MessengerClient', 'LineClient', 'GraphClient', 'Pager'].filter((c) => classes.includes(c));
+  const tracedFns = ['getToken'].filter((f) => new RegExp(`^export function ${f}\\b`, 'm').test(glueSrc));
+  const footer = [
+    `hideInternals({ ${classes.join(', ')} });`,
+    ...(traced.length ? [`traceCalls({ ${traced.join(', ')} });`] : []),
+    ...tracedFns.map((f) => `${f} = traceFunction(${f});`),
+  ].join('\n');
   writeFileSync(
     join(pkg, `${v.name}.js`),
-    `import { hideInternals } from '${errorRel}';\n${glueSrc}\nhideInternals({ ${classes.join(', ')} });\n`,
+    `import { hideInternals, traceCalls, traceFunction } from '${errorRel}';\n${glueSrc}\n${footer}\n`,
   );
 
   // The names the entry exports: every glue export but the loader's own.
@@ -255,6 +263,9 @@ for (const v of built) {
   // stays at run time, the declaration is left out so any `lib` setting works.
   const types = (cut >= 0 ? dts.slice(0, cut) : dts)
     .replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, '')
+    // Doc comments that reach wasm-bindgen through the catalogue's macro_rules
+    // are printed as raw-string literals: `* r" text`.
+    .replace(/^(\s*\*) r" ?/gm, '$1 ')
     .replace(/^(\s*)free\(\): void;$/gm, '$1/** Releases the instance\'s wasm memory now (as `[Symbol.dispose]()` does); else the garbage collector does. */\n$1free(): void;')
     .trimEnd() + '\n' + readFileSync(join(tpl, 'types.d.ts'), 'utf8');
   writeFileSync(join(pkg, `${v.entry}.d.ts`), types);

@@ -8,7 +8,7 @@ use crate::client::broadcast::{
     DEFAULT_CONCURRENCY, MAX_CONCURRENCY,
 };
 use crate::error::Error;
-use crate::js::error::CallSite;
+use crate::js::error::reject_call;
 use crate::js::io::{call_io, store_error, JsClock};
 use crate::js::options::{request_json, Reader};
 use crate::validate::Violation;
@@ -231,15 +231,14 @@ impl MessengerClient {
     ) -> Promise {
         let me = self.0.clone();
         let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
-        let site = CallSite::here();
         future_to_promise(async move {
-            let invalid = |v| site.fail(Error::validation(v).at(NAME).into());
+            let invalid = |v| JsValue::from(Error::validation(v).at(NAME));
             let o = read_options(&options).map_err(invalid)?;
             let req = request_json(&request, "request").map_err(|v| invalid(vec![v]))?;
-            let b = Broadcast::new(&req).map_err(|e| site.fail(e.into()))?;
+            let b = Broadcast::new(&req).map_err(JsValue::from)?;
             let store = match o.store {
                 Some(s) => RunStore::Js(JsClaims(s)),
-                None => RunStore::Memory(me.broadcast_memory().map_err(|e| site.fail(e.into()))?),
+                None => RunStore::Memory(me.broadcast_memory().map_err(JsValue::from)?),
             };
             let (transport, clock) = call_io(&me.fetch, &o.signal);
             let progress = |c: &BroadcastCounts| {
@@ -266,7 +265,7 @@ impl MessengerClient {
                     "{NAME} run {} stopped ({} sent): {}",
                     o.run.run_id, result.report.counts.sent, e.message
                 );
-                return Err(site.reject(e, &transport, &JsValue::UNDEFINED, &secrets));
+                return Err(reject_call(e, &transport, &JsValue::UNDEFINED, &secrets));
             }
             let report = result
                 .report

@@ -2,7 +2,7 @@
 //! sub-clients) and `GraphClient`. Each method is one line over the endpoint
 //! catalogue (`crate::api`); the behaviour lives in `crate::client`.
 
-use super::error::CallSite;
+use super::error::reject_call;
 use super::io::{call_io, JsClock, JsTransport, Store};
 use super::options::{request_json, Reader};
 use crate::api::{self, Endpoint, Json};
@@ -241,15 +241,14 @@ impl SobotShared {
 
     fn call(self: &Rc<Self>, ep: &'static Endpoint, request: JsValue, options: JsValue) -> Promise {
         let me = self.clone();
-        let site = CallSite::here();
         future_to_promise(async move {
-            let invalid = |v| site.fail(Error::validation(v).at(ep.name).into());
+            let invalid = |v| JsValue::from(Error::validation(v).at(ep.name));
             let (opts, signal) = call_options(&options).map_err(invalid)?;
             let req = request_json(&request, "request").map_err(|v| invalid(vec![v]))?;
             let (transport, clock) = call_io(&me.fetch, &signal);
             match me.core.call(&transport, &clock, ep, &req, opts).await.0 {
                 Ok(v) => json_to_js(&v),
-                Err(e) => Err(site.reject(e, &transport, &signal, &me.secrets())),
+                Err(e) => Err(reject_call(e, &transport, &signal, &me.secrets())),
             }
         })
     }
@@ -375,16 +374,15 @@ impl SobotClient {
     pub fn token(&self, options: Option<CallOptionsArg>) -> Promise {
         let me = self.shared.clone();
         let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
-        let site = CallSite::here();
         future_to_promise(async move {
             let (opts, signal) = call_options(&options)
-                .map_err(|v| site.fail(Error::validation(v).at(api::GET_TOKEN.name).into()))?;
+                .map_err(|v| JsValue::from(Error::validation(v).at(api::GET_TOKEN.name)))?;
             let (transport, clock) = call_io(&me.fetch, &signal);
             match me.core.token(&transport, &clock, opts).await {
                 Ok(t) => super::to_js(
                     &json!({ "token": t.token.expose_secret(), "expiresAt": t.expires_at_ms }),
                 ),
-                Err(e) => Err(site.reject(e, &transport, &signal, &me.secrets())),
+                Err(e) => Err(reject_call(e, &transport, &signal, &me.secrets())),
             }
         })
     }
@@ -629,14 +627,13 @@ where
     Fut: std::future::Future<Output = Result<Json, Error>> + 'static,
 {
     let me = shared.clone();
-    let site = CallSite::here();
     future_to_promise(async move {
-        let (opts, signal) = call_options(&options)
-            .map_err(|v| site.fail(Error::validation(v).at(endpoint).into()))?;
+        let (opts, signal) =
+            call_options(&options).map_err(|v| JsValue::from(Error::validation(v).at(endpoint)))?;
         let io = Rc::new(call_io(&me.fetch, &signal));
         match f(me.clone(), opts, io.clone()).await {
             Ok(v) => json_to_js(&v),
-            Err(e) => Err(site.reject(e, &io.0, &signal, &me.secrets())),
+            Err(e) => Err(reject_call(e, &io.0, &signal, &me.secrets())),
         }
     })
 }
@@ -894,12 +891,11 @@ impl Pager {
     #[wasm_bindgen(unchecked_return_type = "Promise<unknown[] | undefined>")]
     pub fn next(&self) -> Promise {
         let options = self.options.clone();
-        let site = CallSite::here();
         match &self.kind {
             PagerKind::Sobot { shared, ep, walker } => {
                 let (shared, ep, cell) = (shared.clone(), *ep, walker.clone());
                 future_to_promise(async move {
-                    let invalid = |v| site.fail(Error::validation(v).at(ep.name).into());
+                    let invalid = |v| JsValue::from(Error::validation(v).at(ep.name));
                     let (opts, signal) = call_options(&options).map_err(invalid)?;
                     let mut walker = cell.borrow().clone().map_err(|v| invalid(vec![v]))?;
                     let (transport, clock) = call_io(&shared.fetch, &signal);
@@ -908,14 +904,14 @@ impl Pager {
                         .next_page(&transport, &clock, ep, &mut walker, opts)
                         .await;
                     *cell.borrow_mut() = Ok(walker);
-                    page_js(page, &site, &transport, &signal, &shared.secrets())
+                    page_js(page, &transport, &signal, &shared.secrets())
                 })
             }
             PagerKind::Conversations { shared, walk } => {
                 let (shared, cell) = (shared.clone(), walk.clone());
                 future_to_promise(async move {
                     let name = api::GRAPH_CONVERSATIONS.name;
-                    let invalid = |v| site.fail(Error::validation(v).at(name).into());
+                    let invalid = |v| JsValue::from(Error::validation(v).at(name));
                     let (opts, signal) = call_options(&options).map_err(invalid)?;
                     let mut walk = cell.borrow().clone().map_err(invalid)?;
                     let (transport, clock) = call_io(&shared.fetch, &signal);
@@ -925,7 +921,7 @@ impl Pager {
                         .await
                         .map_err(ConversationsQuery::name_options);
                     *cell.borrow_mut() = Ok(walk);
-                    page_js(page, &site, &transport, &signal, &shared.secrets())
+                    page_js(page, &transport, &signal, &shared.secrets())
                 })
             }
             PagerKind::Messages { shared, walk } => {
@@ -933,7 +929,7 @@ impl Pager {
                 future_to_promise(async move {
                     let name = api::GRAPH_CONVERSATION_MESSAGES.name;
                     let (opts, signal) = call_options(&options)
-                        .map_err(|v| site.fail(Error::validation(v).at(name).into()))?;
+                        .map_err(|v| JsValue::from(Error::validation(v).at(name)))?;
                     let mut walk = cell.borrow().clone();
                     let (transport, clock) = call_io(&shared.fetch, &signal);
                     let page = shared
@@ -941,7 +937,7 @@ impl Pager {
                         .next_messages(&transport, &clock, &mut walk, opts.timeout_ms)
                         .await;
                     *cell.borrow_mut() = walk;
-                    page_js(page, &site, &transport, &signal, &shared.secrets())
+                    page_js(page, &transport, &signal, &shared.secrets())
                 })
             }
         }
@@ -951,7 +947,6 @@ impl Pager {
 /// A page of a walk as JS: its items, `undefined` at the end, or the error.
 fn page_js(
     page: Result<Option<Vec<Value>>, Error>,
-    site: &CallSite,
     transport: &JsTransport,
     signal: &JsValue,
     secrets: &[SecretString],
@@ -959,6 +954,6 @@ fn page_js(
     match page {
         Ok(Some(items)) => items_js(items),
         Ok(None) => Ok(JsValue::UNDEFINED),
-        Err(e) => Err(site.reject(e, transport, signal, secrets)),
+        Err(e) => Err(reject_call(e, transport, signal, secrets)),
     }
 }

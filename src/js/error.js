@@ -101,23 +101,14 @@ export function hideInternals(classes) {
   }
 }
 
-/** Enough frames to reach past the package's own (glue, wasm) to the caller's. */
-const SITE_FRAMES = 50;
+/** The package's own frames above a caller's (glue, wasm), and some room. */
+const OWN_FRAMES = 12;
 
-/**
- * Where a call was made: an Error taken synchronously when the caller called,
- * whose stack is given to the call's rejection (its own frames are those of
- * the package, after an await).
- */
-export function callSite() {
-  return withDepth(() => new Error());
-}
-
-/** `make()` with the engine's stack depth raised to SITE_FRAMES. */
+/** `make()` with room for the package's own frames above the caller's. */
 function withDepth(make) {
   const limit = Error.stackTraceLimit;
-  if (typeof limit !== 'number' || limit >= SITE_FRAMES) return make();
-  Error.stackTraceLimit = SITE_FRAMES;
+  if (typeof limit !== 'number' || limit <= 0) return make();
+  Error.stackTraceLimit = limit + OWN_FRAMES;
   try {
     return make();
   } finally {
@@ -142,17 +133,58 @@ function setStack(err, frames) {
   Object.defineProperty(err, 'stack', { value, writable: true, configurable: true });
 }
 
-/**
- * Completes a call's rejection: a SobotError gets the caller's frames from
- * `site` in place of the package's, and `cause` (what `fetch` threw) where
- * there is one. Other values (the caller's abort reason) are left as they are.
- */
-export function settleError(err, site, cause) {
-  if (!(err instanceof TheSobotError)) return err;
-  if (cause !== undefined && err.cause === undefined && (err.kind === 'network' || err.kind === 'timeout')) {
+/** A network SobotError keeps what `fetch` threw as its `cause`. */
+export function withCause(err, cause) {
+  if (cause !== undefined && err instanceof TheSobotError && err.cause === undefined && (err.kind === 'network' || err.kind === 'timeout')) {
     Object.defineProperty(err, 'cause', { value: cause, writable: true, configurable: true });
   }
-  const callers = callerFrames(site?.stack);
-  if (callers.length > 0) setStack(err, callers);
   return err;
+}
+
+/**
+ * `promise`'s outcome. A SobotError it rejects with gets the stack of this
+ * await: the engine's async frames, which are the caller's (the error was made
+ * in a later task, under frames of the package). Costs nothing on success.
+ */
+export async function traced(promise) {
+  try {
+    return await promise;
+  } catch (err) {
+    if (err instanceof TheSobotError) {
+      // the first frame is this function's own
+      const frames = (new Error().stack ?? '').split('\n').slice(2);
+      if (frames.length > 0) setStack(err, frames);
+    }
+    throw err;
+  }
+}
+
+/**
+ * Makes each method of `classes` that returns a promise return a `traced` one.
+ * Called by the glue (scripts/build.mjs appends the call).
+ */
+export function traceCalls(classes) {
+  for (const C of Object.values(classes)) {
+    for (const name of Object.getOwnPropertyNames(C.prototype)) {
+      const d = Object.getOwnPropertyDescriptor(C.prototype, name);
+      if (name === 'constructor' || typeof d.value !== 'function') continue;
+      const method = d.value;
+      const wrapped = {
+        [name](...args) {
+          const r = method.apply(this, args);
+          return r instanceof Promise ? traced(r) : r;
+        },
+      }[name];
+      Object.defineProperty(C.prototype, name, { ...d, value: wrapped });
+    }
+  }
+}
+
+/** `f`, returning a `traced` promise. */
+export function traceFunction(f) {
+  return {
+    [f.name](...args) {
+      return traced(f(...args));
+    },
+  }[f.name];
 }

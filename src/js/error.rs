@@ -10,42 +10,20 @@ extern "C" {
     fn make_sobot_error(message: &str, details: JsValue) -> JsValue;
 
     #[cfg(feature = "client")]
-    #[wasm_bindgen(js_name = callSite)]
-    fn call_site() -> JsValue;
-
-    #[cfg(feature = "client")]
-    #[wasm_bindgen(js_name = settleError)]
-    fn settle_error(err: JsValue, site: &JsValue, cause: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = withCause)]
+    fn with_cause(err: JsValue, cause: &JsValue) -> JsValue;
 }
 
-/// Where a client call was made, taken before its first await, so that its
-/// rejection shows the caller's frames and keeps what `fetch` threw.
+/// The rejection of a client call that failed with `e` (see [`reject`]),
+/// keeping, for a network failure, what the transport's `fetch` threw.
 #[cfg(feature = "client")]
-pub(crate) struct CallSite(JsValue);
-
-#[cfg(feature = "client")]
-impl CallSite {
-    /// The caller's stack, now.
-    pub(crate) fn here() -> Self {
-        CallSite(call_site())
-    }
-
-    /// The call's rejection: `err` as a JS value, with the caller's frames.
-    pub(crate) fn fail(&self, err: JsValue) -> JsValue {
-        settle_error(err, &self.0, &JsValue::UNDEFINED)
-    }
-
-    /// The rejection of a call that failed with `e` (see [`reject`]), with
-    /// the caller's frames and, for a network failure, the transport's cause.
-    pub(crate) fn reject(
-        &self,
-        e: Error,
-        transport: &super::io::JsTransport,
-        signal: &JsValue,
-        secrets: &[secrecy::SecretString],
-    ) -> JsValue {
-        settle_error(reject(e, signal, secrets), &self.0, &transport.cause())
-    }
+pub(crate) fn reject_call(
+    e: Error,
+    transport: &super::io::JsTransport,
+    signal: &JsValue,
+    secrets: &[secrecy::SecretString],
+) -> JsValue {
+    with_cause(reject(e, signal, secrets), &transport.cause())
 }
 
 /// The fields of a `SobotError` (merged into the class's TypeScript declaration).

@@ -59,7 +59,6 @@ struct TokenOut<'a> {
 pub fn get_token(
     #[wasm_bindgen(unchecked_param_type = "GetTokenOptions")] options: JsValue,
 ) -> js_sys::Promise {
-    let site = error::CallSite::here();
     wasm_bindgen_futures::future_to_promise(async move {
         let mut opts = options::Reader::new(&options, "options");
         let creds = opts.credentials(false);
@@ -72,12 +71,17 @@ pub fn get_token(
         if !violations.is_empty() {
             // (a value given in the wrong option may be the key)
             let e = crate::Error::validation(violations).at(crate::api::GET_TOKEN.name);
-            return Err(site.reject(e, &transport, &JsValue::UNDEFINED, secrets));
+            return Err(error::reject_call(
+                e,
+                &transport,
+                &JsValue::UNDEFINED,
+                secrets,
+            ));
         }
         let timeout = timeout_ms.unwrap_or(core::config::DEFAULT_TIMEOUT_MS);
         let token = core::fetch_token(&transport, &clock, &creds, timeout)
             .await
-            .map_err(|e| site.reject(e, &transport, &signal, secrets))?;
+            .map_err(|e| error::reject_call(e, &transport, &signal, secrets))?;
         let out = TokenOut {
             token: token.token.expose_secret(),
             expires_in: token.expires_in,

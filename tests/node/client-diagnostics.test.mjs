@@ -26,16 +26,16 @@ function assertCallerFrames(e, fnName) {
   assert.ok(!/wasm:\/\//.test(e.stack), `no wasm frames in:\n${e.stack}`);
 }
 
-test("a rejected call's stack shows the caller's frames, not the package's", async () => {
+test("a rejected call's stack shows the awaiting callers' frames, not the package's", async () => {
   const c = sobot(emu);
   async function placeTheCall() {
-    return c.messenger.send({ recipientid: 'x' });
+    return await c.messenger.send({ recipientid: 'x' });
   }
   assertCallerFrames(await rejection(placeTheCall()), 'placeTheCall');
 
   emu.admin.fault(READ, { type: 'code', retCode: '999994' });
   async function readTasks() {
-    return c.line.queryTaskList(page);
+    return await c.line.queryTaskList(page);
   }
   const e = await rejection(readTasks());
   assert.equal(e.kind, 'api');
@@ -48,12 +48,12 @@ test("a rejected call's stack shows the caller's frames, not the package's", asy
 
   const g = graph(emu, { accessToken: 'not-a-known-token' });
   async function listThem() {
-    return g.listConversations({ pageId: PAGE, platform: 'messenger' });
+    return await g.listConversations({ pageId: PAGE, platform: 'messenger' });
   }
   assertCallerFrames(await rejection(listThem()), 'listThem');
 
   async function badOptions() {
-    return c.line.queryTaskList(page, { timeoutMs: -1 });
+    return await c.line.queryTaskList(page, { timeoutMs: -1 });
   }
   const v = await rejection(badOptions());
   assert.equal(v.kind, 'validation');
@@ -194,7 +194,7 @@ test('getToken on its own: host, attempt, timeout, cause and the caller frames',
   const { getToken } = await import('sobot-channels');
   const port = await closedPort();
   async function fetchIt() {
-    return getToken({ appId: 'a', appKey: APP_KEY, baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 900 });
+    return await getToken({ appId: 'a', appKey: APP_KEY, baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 900 });
   }
   const e = await rejection(fetchIt());
   assert.equal(e.kind, 'network');
