@@ -144,7 +144,7 @@ export function withCause(err, cause) {
 /**
  * `promise`'s outcome. A SobotError it rejects with gets the stack of this
  * await: the engine's async frames, which are the caller's (the error was made
- * in a later task, under frames of the package). Costs nothing on success.
+ * in a later task, under frames of the package). On success it costs one await.
  */
 export async function traced(promise) {
   try {
