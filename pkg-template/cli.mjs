@@ -2,13 +2,15 @@
 // The `sobot-channels` command: the local emulator, signed sample webhooks for a
 // local handler, and a check of Sobot credentials. Bad arguments exit 2 with a
 // one-line reason; a failed trigger or token check exits 1.
-import { readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { STATUS_CODES } from 'node:http';
 import { UsageError, eachArg, integerFlag, runEmulatorCli, urlFlag } from './testing/emulator/lib/cli.mjs';
 import { MESSAGE_TYPES, WEBHOOK_KINDS, closest, sampleHeaders, sampleWebhook, unknownKind } from './testing/emulator/lib/samples.mjs';
 import { deliver } from './testing/emulator/lib/webhooks.mjs';
 
-const COMMANDS = ['emulator', 'trigger', 'token'];
+const COMMANDS = ['emulator', 'trigger', 'token', 'broadcast'];
 
 const USAGE = `usage: sobot-channels <command> [options]
 
@@ -16,6 +18,7 @@ commands:
   emulator   run the local Sobot and Graph emulator (sobot-channels emulator --help)
   trigger    post a signed sample webhook to a local handler (sobot-channels trigger --help)
   token      check SOBOT_APP_ID / SOBOT_APP_KEY by getting a token (sobot-channels token --help)
+  broadcast  send a text to a topic's subscribers, resumable (sobot-channels broadcast --help)
 
   -h, --help      this text
   -v, --version   the package version`;
@@ -116,15 +119,21 @@ async function trigger(argv) {
   process.exitCode = 1;
 }
 
-async function token(argv) {
-  if (argv.includes('-h') || argv.includes('--help')) return console.log(TOKEN_USAGE);
-  if (argv.length) throw new UsageError(`unexpected argument ${argv[0]} (the credentials come from the environment)`);
+/** SOBOT_APP_ID, SOBOT_APP_KEY and SOBOT_BASE_URL (optional), or a UsageError. */
+function credentials() {
   const env = (name) => (process.env[name] === '' ? undefined : process.env[name]);
   const appId = env('SOBOT_APP_ID');
   const appKey = env('SOBOT_APP_KEY');
   const baseUrl = env('SOBOT_BASE_URL');
   if (appId === undefined) throw new UsageError('SOBOT_APP_ID is not set');
   if (appKey === undefined) throw new UsageError('SOBOT_APP_KEY is not set');
+  return { appId, appKey, ...(baseUrl === undefined ? {} : { baseUrl }) };
+}
+
+async function token(argv) {
+  if (argv.includes('-h') || argv.includes('--help')) return console.log(TOKEN_USAGE);
+  if (argv.length) throw new UsageError(`unexpected argument ${argv[0]} (the credentials come from the environment)`);
+  const { appId, appKey, baseUrl } = credentials();
   const { getToken } = await import('./index.node.mjs');
   let t;
   try {
@@ -139,6 +148,134 @@ async function token(argv) {
   console.log(`token for app ${appId}${baseUrl ? ` at ${baseUrl}` : ''}: expires in ${t.expiresIn} s, at ${new Date(t.expiresAt).toISOString()}`);
 }
 
+const BROADCAST_USAGE = `usage: sobot-channels broadcast --page PAGE_ID --topic TITLE --text TEXT [options]
+
+Sends TEXT as a marketing message to every active subscriber of the topic, with
+the credentials of token --help. Each recipient is recorded in a file before
+its send, so a run started again with --resume sends only to those not yet
+recorded, and never twice to anyone. Exits 1 when a send failed or may have
+been processed (listed at the end).
+
+  --page ID          the Facebook Page (the topic's appid)
+  --topic TITLE      the subscription topic
+  --text TEXT        the message
+  --resume RUN_ID    resume that run (its file is read again)
+  --per-second N     the most sends started per second (default 20)
+  --concurrency N    the most sends in flight (default 4)
+  --dir DIR          where the run's file is kept (default .)`;
+
+function parseBroadcast(argv) {
+  const o = { perSecond: 20, concurrency: 4, dir: '.' };
+  const help = eachArg(argv, (a, val) => {
+    switch (a) {
+      case '--page': o.page = val(); break;
+      case '--topic': o.topic = val(); break;
+      case '--text': o.text = val(); break;
+      case '--resume': o.runId = val(); break;
+      case '--per-second': o.perSecond = integerFlag(a, val(), 1, 10_000); break;
+      case '--concurrency': o.concurrency = integerFlag(a, val(), 1, 64); break;
+      case '--dir': o.dir = val(); break;
+      case '-h':
+      case '--help':
+        return { help: true };
+      default:
+        throw new UsageError(`unknown argument ${a} (--help lists the flags)`);
+    }
+    return undefined;
+  });
+  if (help) return help;
+  for (const [flag, key] of [['--page', 'page'], ['--topic', 'topic'], ['--text', 'text']]) {
+    if (o[key] === undefined) throw new UsageError(`${flag} is required`);
+  }
+  if (o.runId !== undefined && !/^[\w.-]{1,100}$/.test(o.runId)) throw new UsageError('--resume takes a run id of letters, digits, ".", "_" and "-"');
+  return o;
+}
+
+/**
+ * A run's store in one file, for one process: each claim, confirm and release
+ * is appended (and written) before the call answers, and read back on resume.
+ */
+function fileStore(path) {
+  const held = new Map(); // key -> { owner, until }
+  if (existsSync(path)) {
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      if (!line) continue;
+      const r = JSON.parse(line);
+      if (r.op === 'release') held.delete(r.key);
+      else held.set(r.key, { owner: r.owner, until: r.until });
+    }
+  }
+  const write = (r) => appendFileSync(path, `${JSON.stringify(r)}\n`);
+  return {
+    claim(key, owner, ttlMs) {
+      const h = held.get(key);
+      if (h && h.until > Date.now()) return false;
+      const r = { op: 'claim', key, owner, until: Date.now() + ttlMs };
+      write(r);
+      held.set(key, r);
+      return true;
+    },
+    confirm(key, owner, ttlMs) {
+      if (held.get(key)?.owner !== owner) return;
+      const r = { op: 'confirm', key, owner, until: Date.now() + ttlMs };
+      write(r);
+      held.set(key, r);
+    },
+    release(key, owner) {
+      if (held.get(key)?.owner !== owner) return;
+      write({ op: 'release', key, owner });
+      held.delete(key);
+    },
+  };
+}
+
+/** A terminal's progress bar, or a plain line at each tenth. */
+function progress(total) {
+  const tty = process.stdout.isTTY;
+  let shownTenth = -1;
+  return (c, last) => {
+    const done = c.total;
+    const text = `${done}/${total} · ${c.sent} sent, ${c.failed} failed, ${c.unknown} unknown, ${c.skipped} skipped, ${c.alreadyClaimed} done before`;
+    if (tty) {
+      const width = 30;
+      const filled = total > 0 ? Math.min(width, Math.round((done / total) * width)) : width;
+      process.stdout.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}${last ? '\n' : ''}`);
+      return;
+    }
+    const tenth = total > 0 ? Math.floor((done * 10) / total) : 10;
+    if (tenth !== shownTenth || last) {
+      shownTenth = tenth;
+      console.log(text);
+    }
+  };
+}
+
+async function broadcast(argv) {
+  const o = parseBroadcast(argv);
+  if (o.help) return console.log(BROADCAST_USAGE);
+  const { SobotClient } = await import('./index.node.mjs');
+  const sobot = new SobotClient(credentials());
+  const runId = o.runId ?? `run-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
+  const path = join(o.dir, `sobot-broadcast-${runId}.jsonl`);
+  if (o.runId !== undefined && !existsSync(path)) throw new UsageError(`no run ${o.runId} in ${o.dir} (${path} is missing)`);
+  try {
+    const first = await sobot.messenger.querySubUsers({ appid: o.page, title: o.topic, page_no: 1, page_size: 1 });
+    const show = progress(first.total_count ?? 0);
+    console.log(`run ${runId}: ${first.total_count ?? 0} subscribers of "${o.topic}" (resume with --resume ${runId})`);
+    const report = await sobot.messenger.broadcast(
+      { appid: o.page, title: o.topic, message: { pageid: o.page, type: 'text', payload: o.text } },
+      { runId, store: fileStore(path), perSecond: o.perSecond, concurrency: o.concurrency, onProgress: (c) => show(c, false) },
+    );
+    show(report, true);
+    for (const f of report.failures) console.log(`  ${f.outcome} ${f.recipient}: ${f.message}${f.released ? ' (will be retried on --resume)' : ''}`);
+    console.log(`run ${runId}: ${report.sent} sent, ${report.failed} failed, ${report.unknown} unknown (may have been sent; not resent), ${report.skipped} skipped, ${report.alreadyClaimed} done before`);
+    if (report.failed + report.unknown > 0) process.exitCode = 1;
+  } catch (e) {
+    console.error(`sobot-channels broadcast: ${e?.message ?? e}`);
+    process.exitCode = 1;
+  }
+}
+
 async function main(argv) {
   const [command, ...rest] = argv;
   if (command === '-h' || command === '--help') return console.log(USAGE);
@@ -149,6 +286,7 @@ async function main(argv) {
   if (command === 'emulator') return runEmulatorCli(rest, 'sobot-channels emulator');
   if (command === 'trigger') return trigger(rest);
   if (command === 'token') return token(rest);
+  if (command === 'broadcast') return broadcast(rest);
   const guess = closest(command, COMMANDS);
   throw new UsageError(`unknown command "${command}"${guess ? `; did you mean ${guess}?` : ''}; one of ${COMMANDS.join(', ')}`);
 }

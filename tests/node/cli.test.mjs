@@ -342,3 +342,44 @@ test('the package carries the emulator without its tests', () => {
   const mode = JSON.parse(files.stdout)[0].files.find((f) => f.path === 'cli.mjs').mode;
   assert.equal(mode & 0o111, 0o111, 'cli.mjs is executable');
 });
+
+test('broadcast sends to each active subscriber once, reports the maybe-sent, and resumes without resending', async () => {
+  const admin = (method, path, body) =>
+    fetch(`${emulator.url}/__admin/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) }).then((r) => r.json());
+  const PAGE = '110661988000000';
+  await admin('POST', 'generate', { subscribers: { count: 60, title: 'cli news' } });
+  const { items } = await (async () => {
+    const { SobotClient } = await import('sobot-channels');
+    const c = new SobotClient({ appId: APP_ID, appKey: APP_KEY, baseUrl: emulator.url });
+    return c.messenger.querySubUsers({ appid: PAGE, title: 'cli news', page_no: 1, page_size: 100 });
+  })();
+  const active = items.filter((s) => s.sub_status === 1).map((s) => s.sub_token);
+  assert.ok(active.length > 0 && active.length < items.length, 'some subscribers are not active');
+  const creds = { SOBOT_APP_ID: APP_ID, SOBOT_APP_KEY: APP_KEY, SOBOT_BASE_URL: emulator.url };
+  const dir = mkdtempSync(join(tmpdir(), 'sobot-broadcast-'));
+  const sendsBefore = (await admin('GET', 'sends')).sends.length;
+  // one send answers 503: it may have been processed, so it is reported and never resent
+  await admin('POST', 'faults', { route: 'send', type: 'status', status: 503, times: 1 });
+  const args = ['broadcast', '--page', PAGE, '--topic', 'cli news', '--text', 'hello subscribers', '--per-second', '1000', '--dir', dir];
+  const first = await cli(args, { extraEnv: creds });
+  assert.equal(first.code, 1, `${first.stdout}\n${first.stderr}`);
+  const runId = /^run (\S+): 60 subscribers/m.exec(first.stdout)?.[1];
+  assert.ok(runId, first.stdout);
+  assert.match(first.stdout, new RegExp(`^run ${runId}: ${active.length - 1} sent, 0 failed, 1 unknown`, 'm'));
+  assert.match(first.stdout, /^ {2}unknown \d+: /m);
+  assert.ok(first.stdout.split('\n').filter((l) => /^\d+\/60 · /.test(l)).length >= 2, 'plain progress lines off a terminal');
+
+  const again = await cli(['broadcast', '--page', PAGE, '--topic', 'cli news', '--text', 'hello subscribers', '--resume', runId, '--dir', dir], { extraEnv: creds });
+  assert.equal(again.code, 0, `${again.stdout}\n${again.stderr}`);
+  assert.match(again.stdout, new RegExp(`^run ${runId}: 0 sent, 0 failed, 0 unknown .*, ${active.length} done before$`, 'm'));
+
+  const sends = (await admin('GET', 'sends')).sends.slice(sendsBefore).map((s) => s.recipient_token);
+  assert.equal(new Set(sends).size, sends.length, 'nobody got two sends');
+  assert.equal(sends.length, active.length - 1, 'every active subscriber but the maybe-sent one');
+  for (const t of sends) assert.ok(active.includes(t));
+
+  const missing = await cli(['broadcast', '--page', PAGE, '--topic', 'cli news', '--text', 'x', '--resume', 'no-such-run', '--dir', dir], { extraEnv: creds });
+  assert.equal(missing.code, 2);
+  assert.match(oneLine(missing.stderr), /^sobot-channels broadcast: no run no-such-run in /);
+  rmSync(dir, { recursive: true, force: true });
+});
