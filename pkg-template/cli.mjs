@@ -69,14 +69,11 @@ function parseTrigger(argv) {
       case '--unsigned': auth.push(a); o.auth = { unsigned: true }; break;
       case '--message-type': o.messageType = val(); break;
       case '--timeout': o.timeoutMs = integerFlag(a, val(), 1, 600_000); break;
-      case '-h':
-      case '--help':
-        return { help: true };
       default:
-        if (a.startsWith('-')) throw new UsageError(`unknown argument ${a} (--help lists the flags)`);
+        if (a.startsWith('-')) return false;
         positional.push(a);
     }
-    return undefined;
+    return true;
   });
   if (help) return help;
   const [channel, kind, ...extra] = positional;
@@ -175,13 +172,10 @@ function parseBroadcast(argv) {
       case '--per-second': o.perSecond = integerFlag(a, val(), 1, 10_000); break;
       case '--concurrency': o.concurrency = integerFlag(a, val(), 1, 64); break;
       case '--dir': o.dir = val(); break;
-      case '-h':
-      case '--help':
-        return { help: true };
       default:
-        throw new UsageError(`unknown argument ${a} (--help lists the flags)`);
+        return false;
     }
-    return undefined;
+    return true;
   });
   if (help) return help;
   for (const [flag, key] of [['--page', 'page'], ['--topic', 'topic'], ['--text', 'text']]) {

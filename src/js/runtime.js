@@ -11,22 +11,20 @@ const NOT_SENT = new Set([
   'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-function causeCode(e) {
+/**
+ * Why a fetch failed: the first `code` down its causes (and AggregateError's
+ * first error), and the innermost cause's message (undici's `bad port`).
+ */
+function causeOf(e) {
+  let code;
+  let message;
   let c = e;
   for (let i = 0; i < 5 && c; i++) {
-    if (typeof c.code === 'string') return c.code;
+    if (code === undefined && typeof c.code === 'string') code = c.code;
+    if (c !== e && typeof c.message === 'string' && c.message) message = c.message;
     c = Array.isArray(c.errors) && c.errors.length ? c.errors[0] : c.cause;
   }
-  return undefined;
-}
-
-/** The innermost cause's message (undici's `bad port`, `other side closed`). */
-function causeMessage(e) {
-  let found;
-  for (let c = e && e.cause, i = 0; i < 5 && c; i++, c = c.cause) {
-    if (typeof c.message === 'string' && c.message) found = c.message;
-  }
-  return found;
+  return { code, message };
 }
 
 /** The largest answer read (bytes): a platform page is far smaller. */
@@ -135,9 +133,9 @@ export async function exchange(fetchFn, method, url, headers, body, timeoutMs, s
   } catch (e) {
     if (signal && signal.aborted) return { error: 'aborted', message: 'cancelled' };
     if (controller.signal.aborted) return cut(TIMED_OUT);
-    const code = causeCode(e);
+    const { code, message: reason } = causeOf(e);
     const name = (e && e.name) || 'Error';
-    const detail = code ?? causeMessage(e);
+    const detail = code ?? reason;
     const message = `${name}: ${(e && e.message) || 'fetch failed'}${detail ? ` (${detail})` : ''}`;
     return { error: code && NOT_SENT.has(code) ? 'refused' : 'network', message, cause: e };
   } finally {

@@ -20,20 +20,21 @@ secret demo-messenger-app-secret, a free port.`;
 export class UsageError extends Error {}
 
 /**
- * Calls `onArg(arg, value)` for each argument, where `value()` takes the next one as
- * the flag's value (a UsageError when it is missing). Stops when `onArg` returns a
- * value other than undefined, and returns it.
+ * Walks a command line: `-h`/`--help` gives `{ help: true }`; every other argument goes
+ * to `onArg(arg, value)`, where `value()` takes the next one as the flag's value (a
+ * UsageError when it is missing), and `onArg` answers false for an argument it does
+ * not know (a UsageError naming it).
  */
 export function eachArg(argv, onArg) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (a === '-h' || a === '--help') return { help: true };
     const value = () => {
       const v = argv[++i];
       if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
       return v;
     };
-    const out = onArg(a, value);
-    if (out !== undefined) return out;
+    if (!onArg(a, value)) throw new UsageError(`unknown argument ${a} (--help lists the flags)`);
   }
   return undefined;
 }
@@ -95,13 +96,10 @@ export function parseEmulatorArgs(argv) {
       case '--token-ttl': o.tokenTtlSeconds = integerFlag(a, val(), 1, 10 * 365 * 86400); break;
       case '--upload-delay': o.uploadDelayMs = integerFlag(a, val(), 0, 3_600_000); break;
       case '--demo-data': o.generate = DEMO_DATA; break;
-      case '-h':
-      case '--help':
-        return { help: true };
       default:
-        throw new UsageError(`unknown argument ${a} (--help lists the flags)`);
+        return false;
     }
-    return undefined;
+    return true;
   });
   if (help) return help;
   if (app.appId !== undefined || app.appKey !== undefined) {
