@@ -140,6 +140,8 @@ export interface EmulatorOptions {
     optInDelayMs?: number;
     /** Timeout of one webhook delivery (default 5000 ms). */
     webhookTimeoutMs?: number;
+    /** The most Messenger sends one Page accepts per second of the emulator's clock; more answer 429 with `Retry-After` (default null: no limit). */
+    sendsPerPagePerSecond?: number | null;
     /** The clock, epoch ms (default `Date.now`). */
     now?: () => number;
     /** Seed data applied at start and after each reset. */
@@ -167,6 +169,7 @@ export interface EmulatorConfig {
     autoOptIn: boolean;
     optInDelayMs: number;
     webhookTimeoutMs: number;
+    sendsPerPagePerSecond: number | null;
 }
 
 /**
@@ -281,6 +284,8 @@ export interface EmulatorFaultSpec {
     rate?: number;
     /** Lets the first K matching requests through first. */
     skip?: number;
+    /** Applies only to requests whose JSON body (or query) has these values. */
+    match?: { [field: string]: string | number | boolean };
     ms?: number;
     status?: number;
     retryAfter?: number;
@@ -373,6 +378,8 @@ export interface EmulatorAdmin {
     /** Requests received per route. */
     counts(): { [route: string]: number };
     sends(): EmulatorSend[];
+    /** Accepted sends per recipient (`recipient_token`, else `recipientid`), for exactly-once checks. */
+    sendsPerRecipient(): { [recipient: string]: number };
     uploads(): EmulatorUpload[];
     optIns(): EmulatorOptIn[];
     deliveries(): EmulatorDelivery[];

@@ -367,7 +367,7 @@ for (const name of [
   'validateDeleteTopic', 'validateGraphConversationMessages', 'validateGraphConversations', 'validateGraphMessage',
   'validateLineMediaContent', 'validateLineSendRecordList', 'validateLineTaskList', 'validateMessengerSendRecordList',
   'validateMessengerTaskList', 'validateOptIn', 'validateQuerySubUsers', 'validateSendMessage', 'validateTitleList',
-  'validateUploadAsync',
+  'validateUploadAsync', 'validateBroadcast',
 ]) {
   COVERED[name] = { call: (sdk, b) => sdk[name](b.value), check: Array.isArray };
 }

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { SobotClient } from 'sobot-channels';
 import { startEmulator } from '../../tests/emulator/index.mjs';
 import { serveAdmin } from './serve.mjs';
 import { createProxy } from './proxy.mjs';
@@ -223,6 +224,73 @@ test('through the proxy: CORS for the page\'s origin, no key in the page, and on
   } finally {
     // Chromium may hold a preconnected socket that never sends a request; without
     // closing it, `close()` waits for the server's 60 s headers timeout.
+    await new Promise((r) => {
+      proxy.close(r);
+      proxy.closeAllConnections();
+    });
+    await upstream.close();
+  }
+});
+
+test('sends to a topic\'s subscribers through the proxy: checked as typed, live progress, stopped and resumed', async () => {
+  const upstream = await startEmulator({ seed: 8 });
+  upstream.admin.generate({ subscribers: { count: 300, title: 'weekly news' } });
+  const lister = new SobotClient({ appId: 'demo-app', appKey: 'demo-key', baseUrl: upstream.url });
+  const subscribers = [];
+  for await (const s of lister.messenger.subUsers({ appid: PAGE_ID, title: 'weekly news' })) subscribers.push(s);
+  upstream.admin.invalidateToken();
+  const active = subscribers.filter((s) => s.sub_status === 1);
+  const proxy = createProxy({ upstream: upstream.url, allowOrigin: site.url, appId: 'demo-app', appKey: 'demo-key' });
+  await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
+  const proxyUrl = `http://127.0.0.1:${proxy.address().port}`;
+  const button = page.locator('#broadcast-start');
+  const statusLine = page.locator('#broadcast-status');
+  try {
+    // Without the proxy (a key in the page) the panel cannot send.
+    await connect(upstream.url);
+    await page.locator('#connection-status.status-ok').waitFor();
+    await page.fill('#broadcast-form [name=title]', 'weekly news');
+    await page.fill('#broadcast-form [name=text]', 'Hello');
+    assert.equal(await button.isDisabled(), true);
+
+    await connect(proxyUrl, '');
+    await page.locator('#connection-status.status-ok').waitFor();
+    await page.fill('#broadcast-form [name=title]', 'weekly news');
+    await page.fill('#broadcast-form [name=text]', 'x'.repeat(2001));
+    await page.locator('[data-violation-for=message]', { hasText: /2000/ }).waitFor();
+    assert.equal(await button.isDisabled(), true);
+    await page.fill('#broadcast-form [name=text]', 'This week: new arrivals');
+    assert.equal(await button.isDisabled(), false);
+
+    // Five sends a second: stopped after ten, long before the end.
+    await page.fill('#broadcast-form [name=perSecond]', '5');
+    upstream.admin.clearRequests();
+    await button.click();
+    await page.waitForFunction(() => /Sending: ([1-9]\d+) sent/.test(document.querySelector('#broadcast-status').textContent));
+    await page.click('#broadcast-stop');
+    await statusLine.filter({ hasText: 'stopped: start it again with this run id' }).waitFor();
+    const firstPart = upstream.admin.sends().length;
+    assert.ok(firstPart >= 10 && firstPart < active.length, `stopped after ${firstPart}`);
+    const runId = await page.inputValue('#broadcast-form [name=runId]');
+    assert.match(runId, /^[0-9a-f-]{36}$/);
+
+    // Started again with its run id: only the rest are sent to.
+    await page.fill('#broadcast-form [name=perSecond]', '1000');
+    await button.click();
+    await statusLine.filter({ hasText: /^Done: / }).waitFor();
+    const text = await statusLine.textContent();
+    assert.match(text, new RegExp(`^Done: ${(active.length - firstPart).toLocaleString('en-US')} sent · ${subscribers.length - active.length} unsubscribed · 0 failed · 0 unknown · ${firstPart} reached before of 300 listed$`));
+    assert.equal(await page.locator('progress#broadcast-progress').evaluate((p) => p.value === p.max), true);
+    const per = upstream.admin.sendsPerRecipient();
+    assert.deepEqual(Object.keys(per).sort(), active.map((s) => s.sub_token).sort());
+    assert.ok(Object.values(per).every((n) => n === 1), 'each active subscriber once');
+    await page.screenshot({ path: `${out}browser-admin-broadcast.png`, fullPage: true });
+
+    // The proxy refuses a broken request with its violations.
+    const bad = await fetch(`${proxyUrl}/broadcasts`, { method: 'POST', body: JSON.stringify({ appid: PAGE_ID, message: { pageid: PAGE_ID, type: 'text' } }) });
+    assert.equal(bad.status, 400);
+    assert.deepEqual((await bad.json()).violations.map((v) => v.path).sort(), ['message.payload', 'title']);
+  } finally {
     await new Promise((r) => {
       proxy.close(r);
       proxy.closeAllConnections();

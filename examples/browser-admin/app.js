@@ -13,6 +13,7 @@ import {
   validateLineTaskList,
   validateMessengerSendRecordList,
   validateLineSendRecordList,
+  validateBroadcast,
 } from 'sobot-channels';
 
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -20,6 +21,7 @@ const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 
 let client = null;
 let baseUrl = '';
+let viaProxy = false; // connected without a key: the proxy holds the token and runs broadcasts
 let editing = null; // configid of the topic being edited
 const touched = new Set();
 const pages = { topics: 1, tasks: 1, records: 1 };
@@ -127,6 +129,8 @@ async function connect(ev) {
     const c = new SobotClient(appKey ? { appId, appKey, baseUrl, timeoutMs: 15000 } : { appId, baseUrl, tokenStore: proxyToken, timeoutMs: 15000 });
     const token = await c.token();
     client = c;
+    viaProxy = !appKey;
+    checkBroadcast();
     status.className = 'status-ok';
     status.textContent = `Connected to ${baseUrl} · token valid until ${new Date(token.expiresAt).toLocaleString()}`;
     pages.topics = pages.tasks = pages.records = 1;
@@ -474,6 +478,107 @@ async function loadRecords(page = pages.records) {
   }
 }
 
+// ---- send to subscribers ----------------------------------------------------------------
+
+let watching = null; // the EventSource of the run shown
+
+function broadcastRequest() {
+  const f = new FormData($('#broadcast-form'));
+  return {
+    appid: pageId(),
+    title: String(f.get('title')),
+    message: { pageid: pageId(), type: 'text', payload: String(f.get('text')), messaging_type: 'UPDATE' },
+  };
+}
+
+/** Validates the broadcast as the user types; the button needs a valid request and the proxy. */
+function checkBroadcast() {
+  const violations = validateBroadcast(broadcastRequest());
+  const form = $('#broadcast-form');
+  const typed = new Set([...$$('input', form)].filter((i) => i.value).map((i) => (i.name === 'text' ? 'message' : i.name)));
+  showViolations([form], violations, typed);
+  const going = watching !== null;
+  $('#broadcast-start').disabled = violations.length > 0 || !viaProxy || going;
+  $('#broadcast-start').title = viaProxy ? '' : 'Connect through the proxy (no key) to send to subscribers';
+  return violations;
+}
+
+function showCounts(c, final) {
+  const bar = $('#broadcast-progress');
+  const done = c.sent + c.skipped + c.failed + c.unknown + c.alreadyClaimed;
+  bar.hidden = false;
+  bar.max = Math.max(c.total, 1);
+  bar.value = done;
+  const parts = [`${num(c.sent)} sent`, `${num(c.skipped)} unsubscribed`, `${num(c.failed)} failed`, `${num(c.unknown)} unknown`];
+  if (c.alreadyClaimed) parts.push(`${num(c.alreadyClaimed)} reached before`);
+  $('#broadcast-status').textContent = `${final ? 'Done' : 'Sending'}: ${parts.join(' · ')} of ${num(c.total)} listed`;
+}
+
+function showReport(report) {
+  showCounts(report, true);
+  if (report.cancelled) $('#broadcast-status').textContent += ' (stopped: start it again with this run id to go on)';
+  const rows = report.failures.map((f) => {
+    const tr = document.createElement('tr');
+    tr.append(cell(f.recipient, 'mono'), cell(f.outcome), cell(`${f.code ? `${f.code}: ` : ''}${describeError(f.code)?.messageEn ?? f.message}`));
+    return tr;
+  });
+  $('#broadcast-failures').hidden = rows.length === 0;
+  fillTable($('#broadcast-failures'), rows, '');
+}
+
+function watch(runId) {
+  watching?.close();
+  const es = new EventSource(`${baseUrl}/broadcasts/${encodeURIComponent(runId)}`);
+  watching = es;
+  $('#broadcast-stop').disabled = false;
+  const finish = () => {
+    es.close();
+    watching = null;
+    $('#broadcast-stop').disabled = true;
+    checkBroadcast();
+  };
+  es.addEventListener('progress', (ev) => showCounts(JSON.parse(ev.data), false));
+  es.addEventListener('report', (ev) => {
+    showReport(JSON.parse(ev.data));
+    finish();
+  });
+  es.addEventListener('failed', (ev) => {
+    const e = JSON.parse(ev.data);
+    showError('The broadcast stopped', Object.assign(new Error(e.message), e));
+    finish();
+  });
+  es.onerror = () => {
+    if (es.readyState === EventSource.CLOSED) finish();
+  };
+}
+
+async function startBroadcast(ev) {
+  ev.preventDefault();
+  clearError();
+  if (checkBroadcast().length || !requireClient()) return;
+  const f = new FormData(ev.target);
+  const runId = String(f.get('runId')).trim() || crypto.randomUUID();
+  const body = { ...broadcastRequest(), runId, perSecond: Number(f.get('perSecond')) || undefined };
+  try {
+    const r = await fetch(`${baseUrl}/broadcasts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const answer = await r.json();
+    if (r.status === 400 && answer.violations) return showViolations([ev.target], answer.violations);
+    if (!r.ok) throw new Error(answer.error ?? `HTTP ${r.status}`);
+    $('#broadcast-form [name=runId]').value = answer.runId;
+    $('#broadcast-failures').hidden = true;
+    $('#broadcast-status').textContent = `Run ${answer.runId}: starting…`;
+    watch(answer.runId);
+    checkBroadcast();
+  } catch (e) {
+    showError('Could not start the broadcast', e);
+  }
+}
+
+async function stopBroadcast() {
+  const runId = $('#broadcast-form [name=runId]').value;
+  await fetch(`${baseUrl}/broadcasts/${encodeURIComponent(runId)}`, { method: 'DELETE' }).catch((e) => showError('Could not stop the broadcast', e));
+}
+
 // ---- start ------------------------------------------------------------------------------
 
 await init();
@@ -490,7 +595,10 @@ $('#topic-form').addEventListener('change', (ev) => {
   touched.add(ev.target.name);
   checkTopic();
 });
-$('#connect-form [name=pageId]').addEventListener('input', () => checkTopic());
+$('#connect-form [name=pageId]').addEventListener('input', () => (checkTopic(), checkBroadcast()));
+$('#broadcast-form').addEventListener('input', () => checkBroadcast());
+$('#broadcast-form').addEventListener('submit', startBroadcast);
+$('#broadcast-stop').addEventListener('click', stopBroadcast);
 $('#topic-form').addEventListener('submit', saveTopic);
 $('#topic-cancel').addEventListener('click', resetTopicForm);
 $('#topic-filter').addEventListener('submit', (ev) => (ev.preventDefault(), clearError(), loadTopics(1)));
@@ -499,4 +607,5 @@ $('#record-filter').addEventListener('submit', (ev) => (ev.preventDefault(), cle
 $('#task-filter [name=channel]').addEventListener('change', () => loadTasks(1));
 $('#record-filter [name=channel]').addEventListener('change', () => loadRecords(1));
 resetTopicForm();
+checkBroadcast();
 document.body.dataset.ready = 'true';

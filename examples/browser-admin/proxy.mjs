@@ -7,13 +7,21 @@
 //   `{ token, expiresAt }` of its own `SobotClient` (the page's read-only token store), and
 //   a `get_token` from the page is refused. So the key never reaches a browser, and no admin
 //   who connects revokes the token of the others and of your services (each `get_token`
-//   invalidates the app's previous token). Put your own login in front of `/sobot-token`.
+//   invalidates the app's previous token). Put your own login in front of `/sobot-token`;
+// - with the same client, runs broadcasts for the page's "Send to subscribers" panel, so a
+//   run goes on when the page is closed (put your login in front of `/broadcasts` too):
+//     POST   /broadcasts         {appid, title, message, runId?, perSecond?} → 202 {runId},
+//                                 or 400 with the violations; 409 while that run is going
+//     GET    /broadcasts/:runId  Server-Sent Events: `progress` (the counts), then `report`
+//                                 or `failed` (the error), then the stream ends
+//     DELETE /broadcasts/:runId  stops the run between sends (the report says cancelled)
+//   A run started again with the same runId sends only to those not yet reached.
 //
 //   UPSTREAM=https://sg.sobot.com ALLOW_ORIGIN=https://admin.example.com \
 //   SOBOT_APP_ID=… SOBOT_APP_KEY=… PORT=8788 node examples/browser-admin/proxy.mjs
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { SobotClient } from 'sobot-channels';
+import { SobotClient, SobotError, validateBroadcast } from 'sobot-channels';
 
 /** The Sobot API's paths: get_token, Messenger, LINE, tasks and records. */
 const ALLOWED = [/^\/api\/get_token$/, /^\/chat-facebook\/api\/messenger\/\w+$/, /^\/chat-line\/api\/line\/\w+$/, /^\/chat-set\/api\/(messenger|line)\/\w+$/];
@@ -27,9 +35,10 @@ export function createProxy({ upstream, allowOrigin, appId, appKey, tokenStore, 
   const shared = appId && appKey ? new SobotClient({ appId, appKey, baseUrl: base, tokenStore, fetch: fetchImpl }) : null;
   const cors = (req) =>
     req.headers.origin === allowOrigin
-      ? { 'access-control-allow-origin': allowOrigin, vary: 'Origin', 'access-control-allow-headers': 'content-type, token', 'access-control-allow-methods': 'GET, POST', 'access-control-max-age': '600' }
+      ? { 'access-control-allow-origin': allowOrigin, vary: 'Origin', 'access-control-allow-headers': 'content-type, token', 'access-control-allow-methods': 'GET, POST, DELETE', 'access-control-max-age': '600' }
       : {};
   const json = (req, res, status, body) => res.writeHead(status, { 'content-type': 'application/json', ...cors(req) }).end(JSON.stringify(body));
+  const runs = shared ? broadcasts(shared) : null;
 
   return createServer(async (req, res) => {
     const url = new URL(req.url, 'http://proxy');
@@ -41,6 +50,10 @@ export function createProxy({ upstream, allowOrigin, appId, appKey, tokenStore, 
       } catch (e) {
         return json(req, res, 502, { error: e.message });
       }
+    }
+    if (runs && (url.pathname === '/broadcasts' || url.pathname.startsWith('/broadcasts/'))) {
+      if (req.method === 'OPTIONS') return res.writeHead(req.headers.origin === allowOrigin ? 204 : 403, cors(req)).end();
+      return runs(req, res, url, cors(req), (status, body) => json(req, res, status, body));
     }
     if (shared && url.pathname === '/api/get_token') return json(req, res, 403, { error: 'this proxy holds the token: read /sobot-token' });
     if (!ALLOWED.some((re) => re.test(url.pathname))) return res.writeHead(404, { 'content-type': 'text/plain', ...cors(req) }).end('not a Sobot API path');
@@ -64,6 +77,67 @@ export function createProxy({ upstream, allowOrigin, appId, appKey, tokenStore, 
       res.writeHead(502, { 'content-type': 'text/plain', ...cors(req) }).end(`upstream unreachable: ${e.message}`);
     }
   });
+}
+
+/** The broadcast runs of `client`, by runId, and the handler of `/broadcasts`. */
+function broadcasts(client) {
+  const runs = new Map(); // runId -> { counts, end: { report } | { error }, stop, watchers }
+  const event = (res, name, data) => res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+  const ended = (res, end) => (end.report ? event(res, 'report', end.report) : event(res, 'failed', end.error));
+
+  async function start(body, reply) {
+    const { runId = crypto.randomUUID(), perSecond, ...request } = body ?? {};
+    const violations = validateBroadcast(request);
+    if (violations.length) return reply(400, { error: 'the broadcast breaks the API\'s rules: nothing was sent', violations });
+    if (runs.get(runId) && !runs.get(runId).end) return reply(409, { error: `run ${runId} is going` });
+    const run = { counts: null, end: null, stop: new AbortController(), watchers: new Set() };
+    runs.set(runId, run);
+    const onProgress = (counts) => {
+      run.counts = counts;
+      for (const w of run.watchers) event(w, 'progress', counts);
+    };
+    client.messenger
+      .broadcast(request, { runId, perSecond, signal: run.stop.signal, onProgress })
+      .then((report) => ({ report }), (e) => ({ error: e instanceof SobotError ? e.toJSON() : { message: String(e?.message ?? e) } }))
+      .then((end) => {
+        run.end = end;
+        for (const w of run.watchers) {
+          ended(w, end);
+          w.end();
+        }
+      });
+    reply(202, { runId });
+  }
+
+  return async (req, res, url, cors, reply) => {
+    const runId = decodeURIComponent(url.pathname.slice('/broadcasts/'.length));
+    if (req.method === 'POST' && url.pathname === '/broadcasts') {
+      const chunks = [];
+      for await (const c of req) chunks.push(c);
+      let body;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString());
+      } catch {
+        return reply(400, { error: 'the body must be JSON: {appid, title, message, runId?, perSecond?}' });
+      }
+      return start(body, reply);
+    }
+    const run = runs.get(runId);
+    if (!run) return reply(404, { error: `no broadcast run ${runId}` });
+    if (req.method === 'DELETE') {
+      run.stop.abort();
+      return reply(202, { runId, stopping: !run.end });
+    }
+    if (req.method !== 'GET') return reply(405, { error: 'POST /broadcasts, GET or DELETE /broadcasts/:runId' });
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', ...cors });
+    if (run.counts) event(res, 'progress', run.counts);
+    if (run.end) {
+      ended(res, run.end);
+      return res.end();
+    }
+    run.watchers.add(res);
+    req.on('close', () => run.watchers.delete(res));
+  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

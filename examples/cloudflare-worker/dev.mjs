@@ -5,7 +5,8 @@
 //   node examples/cloudflare-worker/dev.mjs http://127.0.0.1:40123   # the Sobot base URL
 //
 // Options of startWorker: bindings (merged over the defaults below), port (0 = any),
-// isolates (how many Workers share the Durable Object; default 1), onLog(line).
+// isolates (how many Workers share the Durable Objects and the queue; default 1),
+// persist (a directory for the Durable Objects' storage), onLog(line).
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +24,12 @@ export const DEFAULT_BINDINGS = {
   MESSENGER_VERIFY_TOKEN: 'demo-verify-token',
   MESSENGER_APP_SECRET: 'demo-messenger-app-secret',
   LINE_CHANNEL_SECRET: 'demo-line-channel-secret',
+  BROADCAST_TOKEN: 'demo-broadcast-token',
+  BROADCAST_PER_SECOND: '20',
 };
+
+/** The queue of broadcast steps, as wrangler.toml declares it. */
+export const BROADCAST_QUEUE = 'sobot-broadcast';
 
 /** Bundles src/index.js as wrangler does (esbuild, `workerd` condition, .wasm kept apart). */
 export async function bundle() {
@@ -46,7 +52,7 @@ export async function bundle() {
  * Starts the Worker. Resolves to `{ url, mf, fetch(path, init, isolate = 0), close() }`;
  * `url` is the HTTP address webhooks can be delivered to (isolate 0).
  */
-export async function startWorker({ bindings = {}, port = 0, isolates = 1, onLog } = {}) {
+export async function startWorker({ bindings = {}, port = 0, isolates = 1, persist, onLog } = {}) {
   const outdir = await bundle();
   const env = { ...DEFAULT_BINDINGS, ...bindings };
   const common = {
@@ -63,11 +69,16 @@ export async function startWorker({ bindings = {}, port = 0, isolates = 1, onLog
     // The Durable Object classes, defined by the first Worker, bound in all of them.
     durableObjects: {
       SOBOT_TOKEN: { className: 'SobotTokenStore', scriptName: 'sobot-webhook-0' },
-      SOBOT_DEDUPE: { className: 'SobotDedupeStore', scriptName: 'sobot-webhook-0' },
+      SOBOT_CLAIMS: { className: 'SobotClaimStore', scriptName: 'sobot-webhook-0' },
     },
+    queueProducers: { BROADCAST_QUEUE: BROADCAST_QUEUE },
+    // One consumer, the first Worker (a queue has one consumer script).
+    ...(i === 0 ? { queueConsumers: { [BROADCAST_QUEUE]: { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 5 } } } : {}),
   }));
   const mf = new Miniflare({
     workers,
+    // A directory keeps the Durable Objects' storage across restarts (default: memory).
+    ...(persist ? { durableObjectsPersist: persist } : {}),
     host: '127.0.0.1',
     port,
     handleRuntimeStdio: (stdout, stderr) => {

@@ -1,5 +1,6 @@
 //! Sending one message to every active subscriber of a topic: the subscribers
-//! paged through `query_sub_users`, each send claimed in a [`ClaimStore`]
+//! paged through `query_sub_users` (or given, e.g. a queue message's batch of
+//! them), each send claimed in a [`ClaimStore`]
 //! first and marked there once its outcome is known, so that a run started
 //! again with the same id (or run by several processes at once) never sends
 //! to anyone twice.
@@ -106,14 +107,25 @@ impl<S: ClaimStore> ClaimStore for std::rc::Rc<S> {
     }
 }
 
-/// A checked broadcast request: the topic and the message without its recipient.
+/// A checked broadcast request: whom to send to and the message without its recipient.
 #[derive(Debug, Clone)]
 pub struct Broadcast {
-    filter: Value,
+    source: Recipients,
     message: Map<String, Value>,
 }
 
-const REQUEST_FIELDS: &[&str] = &["appid", "title", "message"];
+/// Whom a broadcast sends to.
+#[derive(Debug, Clone)]
+enum Recipients {
+    /// A topic's subscribers, paged through `query_sub_users` with this filter.
+    Topic(Value),
+    /// Subscriber rows the caller already holds (a queue consumer's batch).
+    Given(Vec<Value>),
+}
+
+const REQUEST_FIELDS: &[&str] = &["appid", "title", "subscribers", "message"];
+/// The most subscriber rows one request may give (a queue message's batch, or several).
+pub const MAX_GIVEN_SUBSCRIBERS: usize = 10_000;
 
 /// `v` at `message.<path>`, its sentence naming the new path.
 fn under_message(mut v: Violation) -> Violation {
@@ -147,16 +159,37 @@ impl Broadcast {
                 violations.push(Violation::unknown_field(k, REQUEST_FIELDS));
             }
         }
-        let mut filter = Map::new();
-        for k in ["appid", "title"] {
-            if let Some(v) = root.get(k) {
-                filter.insert(k.to_owned(), v.clone());
+        let source = match root.get("subscribers") {
+            Some(given) => {
+                for k in ["appid", "title"] {
+                    if root.contains_key(k) {
+                        violations.push(Violation::new(
+                            k,
+                            "exclusive",
+                            None,
+                            None,
+                            format!(
+                                "{k} names a topic; give either appid and title, or subscribers"
+                            ),
+                        ));
+                    }
+                }
+                Recipients::Given(given_rows(given, &mut violations))
             }
-        }
-        filter.insert("page_no".into(), Value::from(1));
-        filter.insert("page_size".into(), Value::from(MAX_PAGE_SIZE));
-        let filter = Value::Object(filter);
-        violations.extend((api::MESSENGER_QUERY_SUB_USERS.validate)(&filter));
+            None => {
+                let mut filter = Map::new();
+                for k in ["appid", "title"] {
+                    if let Some(v) = root.get(k) {
+                        filter.insert(k.to_owned(), v.clone());
+                    }
+                }
+                filter.insert("page_no".into(), Value::from(1));
+                filter.insert("page_size".into(), Value::from(MAX_PAGE_SIZE));
+                let filter = Value::Object(filter);
+                violations.extend((api::MESSENGER_QUERY_SUB_USERS.validate)(&filter));
+                Recipients::Topic(filter)
+            }
+        };
         let message = match root.get("message") {
             None => {
                 violations.push(Violation::required("message"));
@@ -195,7 +228,7 @@ impl Broadcast {
         if !violations.is_empty() {
             return Err(Error::validation(violations).at("messenger.broadcast"));
         }
-        Ok(Broadcast { filter, message })
+        Ok(Broadcast { source, message })
     }
 
     /// The send request of one subscriber's `sub_token`.
@@ -204,6 +237,40 @@ impl Broadcast {
         m.insert("recipient_token".into(), Value::from(sub_token));
         Value::Object(m)
     }
+}
+
+/// The rows of `subscribers`: an array of objects (as `query_sub_users` lists them).
+fn given_rows(given: &Value, violations: &mut Vec<Violation>) -> Vec<Value> {
+    let Value::Array(rows) = given else {
+        violations.push(Violation::wrong_type(
+            "subscribers",
+            "an array of subscribers (as query_sub_users lists them)",
+            crate::validate::check::type_name(given),
+        ));
+        return Vec::new();
+    };
+    if rows.len() > MAX_GIVEN_SUBSCRIBERS {
+        violations.push(Violation::new(
+            "subscribers",
+            "max_items",
+            Some(Value::from(MAX_GIVEN_SUBSCRIBERS)),
+            Some(Value::from(rows.len())),
+            format!(
+                "subscribers has {} rows; at most {MAX_GIVEN_SUBSCRIBERS} per broadcast",
+                rows.len()
+            ),
+        ));
+    }
+    for (i, row) in rows.iter().enumerate() {
+        if !row.is_object() {
+            violations.push(Violation::wrong_type(
+                &format!("subscribers[{i}]"),
+                "an object",
+                crate::validate::check::type_name(row),
+            ));
+        }
+    }
+    rows.clone()
 }
 
 /// How a run goes.
@@ -425,7 +492,8 @@ impl Pacer {
 }
 
 struct Source {
-    walker: PageWalker,
+    /// The page walk of a topic; `None` for given rows.
+    walker: Option<PageWalker>,
     buffer: VecDeque<Value>,
     fetching: bool,
     done: bool,
@@ -535,11 +603,13 @@ where
                 if s.done {
                     return None;
                 }
-                if s.fetching {
-                    None
-                } else {
-                    s.fetching = true;
-                    Some(s.walker.clone())
+                match &s.walker {
+                    Some(w) if !s.fetching => {
+                        let w = w.clone();
+                        s.fetching = true;
+                        Some(w)
+                    }
+                    _ => None,
                 }
             };
             let Some(mut walker) = walker else {
@@ -561,7 +631,7 @@ where
             {
                 let mut s = self.source.borrow_mut();
                 s.fetching = false;
-                s.walker = walker;
+                s.walker = Some(walker);
                 match page {
                     Ok(Some(items)) => s.buffer.extend(items),
                     Ok(None) => s.done = true,
@@ -775,11 +845,19 @@ where
         options,
         on_progress,
         cancelled,
-        source: RefCell::new(Source {
-            walker: PageWalker::new(&broadcast.filter, "items"),
-            buffer: VecDeque::new(),
-            fetching: false,
-            done: false,
+        source: RefCell::new(match &broadcast.source {
+            Recipients::Topic(filter) => Source {
+                walker: Some(PageWalker::new(filter, "items")),
+                buffer: VecDeque::new(),
+                fetching: false,
+                done: false,
+            },
+            Recipients::Given(rows) => Source {
+                walker: None,
+                buffer: rows.iter().cloned().collect(),
+                fetching: false,
+                done: true,
+            },
         }),
         notify: Notify::default(),
         pacer: options.per_second.map(|n| {

@@ -101,7 +101,18 @@ impl Topic {
         progress: &impl Fn(&BroadcastCounts),
         cancelled: &impl Fn() -> bool,
     ) -> RunResult {
-        let b = Broadcast::new(&request()).unwrap();
+        self.run_request(&request(), store, o, progress, cancelled)
+    }
+
+    fn run_request(
+        &self,
+        request: &Value,
+        store: &impl ClaimStore,
+        o: &RunOptions,
+        progress: &impl Fn(&BroadcastCounts),
+        cancelled: &impl Fn() -> bool,
+    ) -> RunResult {
+        let b = Broadcast::new(request).unwrap();
         run(broadcast::run(
             &self.h.client,
             &self.h.fake,
@@ -216,6 +227,42 @@ fn an_invalid_request_sends_nothing_and_names_message_fields() {
         "type": "text", "payload": "x", "messaging_type": "MESSAGE_TAG", "tag": "ACCOUNT_UPDATE"}})
     )
     .is_ok());
+}
+
+#[test]
+fn given_subscribers_are_sent_without_paging_and_share_the_run_claims() {
+    let t = topic(0);
+    let rows = |r: std::ops::Range<usize>| Value::from(r.map(subscriber).collect::<Vec<_>>());
+    let message = json!({"pageid": "P", "type": "text", "payload": "news"});
+    let store = t.store();
+    let o = options("q", "a");
+    // Two queue batches that overlap by ten rows: each recipient once.
+    let first = json!({"subscribers": rows(0..60), "message": message});
+    let second = json!({"subscribers": rows(50..100), "message": message});
+    let a = t.run_request(&first, &*store, &o, &|_| {}, &|| false);
+    let b = t.run_request(&second, &*store, &o, &|_| {}, &|| false);
+    assert!(a.error.is_none() && b.error.is_none());
+    let n = |x: usize| x as u64;
+    assert_eq!((counts(&a).total, counts(&a).sent), (60, n(active(60))));
+    assert_eq!(counts(&b).total, 50);
+    assert_eq!(counts(&b).already_claimed, n(active(60) - active(50)));
+    assert_eq!(t.sent.borrow().len(), active(100));
+    assert!(t
+        .platform
+        .seen
+        .borrow()
+        .iter()
+        .all(|r| !r.url.contains("/query_sub_users")));
+
+    let e =
+        Broadcast::new(&json!({"appid": "P", "subscribers": [1], "message": message})).unwrap_err();
+    let paths: Vec<&str> = e.violations.iter().map(|v| v.path.as_str()).collect();
+    assert_eq!(paths, ["appid", "subscribers[0]"]);
+    let e = Broadcast::new(&json!({"subscribers": {}, "message": message})).unwrap_err();
+    assert_eq!(e.violations[0].rule, "type");
+    let many = Value::from(vec![json!({}); broadcast::MAX_GIVEN_SUBSCRIBERS + 1]);
+    let e = Broadcast::new(&json!({"subscribers": many, "message": message})).unwrap_err();
+    assert_eq!(e.violations[0].rule, "max_items");
 }
 
 #[test]

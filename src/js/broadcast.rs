@@ -46,14 +46,23 @@ export type BroadcastMessage = {
   recipient_token?: never;
 } & MessageContent;
 
-/** What `messenger.broadcast()` sends, and to whom: a topic as `query_sub_users` names it. */
-export interface BroadcastRequest {
-  /** The Page id (`appid` of `query_sub_users`). */
-  appid: string;
-  /** The subscription topic's name. */
-  title: string;
-  message: BroadcastMessage;
-}
+/** What `messenger.broadcast()` sends, and to whom: a topic as `query_sub_users` names it, or subscriber rows already listed (e.g. a queue message's batch). */
+export type BroadcastRequest =
+  | {
+      /** The Page id (`appid` of `query_sub_users`). */
+      appid: string;
+      /** The subscription topic's name. */
+      title: string;
+      subscribers?: never;
+      message: BroadcastMessage;
+    }
+  | {
+      /** Subscribers as `query_sub_users` lists them (at most 10,000): those with `sub_status` 1 are sent to. */
+      subscribers: SubscribedUser[];
+      appid?: never;
+      title?: never;
+      message: BroadcastMessage;
+    };
 
 /** Options of `messenger.broadcast()`. */
 export interface BroadcastOptions {
@@ -273,4 +282,19 @@ impl MessengerClient {
             crate::js::to_js(&report)
         })
     }
+}
+
+/// `messenger.broadcast()`'s request checked without sending: every violation
+/// of the topic (or the subscriber rows) and of the message, as the run would refuse it.
+#[wasm_bindgen(js_name = validateBroadcast, unchecked_return_type = "Violation[]")]
+pub fn validate_broadcast(
+    #[wasm_bindgen(unchecked_param_type = "BroadcastRequest")] request: JsValue,
+) -> JsValue {
+    let violations = match request_json(&request, "request") {
+        Ok(v) => Broadcast::new(&v)
+            .err()
+            .map_or_else(Vec::new, |e| e.violations),
+        Err(v) => vec![v],
+    };
+    crate::js::to_js(&violations).unwrap_or_else(|_| js_sys::Array::new().into())
 }

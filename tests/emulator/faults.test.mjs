@@ -153,3 +153,29 @@ test('fractions are deterministic for a seed; patterns and aliases select routes
   assert.throws(() => emu.admin.fault('send', { type: 'explode' }), /fault type/);
   assert.throws(() => emu.admin.fault('send', { type: 'status', status: 404 }), /status/);
 });
+
+test('sendsPerPagePerSecond: over a Page\'s limit, 429 with the seconds to the next window', async (t) => {
+  const emu = await start();
+  t.after(() => emu.close());
+  const token = await emu.tokenFor();
+  // A frozen clock 400 ms into a second: the window ends in 600 ms, so Retry-After is 1.
+  emu.admin.setTime(Math.floor(Date.now() / 1000) * 1000 + 400);
+  emu.admin.configure({ sendsPerPagePerSecond: 2 });
+  emu.admin.clearRequests();
+  const statuses = [];
+  for (let i = 0; i < 3; i++) statuses.push((await sendRaw(emu, token)).status);
+  assert.deepEqual(statuses, [200, 200, 429]);
+  const limited = await sendRaw(emu, token);
+  assert.equal(limited.headers.get('retry-after'), '1');
+  assert.match(emu.admin.lastRequest('send').reason, /more than 2 sends this second/);
+  // Another Page has its own window; the next second accepts again.
+  const other = JSON.stringify({ recipientid: '1', pageid: '110661988000001', type: 'text', payload: 'hi' });
+  const o = await fetch(`${emu.url}${SEND}`, { method: 'POST', headers: { token, 'content-type': 'application/json' }, body: other });
+  assert.notEqual(o.status, 429);
+  emu.admin.advanceTime(600);
+  assert.equal((await sendRaw(emu, token)).status, 200);
+  assert.equal(emu.admin.sends().length, 3);
+  assert.deepEqual(emu.admin.sendsPerRecipient(), { 1: 3 });
+  emu.admin.configure({ sendsPerPagePerSecond: null });
+  for (let i = 0; i < 5; i++) assert.equal((await sendRaw(emu, token)).status, 200);
+});

@@ -79,6 +79,9 @@ const DEFAULTS = {
   autoOptIn: true,
   optInDelayMs: 0,
   webhookTimeoutMs: 5000,
+  // The most Messenger sends one Page accepts per second of the emulator's clock;
+  // more are answered 429 with Retry-After (the seconds to the next window). null: no limit.
+  sendsPerPagePerSecond: null,
   maxLoggedRequests: 100000,
   initialData: undefined,
   generate: undefined,
@@ -87,7 +90,7 @@ const DEFAULTS = {
 };
 
 /** Options that admin.configure() may change on a running emulator. */
-const CONFIGURABLE = ['tokenTtlSeconds', 'createTimeSkewSeconds', 'webhookUrl', 'messengerWebhookUrl', 'lineWebhookUrl', 'lineChannelSecret', 'messengerAppSecret', 'uploadDelayMs', 'autoOptIn', 'optInDelayMs', 'webhookTimeoutMs'];
+const CONFIGURABLE = ['tokenTtlSeconds', 'createTimeSkewSeconds', 'webhookUrl', 'messengerWebhookUrl', 'lineWebhookUrl', 'lineChannelSecret', 'messengerAppSecret', 'uploadDelayMs', 'autoOptIn', 'optInDelayMs', 'webhookTimeoutMs', 'sendsPerPagePerSecond'];
 
 const MEDIA_BYTES = {
   image: Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000'
@@ -145,6 +148,7 @@ class Emulator {
     this.requestSeq = 0;
     this.countMap = new Map();
     this.deliveries = [];
+    this.pageWindows = new Map();
     const s = this.store;
     s.clear();
     for (const a of this.options.apps) s.addApp(a);
@@ -416,7 +420,7 @@ class Emulator {
     const entry = { seq: ++this.requestSeq, time: this.now(), route: route.name, method: req.method, path, query, headers: req.headers, rawBody: raw, body, status: 0 };
     this.logRequest(entry);
 
-    const faults = this.faults.take(route.name);
+    const faults = this.faults.take(route.name, isObj(body) ? body : query);
     let truncate = null;
     if (faults) {
       entry.faults = faults.map((f) => f.type);
@@ -445,6 +449,14 @@ class Emulator {
     if (req.method !== route.method) {
       entry.status = 405;
       return send(res, 405, JSON_SOBOT, JSON.stringify({ timestamp: new Date(this.now()).toISOString(), status: 405, error: 'Method Not Allowed', path }), { allow: route.method });
+    }
+
+    const wait = this.pageRateLimited(route, body);
+    if (wait) {
+      entry.status = 429;
+      entry.reason = `page ${body.pageid}: more than ${this.options.sendsPerPagePerSecond} sends this second`;
+      const answer = { timestamp: new Date(this.now()).toISOString(), status: 429, error: http.STATUS_CODES[429], path };
+      return send(res, 429, JSON_SOBOT, JSON.stringify(answer), { 'retry-after': String(wait) });
     }
 
     if (route.media) {
@@ -500,6 +512,23 @@ class Emulator {
       return send(res, status, ctype, buf.subarray(0, Math.min(keep, buf.length - 1)), headers);
     }
     send(res, status, ctype, text, headers);
+  }
+
+  /**
+   * The Retry-After seconds when this Messenger send is over its Page's limit of
+   * the current one-second window (counted on the emulator's clock), else 0.
+   */
+  pageRateLimited(route, body) {
+    const limit = this.options.sendsPerPagePerSecond;
+    if (route.name !== 'send' || limit == null || !isObj(body) || body.pageid == null) return 0;
+    const now = this.now();
+    const second = Math.floor(now / 1000);
+    const page = String(body.pageid);
+    let w = this.pageWindows.get(page);
+    if (!w || w.second !== second) this.pageWindows.set(page, (w = { second, count: 0 }));
+    if (w.count >= limit) return Math.max(1, Math.ceil(((second + 1) * 1000 - now) / 1000));
+    w.count += 1;
+    return 0;
   }
 
   answerFault(res, route, path, f, entry) {
@@ -616,6 +645,15 @@ function makeAdmin(emu) {
     count: (route) => emu.count(route),
     counts: () => Object.fromEntries(emu.countMap),
     sends: () => emu.store.sends,
+    /** How many accepted sends each recipient got (its `recipient_token`, else `recipientid`). */
+    sendsPerRecipient: () => {
+      const n = new Map();
+      for (const s of emu.store.sends) {
+        const who = s.recipient_token ?? s.body?.recipientid;
+        n.set(who, (n.get(who) ?? 0) + 1);
+      }
+      return Object.fromEntries(n);
+    },
     uploads: () => emu.store.uploads,
     optIns: () => emu.store.optIns,
     deliveries: () => emu.deliveries,

@@ -383,3 +383,21 @@ test('broadcast sends to each active subscriber once, reports the maybe-sent, an
   assert.match(oneLine(missing.stderr), /^sobot-channels broadcast: no run no-such-run in /);
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('broadcast on a terminal redraws one progress bar', async (t) => {
+  // util-linux `script` gives the CLI a pseudo-terminal (stdout.isTTY).
+  if (spawnSync('script', ['--version']).status !== 0) return t.skip('no `script` to make a terminal');
+  const PAGE = '110661988000000';
+  await fetch(`${emulator.url}/__admin/generate`, { method: 'POST', body: JSON.stringify({ subscribers: { count: 40, title: 'tty news' } }) });
+  const dir = mkdtempSync(join(tmpdir(), 'sobot-broadcast-tty-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const quote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, CLI, 'broadcast', '--page', PAGE, '--topic', 'tty news', '--text', 'hi', '--per-second', '1000', '--dir', dir].map(quote).join(' ');
+  const r = await run('script', ['-qec', command, '/dev/null'], { extraEnv: { SOBOT_APP_ID: APP_ID, SOBOT_APP_KEY: APP_KEY, SOBOT_BASE_URL: emulator.url, COLUMNS: '120' } });
+  assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+  const frames = r.stdout.split('\r').filter((f) => f.startsWith('['));
+  assert.ok(frames.length >= 2, `redrawn in place: ${JSON.stringify(r.stdout)}`);
+  for (const f of frames) assert.match(f, /^\[[#.]{30}\] \d+\/40 · /);
+  assert.match(frames.at(-1), /^\[#{30}\] 40\/40 · \d+ sent, 0 failed, 0 unknown/);
+  assert.doesNotMatch(r.stdout, /^\d+\/40 · /m, 'no plain progress lines on a terminal');
+});

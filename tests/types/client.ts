@@ -1,6 +1,8 @@
 // Compiles under `strict`: the clients, their answers and errors are typed.
 import {
   SobotClient,
+  validateBroadcast,
+  type Violation,
   GraphClient,
   SobotError,
   catalogue,
@@ -84,5 +86,11 @@ export async function broadcast(client: SobotClient, store: MemoryDedupeStore): 
   const outcome: 'failed' | 'unknown' = f.outcome;
   // @ts-expect-error: the broadcast sets the recipient
   await client.messenger.broadcast({ appid: 'P', title: 'T', message: { ...message, recipient_token: 'x' } });
-  return report.sent + report.alreadyClaimed + outcome.length + (f.status ?? 0) + (f.code?.length ?? 0);
+  // Rows already listed (a queue consumer's batch), not beside a topic.
+  const page = await client.messenger.querySubUsers({ appid: 'P', title: 'T', page_no: 1, page_size: 100 });
+  const given: BroadcastReport = await client.messenger.broadcast({ subscribers: page.items, message }, { runId: 'r', store });
+  // @ts-expect-error: either a topic or subscribers
+  await client.messenger.broadcast({ appid: 'P', title: 'T', subscribers: page.items, message });
+  const violations: Violation[] = validateBroadcast({ appid: 'P', title: 'T', message });
+  return given.total + violations.length + report.sent + report.alreadyClaimed + outcome.length + (f.status ?? 0) + (f.code?.length ?? 0);
 }

@@ -10,15 +10,20 @@
 // the events are parsed) and does the work after the response (ctx.waitUntil), so the
 // platforms never wait on Sobot.
 //
+// It also sends to a topic's subscribers (./broadcast.js): POST /broadcast enqueues the
+// run on a Cloudflare Queue, whose consumer (`queue()` below) sends.
+//
 // Two Durable Objects are shared by every isolate: the Sobot token (./token-store.js;
-// each `get_token` call invalidates the previous token) and the events already handled
-// (./dedupe-store.js; a redelivery to another isolate is not handled twice).
+// each `get_token` call invalidates the previous token) and claims (./claim-store.js):
+// the webhook events already handled, so that a redelivery to another isolate is not
+// handled twice, and each broadcast run's recipients, so that nobody gets two sends.
 import { init, createWebhookHandler, SobotClient, SobotError } from 'sobot-channels';
 import { durableTokenStore } from './token-store.js';
-import { durableDedupeStore } from './dedupe-store.js';
+import { durableDedupeStore } from './claim-store.js';
+import { broadcastRequest, consumeBroadcast } from './broadcast.js';
 
 export { SobotTokenStore } from './token-store.js';
-export { SobotDedupeStore } from './dedupe-store.js';
+export { SobotClaimStore } from './claim-store.js';
 
 // Both live as long as the isolate.
 let client;
@@ -99,7 +104,7 @@ async function handleEvents(events, env) {
 
 /** One handler per channel: signatures checked, events de-duplicated across isolates. */
 function webhookHandlers(env) {
-  const dedupe = durableDedupeStore(env.SOBOT_DEDUPE);
+  const dedupe = durableDedupeStore(env.SOBOT_CLAIMS);
   // deferHandling: answer 200 at once and work in ctx.waitUntil, so the platforms never wait on Sobot.
   const common = { dedupe, deferHandling: true, onEvents: (events) => handleEvents(events, env) };
   return {
@@ -120,6 +125,11 @@ export default {
     const { pathname } = new URL(request.url);
     if (pathname === '/webhook/messenger') return handlers.messenger(request, ctx);
     if (pathname === '/webhook/line') return handlers.line(request, ctx);
-    return new Response('not found', { status: 404 });
+    return (await broadcastRequest(request, env, sobot(env))) ?? new Response('not found', { status: 404 });
+  },
+
+  async queue(batch, env) {
+    await init();
+    await consumeBroadcast(batch, env, sobot(env));
   },
 };

@@ -44,7 +44,7 @@ export async function handleAdmin(emu, req, res, path, query, raw) {
       case 'GET /__admin/counts':
         return reply(res, 200, query.route ? { route: query.route, count: admin.count(query.route) } : { counts: admin.counts(), total: admin.count() });
       case 'GET /__admin/sends':
-        return reply(res, 200, { sends: admin.sends() });
+        return reply(res, 200, query.per === 'recipient' ? { perRecipient: admin.sendsPerRecipient() } : { sends: admin.sends() });
       case 'GET /__admin/uploads':
         return reply(res, 200, { uploads: admin.uploads() });
       case 'GET /__admin/optins':

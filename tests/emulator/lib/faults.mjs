@@ -2,7 +2,8 @@
 // reset, truncated JSON, HTML error pages, Sobot/Graph error codes, token
 // invalidation, a redirect to another origin. Each fault applies to the next N matching requests (`times`), to
 // a fraction of them (`rate`, drawn from the seeded fault stream), or to all of them
-// until cleared; `skip` lets the first K matching requests through.
+// until cleared; `skip` lets the first K matching requests through; `match` limits it to
+// requests whose body or query has the given values (e.g. `{ recipient_token: '42' }`).
 
 import { bad, isObj } from './util.mjs';
 
@@ -35,6 +36,7 @@ export class Faults {
     if (spec.type === 'latency' && !(Number(spec.ms) >= 0)) bad('latency fault needs ms');
     if (spec.times !== undefined && !(Number.isInteger(spec.times) && spec.times >= 0)) bad('times must be a non-negative integer');
     if (spec.rate !== undefined && !(spec.rate >= 0 && spec.rate <= 1)) bad('rate must be between 0 and 1');
+    if (spec.match !== undefined && !isObj(spec.match)) bad('match must be an object of field values');
     const fault = {
       id: this.nextId++,
       route,
@@ -63,13 +65,15 @@ export class Faults {
     return this.list.map((f) => this.describe(f));
   }
 
-  /** Faults that apply to this request of `route` (consuming counts). */
-  take(route) {
+  /** Faults that apply to this request of `route` (consuming counts); `fields` are its body's or query's. */
+  take(route, fields) {
     if (!this.list.length) return null;
     const group = this.emu.routeGroup(route);
     let out = null;
     for (const f of this.list) {
       if (!(f.route === '*' || f.route === route || f.route === `${group}.*`)) continue;
+      const match = f.params.match;
+      if (match && !Object.entries(match).every(([k, v]) => String(fields?.[k]) === String(v))) continue;
       f.seen++;
       if (f.seen <= f.skip) continue;
       if (f.remaining !== undefined && f.remaining <= 0) continue;

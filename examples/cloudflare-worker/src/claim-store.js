@@ -1,0 +1,109 @@
+// Claims shared by every isolate of the Worker, in one Durable Object per name:
+// - webhook de-duplication: each event's claim while an isolate handles it, then its
+//   "seen" mark, so an event redelivered to another isolate is not handled twice;
+// - broadcasts: each recipient's claim before its send, then its mark, so that queue
+//   consumers (and their retries) reach every subscriber once. A run's object also
+//   keeps the run's counts.
+// The methods have the shape of `dedupe` (createWebhookHandler) and `store`
+// (messenger.broadcast): claim / confirm / release, each for one owner.
+import { DurableObject } from 'cloudflare:workers';
+
+/** How often expired claims and marks are swept out of storage. */
+const SWEEP_MS = 60 * 60 * 1000;
+const COUNTS = 'counts';
+// `subscribers`: the topic's size when the run started; `retried`: recipients certainly
+// not sent to that went back on the queue (each then ends in another count).
+const COUNT_FIELDS = ['subscribers', 'total', 'sent', 'skipped', 'failed', 'unknown', 'alreadyClaimed', 'retried'];
+
+/** The Durable Object: claims and marks, each with its expiry. One call at a time, so each is atomic. */
+export class SobotClaimStore extends DurableObject {
+  /** Claims `key` for `owner`; false while another owner's claim or a mark holds. */
+  async claim(key, owner, ttlMs) {
+    const now = Date.now();
+    const held = await this.ctx.storage.get(key);
+    if (held && held.until > now && (held.seen || held.owner !== owner)) return false;
+    await this.ctx.storage.put(key, { owner, until: now + ttlMs });
+    await this.sweepLater();
+    return true;
+  }
+
+  /** Marks `key` done for `ttlMs` if `owner` holds its claim. */
+  async confirm(key, owner, ttlMs) {
+    const held = await this.ctx.storage.get(key);
+    if (!held || held.seen || held.owner !== owner) return false;
+    await this.ctx.storage.put(key, { seen: true, until: Date.now() + ttlMs });
+    return true;
+  }
+
+  /** Frees `key` if `owner` holds its claim, so that it can be claimed again. */
+  async release(key, owner) {
+    const held = await this.ctx.storage.get(key);
+    if (!held || held.seen || held.owner !== owner) return false;
+    await this.ctx.storage.delete(key);
+    return true;
+  }
+
+  /** Adds one step's report counts to the run's (queued runs). */
+  async addCounts(counts) {
+    const sum = (await this.ctx.storage.get(COUNTS)) ?? Object.fromEntries(COUNT_FIELDS.map((k) => [k, 0]));
+    for (const k of COUNT_FIELDS) {
+      const n = Number(counts[k] ?? 0);
+      // A run started again (resumed) lists its subscribers again.
+      sum[k] = k === 'subscribers' ? Math.max(sum[k], n) : sum[k] + n;
+    }
+    await this.ctx.storage.put(COUNTS, sum);
+    return sum;
+  }
+
+  /** The run's counts so far (`done` once every listed subscriber has an outcome), or null for an unknown run. */
+  async counts() {
+    const c = await this.ctx.storage.get(COUNTS);
+    if (!c) return null;
+    const ended = c.sent + c.skipped + c.failed + c.unknown + c.alreadyClaimed;
+    return { ...c, done: c.total >= c.subscribers && ended === c.total };
+  }
+
+  async sweepLater() {
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + SWEEP_MS);
+  }
+
+  /** Deletes what has expired; comes back while anything is left. */
+  async alarm() {
+    const now = Date.now();
+    let left = 0;
+    let startAfter;
+    for (;;) {
+      const page = await this.ctx.storage.list({ startAfter, limit: 1000 });
+      const gone = [];
+      for (const [key, held] of page) {
+        startAfter = key;
+        if (key === COUNTS) continue;
+        if (held.until <= now) gone.push(key);
+        else left++;
+      }
+      // delete() takes at most 128 keys.
+      for (let i = 0; i < gone.length; i += 128) await this.ctx.storage.delete(gone.slice(i, i + 128));
+      if (page.size < 1000) break;
+    }
+    // Once every claim and mark has lapsed, the run's counts go too.
+    if (left > 0) await this.ctx.storage.setAlarm(now + SWEEP_MS);
+    else await this.ctx.storage.deleteAll();
+  }
+}
+
+/** A claim store over the object `name` of the binding `namespace`. */
+export function durableClaimStore(namespace, name) {
+  // A stub per call: the store outlives the request that made it.
+  const stub = () => namespace.get(namespace.idFromName(name));
+  return {
+    claim: (key, owner, ttlMs) => stub().claim(key, owner, ttlMs),
+    confirm: (key, owner, ttlMs) => stub().confirm(key, owner, ttlMs),
+    release: (key, owner) => stub().release(key, owner),
+  };
+}
+
+/** The `dedupe` option of `createWebhookHandler`: one object for all webhook events. */
+export const durableDedupeStore = (namespace) => durableClaimStore(namespace, 'sobot-webhook-dedupe');
+
+/** The object of broadcast run `runId`: its claims and its counts. */
+export const broadcastRun = (namespace, runId) => namespace.get(namespace.idFromName(`broadcast:${runId}`));
