@@ -177,11 +177,7 @@ export interface EmulatorConfig {
  * `*`, a group (`sobot.*`, `messenger.*`, `line.*`, `graph.*`) or an alias (`token`).
  */
 export type EmulatorRoute =
-    | 'get_token' | 'send' | 'upload_async' | 'query_sub_users' | 'create_or_update_title' | 'del_title'
-    | 'get_title_list' | 'send_opt_in_message' | 'messenger.query_task_list' | 'messenger.send_record_list'
-    | 'get_media_content' | 'line.query_task_list' | 'line.send_record_list'
-    | 'graph.conversations' | 'graph.messages' | 'graph.node' | 'media_file'
-    | '*' | 'sobot.*' | 'messenger.*' | 'line.*' | 'graph.*' | 'media.*' | 'token'
+    | '/*@emulator-routes*/'
     | (string & {});
 
 /** One request the emulator received. */

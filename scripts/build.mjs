@@ -294,6 +294,19 @@ if (!isLink(link)) {
   symlinkSync('../pkg', link, 'dir');
 }
 
+// The emulator's route names in testing.d.ts, from the emulator itself (its Sobot routes
+// come from the catalogue), so that the declarations list no endpoint of their own.
+{
+  const { ROUTE_NAMES, ROUTE_GROUPS } = await import(pathToFileURL(join(pkg, 'testing', 'emulator', 'index.mjs')).href);
+  const groups = [...new Set(Object.values(ROUTE_GROUPS))].map((g) => `${g}.*`);
+  const union = [...ROUTE_NAMES, '*', ...groups, 'token'].map((n) => `'${n}'`).join(' | ');
+  for (const f of ['testing.d.ts', 'testing.d.cts']) {
+    const text = readFileSync(join(pkg, f), 'utf8');
+    if (!text.includes("'/*@emulator-routes*/'")) throw new Error(`${f}: no /*@emulator-routes*/ placeholder`);
+    writeFileSync(join(pkg, f), text.replace("'/*@emulator-routes*/'", union));
+  }
+}
+
 // Sizes.
 const size = (b) => {
   const gz = gzipSync(b, { level: 9 }).length;

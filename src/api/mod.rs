@@ -389,7 +389,7 @@ macro_rules! with_endpoints {
                 js { GraphClient
                      validator validate_graph_conversations "validateGraphConversations": "ConversationListRequest"; };
             /// Graph: the messages (ids and times) of a conversation.
-            GRAPH_CONVERSATION_MESSAGES = "graph.conversation_messages", Get "/{version}/{conversation_id}", GraphAccessToken, GraphCursor, Safe, Answer::Graph,
+            GRAPH_CONVERSATION_MESSAGES = "graph.conversation_messages", Get "/{version}/{conversation_id}?fields=messages", GraphAccessToken, GraphCursor, Safe, Answer::Graph,
                 validate::graph::conversation_messages, encode_any, shape_as::<graph::ConversationMessages>,
                 js { GraphClient
                      validator validate_graph_conversation_messages "validateGraphConversationMessages": "ConversationMessagesRequest"; };
@@ -475,9 +475,119 @@ pub fn url(base: &str, path: &str, query: &[(&str, &str)]) -> String {
     out
 }
 
+/// A piece of a path template: literal text or a `{name}` placeholder.
+enum Part<'a> {
+    Text(&'a str),
+    Field(&'a str),
+}
+
+/// A path template's parts (`/{version}/{page_id}/conversations?platform=x`:
+/// its text and placeholders in turn) and its fixed query pairs.
+struct Template<'a> {
+    parts: Vec<Part<'a>>,
+    query: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> Template<'a> {
+    fn parse(template: &'a str) -> Self {
+        let (path, fixed) = template.split_once('?').unwrap_or((template, ""));
+        let mut parts = Vec::new();
+        let mut rest = path;
+        while let Some(open) = rest.find('{') {
+            parts.push(Part::Text(&rest[..open]));
+            let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+            parts.push(Part::Field(&rest[open + 1..close]));
+            rest = rest.get(close + 1..).unwrap_or("");
+        }
+        parts.push(Part::Text(rest));
+        let query = fixed
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| p.split_once('=').unwrap_or((p, "")))
+            .collect();
+        Template { parts, query }
+    }
+}
+
+/// An endpoint's path and query from its template and a checked request: each
+/// `{name}` is the request's `name` (or `fixed`'s, e.g. the API version), and
+/// the request's other string and number fields follow the template's fixed
+/// query. The validators keep placeholders to safe
+/// path segments, so they are written as they are. The query's order is the
+/// request map's (by name).
+pub fn fill_path(
+    template: &str,
+    request: &serde_json::Value,
+    fixed: &[(&str, &str)],
+) -> (String, Vec<(String, String)>) {
+    let Template {
+        parts,
+        query: fixed_query,
+    } = Template::parse(template);
+    let field = |name: &str| -> Option<String> {
+        match request.get(name)? {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    };
+    let mut path = String::with_capacity(template.len() + 32);
+    let mut used = Vec::new();
+    for part in &parts {
+        match part {
+            Part::Text(text) => path.push_str(text),
+            Part::Field(name) => {
+                let value = fixed
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| (*v).to_owned())
+                    .or_else(|| field(name))
+                    .unwrap_or_default();
+                path.push_str(&value);
+                used.push(*name);
+            }
+        }
+    }
+    let mut query: Vec<(String, String)> = fixed_query
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    if let serde_json::Value::Object(m) = request {
+        for k in m.keys() {
+            if used.contains(&k.as_str()) || query.iter().any(|(q, _)| q == k) {
+                continue;
+            }
+            if let Some(v) = field(k) {
+                query.push((k.clone(), v));
+            }
+        }
+    }
+    (path, query)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fills_path_templates() {
+        let req =
+            serde_json::json!({"page_id": "42", "platform": "instagram", "limit": 5, "x": null});
+        let (path, query) = fill_path(GRAPH_CONVERSATIONS.path, &req, &[("version", "v23.0")]);
+        assert_eq!(path, "/v23.0/42/conversations");
+        let q: Vec<(&str, &str)> = query
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        // serde_json's map orders the fields by name.
+        assert_eq!(q, [("limit", "5"), ("platform", "instagram")]);
+        let req = serde_json::json!({"conversation_id": "t_1", "fields": "other"});
+        let (path, query) = fill_path(GRAPH_CONVERSATION_MESSAGES.path, &req, &[("version", "v1")]);
+        assert_eq!(path, "/v1/t_1");
+        assert_eq!(query, [("fields".to_owned(), "messages".to_owned())]);
+        let (path, query) = fill_path("/{a}{b}/c", &serde_json::json!({"a": 1}), &[]);
+        assert_eq!((path.as_str(), query.len()), ("/1/c", 0));
+    }
 
     #[test]
     fn builds_urls() {

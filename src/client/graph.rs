@@ -14,6 +14,9 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+/// A filled path and its query pairs.
+type PathAndQuery = (String, Vec<(String, String)>);
+
 /// Graph's host.
 pub const DEFAULT_GRAPH_URL: &str = "https://graph.facebook.com";
 /// The Graph API version used when none is given.
@@ -337,19 +340,50 @@ impl GraphClient {
         &self.config
     }
 
+    /// One call of the catalogue's `endpoint`: the path template filled from
+    /// the checked `request` (and the API version), its other fields and
+    /// `extra` as the query.
+    async fn call<T: Transport, C: Clock>(
+        &self,
+        transport: &T,
+        clock: &C,
+        endpoint: &Endpoint,
+        request: &Value,
+        extra: &[(&str, &str)],
+        timeout_ms: Option<u64>,
+    ) -> Result<Json, Error> {
+        let (path, query) = self.path(endpoint, request)?;
+        let mut q: Vec<(&str, &str)> = query
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        q.extend_from_slice(extra);
+        self.get(transport, clock, endpoint, &path, &q, timeout_ms)
+            .await
+    }
+
+    /// `request` checked by `endpoint`'s validator, then its path and query.
+    fn path(&self, endpoint: &Endpoint, request: &Value) -> Result<PathAndQuery, Error> {
+        let v = (endpoint.validate)(request);
+        if !v.is_empty() {
+            return Err(Error::validation(v).at(endpoint.name));
+        }
+        let version = [("version", self.config.version.as_str())];
+        Ok(api::fill_path(endpoint.path, request, &version))
+    }
+
     async fn get<T: Transport, C: Clock>(
         &self,
         transport: &T,
         clock: &C,
         endpoint: &Endpoint,
-        node: &str,
+        path: &str,
         query: &[(&str, &str)],
         timeout_ms: Option<u64>,
     ) -> Result<Json, Error> {
         let mut q: Vec<(&str, &str)> = query.to_vec();
         q.push(("access_token", self.config.access_token.expose_secret()));
-        let path = format!("/{}/{}", self.config.version, node);
-        let url = api::url(&self.config.base_url, &path, &q);
+        let url = api::url(&self.config.base_url, path, &q);
         let timeout_ms = timeout_ms.or(self.config.timeout_ms);
         let observe = (endpoint.name, &self.config.on_attempt);
         let (r, attempts) =
@@ -375,16 +409,7 @@ impl GraphClient {
         r.map_err(|e| network_context(e, endpoint, base_url, attempts.made, timeout_ms))
     }
 
-    fn check(endpoint: &Endpoint, request: &Value) -> Result<(), Error> {
-        let v = (endpoint.validate)(request);
-        if v.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::validation(v).at(endpoint.name))
-        }
-    }
-
-    /// `GET /{page_id}/conversations?platform=…[&user_id=…][&after=…]`.
+    /// `graph.conversations`: one page of a Page's conversations (`limit` per page).
     pub async fn conversations<T: Transport, C: Clock>(
         &self,
         transport: &T,
@@ -393,27 +418,15 @@ impl GraphClient {
         limit: Option<u32>,
         timeout_ms: Option<u64>,
     ) -> Result<Json, Error> {
-        let ep = &api::GRAPH_CONVERSATIONS;
-        Self::check(ep, request)?;
-        let s = |k: &str| request.get(k).and_then(Value::as_str);
-        let page_id = s("page_id").unwrap_or_default();
-        let mut q = vec![("platform", s("platform").unwrap_or_default())];
-        if let Some(u) = s("user_id") {
-            q.push(("user_id", u));
-        }
-        if let Some(a) = s("after") {
-            q.push(("after", a));
-        }
         let limit = limit.map(|l| l.to_string());
-        if let Some(l) = &limit {
-            q.push(("limit", l));
-        }
-        let node = format!("{page_id}/conversations");
-        self.get(transport, clock, ep, &node, &q, timeout_ms).await
+        let extra: Vec<(&str, &str)> = limit.iter().map(|l| ("limit", l.as_str())).collect();
+        let ep = &api::GRAPH_CONVERSATIONS;
+        self.call(transport, clock, ep, request, &extra, timeout_ms)
+            .await
     }
 
-    /// `GET /{conversation_id}?fields=messages`: the conversation's message
-    /// ids and times, newest first; `after` reads further pages.
+    /// `graph.conversation_messages`: the conversation's message ids and
+    /// times, newest first; `after` reads further pages.
     pub async fn conversation_messages<T: Transport, C: Clock>(
         &self,
         transport: &T,
@@ -423,38 +436,30 @@ impl GraphClient {
         timeout_ms: Option<u64>,
     ) -> Result<Json, Error> {
         let ep = &api::GRAPH_CONVERSATION_MESSAGES;
-        Self::check(ep, &json!({ "conversation_id": conversation_id }))?;
-        match after {
-            None => {
-                self.get(
-                    transport,
-                    clock,
-                    ep,
-                    conversation_id,
-                    &[("fields", "messages")],
-                    timeout_ms,
-                )
-                .await
-            }
-            // Later pages are read from the messages edge itself, which
-            // answers the list alone (`data`, `paging`).
-            Some(a) => {
-                let node = format!("{conversation_id}/messages");
-                let edge = Endpoint {
-                    shape: api::shape_as::<GraphList<MessageRef>>,
-                    ..*ep
-                };
-                let page = self
-                    .get(transport, clock, &edge, &node, &[("after", a)], timeout_ms)
-                    .await?;
-                let id = api::json_of(conversation_id)
-                    .map_err(|e| Error::decode(e, None).at(ep.name))?;
-                Ok(Json(format!("{{\"id\":{},\"messages\":{}}}", id.0, page.0)))
-            }
-        }
+        let request = json!({ "conversation_id": conversation_id });
+        let Some(a) = after else {
+            return self
+                .call(transport, clock, ep, &request, &[], timeout_ms)
+                .await;
+        };
+        // Later pages are read from the node's `messages` edge, which
+        // answers the list alone (`data`, `paging`): wrapped as the first
+        // page's `{ id, messages }`.
+        let (node, _) = self.path(ep, &request)?;
+        let edge = Endpoint {
+            shape: api::shape_as::<GraphList<MessageRef>>,
+            ..*ep
+        };
+        let path = format!("{node}/messages");
+        let page = self
+            .get(transport, clock, &edge, &path, &[("after", a)], timeout_ms)
+            .await?;
+        let id = api::json_of(conversation_id).map_err(|e| Error::decode(e, None).at(ep.name))?;
+        Ok(Json(format!("{{\"id\":{},\"messages\":{}}}", id.0, page.0)))
     }
 
-    /// `GET /{message_id}?fields=…` (default `id,created_time,from,to,message`).
+    /// `graph.message`: one message's details (`fields`, default
+    /// [`DEFAULT_MESSAGE_FIELDS`]).
     pub async fn message<T: Transport, C: Clock>(
         &self,
         transport: &T,
@@ -463,22 +468,11 @@ impl GraphClient {
         fields: Option<&str>,
         timeout_ms: Option<u64>,
     ) -> Result<Json, Error> {
-        let ep = &api::GRAPH_MESSAGE;
-        let req = match fields {
-            Some(f) => json!({ "message_id": message_id, "fields": f }),
-            None => json!({ "message_id": message_id }),
-        };
-        Self::check(ep, &req)?;
         let fields = fields.unwrap_or(DEFAULT_MESSAGE_FIELDS);
-        self.get(
-            transport,
-            clock,
-            ep,
-            message_id,
-            &[("fields", fields)],
-            timeout_ms,
-        )
-        .await
+        let request = json!({ "message_id": message_id, "fields": fields });
+        let ep = &api::GRAPH_MESSAGE;
+        self.call(transport, clock, ep, &request, &[], timeout_ms)
+            .await
     }
 
     /// The next page of a conversations walk, or `None` when it is over.

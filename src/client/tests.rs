@@ -1533,7 +1533,7 @@ fn graph_walks_follow_cursors_and_stop_details_at_the_limit() {
     let fake = GraphFake {
         answers: vec![
             (
-                "/v23.0/p_1/conversations?platform=messenger&after=A",
+                "/v23.0/p_1/conversations?after=A&platform=messenger",
                 json!({"data": [{"id": "t_2"}], "paging": {"cursors": {"after": "B"}}}),
             ),
             (
