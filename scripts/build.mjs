@@ -268,6 +268,9 @@ for (const v of built) {
     .replace(/^(\s*\*) r" ?/gm, '$1 ')
     .replace(/^(\s*)free\(\): void;$/gm, '$1/** Releases the instance\'s wasm memory now (as `[Symbol.dispose]()` does); else the garbage collector does. */\n$1free(): void;')
     .trimEnd() + '\n' + readFileSync(join(tpl, 'types.d.ts'), 'utf8');
+  // `ts_fill!` (src/js/mod.rs) fills {CONSTANT} placeholders; one left means a misspelt name.
+  const unfilled = types.match(/\{[A-Z][A-Z0-9_]+\}/g);
+  if (unfilled) throw new Error(`${v.entry}.d.ts: unfilled placeholders ${[...new Set(unfilled)].join(', ')}`);
   writeFileSync(join(pkg, `${v.entry}.d.ts`), types);
   writeFileSync(join(pkg, `${v.entry}.d.cts`), types);
 }

@@ -22,7 +22,9 @@ pub const DEFAULT_GRAPH_URL: &str = "https://graph.facebook.com";
 /// The Graph API version used when none is given.
 pub const DEFAULT_GRAPH_VERSION: &str = "v23.0";
 /// The fields of a message detail the document asks for.
-pub const DEFAULT_MESSAGE_FIELDS: &str = "id,created_time,from,to,message";
+pub const DEFAULT_MESSAGE_FIELDS: &str = crate::model::graph::MessageDetailRequest::DEFAULT_FIELDS;
+/// The most conversations Graph answers per page (`limit`).
+pub const MAX_CONVERSATIONS_PER_PAGE: u32 = 100;
 /// Only the most recent messages of a conversation have details (the document:
 /// "您只能获取该对话中最近 20 条消息的详情").
 pub const MESSAGE_DETAIL_LIMIT: usize = 20;

@@ -18,12 +18,25 @@ pub struct RetryPolicy {
     pub max_delay_ms: u64,
 }
 
+/// Attempts in all by default, the first included.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+/// The most attempts a policy may ask for.
+pub const MAX_ATTEMPTS: u32 = 10;
+/// The backoff unit by default (ms).
+pub const DEFAULT_BASE_DELAY_MS: u64 = 200;
+/// The largest backoff unit accepted (ms).
+pub const MAX_BASE_DELAY_MS: u64 = 60_000;
+/// The longest single wait by default (ms).
+pub const DEFAULT_MAX_DELAY_MS: u64 = 10_000;
+/// The largest `max_delay_ms` accepted (ms).
+pub const MAX_MAX_DELAY_MS: u64 = 600_000;
+
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
-            max_attempts: 3,
-            base_delay_ms: 200,
-            max_delay_ms: 10_000,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+            base_delay_ms: DEFAULT_BASE_DELAY_MS,
+            max_delay_ms: DEFAULT_MAX_DELAY_MS,
         }
     }
 }

@@ -17,8 +17,8 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-/// The longest wait for one call of a caller's store (ms).
-const STORE_TIMEOUT_MS: f64 = 5000.0;
+/// The longest wait for one call of a caller's store (ms): the webhook handler's default.
+const STORE_TIMEOUT_MS: f64 = crate::webhook::handler::DEFAULT_STORE_TIMEOUT_MS as f64;
 /// The longest `claimTtlMs` accepted: a year.
 const MAX_CLAIM_TTL_MS: u64 = 365 * 24 * 60 * 60 * 1000;
 /// The longest `runId` accepted.
@@ -33,7 +33,7 @@ extern "C" {
 }
 
 #[wasm_bindgen(typescript_custom_section)]
-const BROADCAST_TS: &'static str = r#"
+const BROADCAST_TS: &'static str = ts_fill!(r#"
 /** A send request without its recipient: the broadcast sets `recipient_token` to each subscriber's `sub_token`. */
 export type BroadcastMessage = {
   /** Why the message is sent; `MESSAGE_TAG` requires `tag`. */
@@ -57,7 +57,7 @@ export type BroadcastRequest =
       message: BroadcastMessage;
     }
   | {
-      /** Subscribers as `query_sub_users` lists them (at most 10,000): those with `sub_status` 1 are sent to. */
+      /** Subscribers as `query_sub_users` lists them (at most {MAX_GIVEN_SUBSCRIBERS}): those with `sub_status` 1 are sent to. */
       subscribers: SubscribedUser[];
       appid?: never;
       title?: never;
@@ -68,7 +68,7 @@ export type BroadcastRequest =
 export interface BroadcastOptions {
   /** The run's identity: a run started again with the same id and store sends only to those not yet claimed. Default: a random id (in the report). */
   runId?: string;
-  /** The most sends in flight (1–64; default 4). */
+  /** The most sends in flight (1–{MAX_CONCURRENCY}; default {DEFAULT_CONCURRENCY}). */
   concurrency?: number;
   /** The most sends started in any second (default: no limit but `concurrency`). */
   perSecond?: number;
@@ -78,12 +78,17 @@ export interface BroadcastOptions {
   onProgress?: (counts: BroadcastCounts) => void;
   /** Where each recipient is claimed before its send and marked after it: the webhook's store shape (`redisDedupeStore` shares a run between processes). Default: this client's memory. */
   store?: DedupeStore;
-  /** How long claims and marks hold (default 604800000 ms, 7 days): longer than the run and any resume of it, or a recipient could be sent to again. */
+  /** How long claims and marks hold (default {DEFAULT_CLAIM_TTL_MS} ms, 7 days): longer than the run and any resume of it, or a recipient could be sent to again. */
   claimTtlMs?: number;
   /** Each call's timeout in ms, per attempt. */
   timeoutMs?: number;
 }
-"#;
+"#,
+    "{MAX_GIVEN_SUBSCRIBERS}" => crate::client::broadcast::MAX_GIVEN_SUBSCRIBERS,
+    "{MAX_CONCURRENCY}" => MAX_CONCURRENCY,
+    "{DEFAULT_CONCURRENCY}" => DEFAULT_CONCURRENCY,
+    "{DEFAULT_CLAIM_TTL_MS}" => DEFAULT_CLAIM_TTL_MS,
+);
 
 #[wasm_bindgen]
 extern "C" {

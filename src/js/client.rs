@@ -15,6 +15,7 @@ use crate::client::paging::PageWalker;
 use crate::client::sobot::{CallOptions, SobotClient as SobotCore};
 use crate::client::store::MemoryStore;
 use crate::client::tokens::{SharedTokens, TokenManager};
+use crate::client::{graph, retry};
 use crate::client::{AttemptHook, Credentials, RetryPolicy};
 use crate::error::Error;
 use crate::validate::Violation;
@@ -30,14 +31,14 @@ use wasm_bindgen_futures::future_to_promise;
 mod broadcast;
 
 #[wasm_bindgen(typescript_custom_section)]
-const CLIENT_TS: &'static str = r#"
+const CLIENT_TS: &'static str = ts_fill!(r#"
 /** Retry settings: exponential backoff with full jitter. */
 export interface RetryOptions {
-  /** Attempts in all, the first included (1–10; default 3; 1 disables retries). */
+  /** Attempts in all, the first included (1–{MAX_ATTEMPTS}; default {DEFAULT_MAX_ATTEMPTS}; 1 disables retries). */
   maxAttempts?: number;
-  /** Backoff unit in ms (default 200). */
+  /** Backoff unit in ms (default {DEFAULT_BASE_DELAY_MS}). */
   baseDelayMs?: number;
-  /** Longest single wait in ms (default 10000); a longer `Retry-After` ends the retries. */
+  /** Longest single wait in ms (default {DEFAULT_MAX_DELAY_MS}); a longer `Retry-After` ends the retries. */
   maxDelayMs?: number;
 }
 
@@ -78,13 +79,13 @@ export interface ReadOnlyTokenStore {
 interface SobotClientCommonOptions {
   /** The app id (`appid`) given by Sobot. */
   appId: string;
-  /** Base URL of the regional Sobot host; default `https://sg.sobot.com`. */
+  /** Base URL of the regional Sobot host; default `{DEFAULT_BASE_URL}`. */
   baseUrl?: string;
-  /** Per-call timeout in ms (default 30000). */
+  /** Per-call timeout in ms (default {DEFAULT_TIMEOUT_MS}). */
   timeoutMs?: number;
   /** Retry settings. */
   retry?: RetryOptions;
-  /** Refresh the token this many ms before it expires (default 300000). */
+  /** Refresh the token this many ms before it expires (default {DEFAULT_REFRESH_MARGIN_MS}). */
   refreshMarginMs?: number;
   /** The `fetch` to use (for instrumentation or a proxy); default: the global one. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
@@ -129,11 +130,11 @@ export interface SendMessageResult {
 export interface GraphClientOptions {
   /** The Page access token. */
   accessToken: string;
-  /** Graph API version; default `v23.0`. */
+  /** Graph API version; default `{DEFAULT_GRAPH_VERSION}`. */
   version?: string;
-  /** Default `https://graph.facebook.com`. */
+  /** Default `{DEFAULT_GRAPH_URL}`. */
   baseUrl?: string;
-  /** Per-call timeout in ms (default 30000). */
+  /** Per-call timeout in ms (default {DEFAULT_TIMEOUT_MS}). */
   timeoutMs?: number;
   /** Retry settings (every Graph call here is a read). */
   retry?: RetryOptions;
@@ -155,10 +156,21 @@ export interface ListConversationsOptions {
   userId?: string;
   /** Start after this cursor (`paging.cursors.after`). */
   after?: string;
-  /** Conversations per page (1–100). */
+  /** Conversations per page (1–{MAX_CONVERSATIONS_PER_PAGE}). */
   limit?: number;
 }
-"#;
+"#,
+    "{MAX_ATTEMPTS}" => crate::client::retry::MAX_ATTEMPTS,
+    "{DEFAULT_MAX_ATTEMPTS}" => crate::client::retry::DEFAULT_MAX_ATTEMPTS,
+    "{DEFAULT_BASE_DELAY_MS}" => crate::client::retry::DEFAULT_BASE_DELAY_MS,
+    "{DEFAULT_MAX_DELAY_MS}" => crate::client::retry::DEFAULT_MAX_DELAY_MS,
+    "{DEFAULT_BASE_URL}" => crate::client::token::DEFAULT_BASE_URL,
+    "{DEFAULT_TIMEOUT_MS}" => crate::client::config::DEFAULT_TIMEOUT_MS,
+    "{DEFAULT_REFRESH_MARGIN_MS}" => crate::client::config::DEFAULT_REFRESH_MARGIN_MS,
+    "{DEFAULT_GRAPH_VERSION}" => crate::client::graph::DEFAULT_GRAPH_VERSION,
+    "{DEFAULT_GRAPH_URL}" => crate::client::graph::DEFAULT_GRAPH_URL,
+    "{MAX_CONVERSATIONS_PER_PAGE}" => crate::client::graph::MAX_CONVERSATIONS_PER_PAGE,
+);
 
 #[wasm_bindgen]
 extern "C" {
@@ -176,13 +188,13 @@ extern "C" {
 fn retry_policy(r: &mut Reader) -> RetryPolicy {
     let mut policy = RetryPolicy::default();
     if let Some(mut n) = r.nested("retry") {
-        if let Some(v) = n.integer("maxAttempts", 1, 10) {
+        if let Some(v) = n.integer("maxAttempts", 1, u64::from(retry::MAX_ATTEMPTS)) {
             policy.max_attempts = v as u32;
         }
-        if let Some(v) = n.integer("baseDelayMs", 0, 60_000) {
+        if let Some(v) = n.integer("baseDelayMs", 0, retry::MAX_BASE_DELAY_MS) {
             policy.base_delay_ms = v;
         }
-        if let Some(v) = n.integer("maxDelayMs", 0, 600_000) {
+        if let Some(v) = n.integer("maxDelayMs", 0, retry::MAX_MAX_DELAY_MS) {
             policy.max_delay_ms = v;
         }
         n.reject_unknown();
@@ -606,7 +618,8 @@ fn conversations_request(options: &JsValue) -> Result<(Value, Option<u32>), Vec<
         user_id: r.string("userId"),
         after: r.string("after"),
     };
-    let limit = r.integer("limit", 1, 100).map(|l| l as u32);
+    let max = u64::from(graph::MAX_CONVERSATIONS_PER_PAGE);
+    let limit = r.integer("limit", 1, max).map(|l| l as u32);
     let v = r.finish();
     if !v.is_empty() {
         return Err(v);

@@ -29,18 +29,18 @@ interface WebhookHandlerCommonOptions {
   onError?(error: unknown, delivery: Partial<WebhookDelivery>): void;
   /** The de-duplication store (default: one in memory), or `false` for none. */
   dedupe?: DedupeStore | false;
-  /** The largest body read (default 1 MiB); larger ones are 413, before the body is read. */
+  /** The largest body read in bytes (default {DEFAULT_MAX_BYTES}); larger ones are 413, before the body is read. */
   maxBodyBytes?: number;
   /**
    * Answer 200 at once and run `onEvents` in `context.waitUntil` (or in the background).
    * A failure then no longer causes a redelivery.
    */
   deferHandling?: boolean;
-  /** How long a claim holds (default 300000 ms): longer than `onEvents` may take. */
+  /** How long a claim holds (default {DEFAULT_CLAIM_TTL_MS} ms): longer than `onEvents` may take. */
   claimTtlMs?: number;
-  /** How long a handed-over event is remembered (default 86400000 ms). */
+  /** How long a handed-over event is remembered (default {DEFAULT_SEEN_TTL_MS} ms). */
   seenTtlMs?: number;
-  /** The longest wait for one store call (default 5000 ms); then the answer is 500. */
+  /** The longest wait for one store call (default {DEFAULT_STORE_TIMEOUT_MS} ms); then the answer is 500. */
   storeTimeoutMs?: number;
 }
 

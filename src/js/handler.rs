@@ -14,7 +14,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(typescript_custom_section)]
-const HANDLER_TS: &'static str = include_str!("handler.d.ts");
+const HANDLER_TS: &'static str = ts_fill!(include_str!("handler.d.ts"),
+    "{DEFAULT_MAX_BYTES}" => DEFAULT_MAX_BYTES,
+    "{DEFAULT_CLAIM_TTL_MS}" => h::DEFAULT_CLAIM_TTL_MS,
+    "{DEFAULT_SEEN_TTL_MS}" => h::DEFAULT_SEEN_TTL_MS,
+    "{DEFAULT_STORE_TIMEOUT_MS}" => h::DEFAULT_STORE_TIMEOUT_MS,
+);
 
 #[wasm_bindgen(module = "/src/js/runtime.js")]
 extern "C" {
@@ -212,7 +217,7 @@ fn read_options(options: &JsValue) -> Result<Settings, Error> {
     let defer = r.flag("deferHandling");
     let claim_ttl_ms = r.positive("claimTtlMs", h::DEFAULT_CLAIM_TTL_MS as f64);
     let seen_ttl_ms = r.positive("seenTtlMs", h::DEFAULT_SEEN_TTL_MS as f64);
-    let store_timeout_ms = r.positive("storeTimeoutMs", 5000.0);
+    let store_timeout_ms = r.positive("storeTimeoutMs", h::DEFAULT_STORE_TIMEOUT_MS as f64);
     let unknown = super::unknown_options(options, &r.read, Reader::path);
     r.violations.extend(unknown);
     let (Some(channel), Some(on_events), Some(dedupe), true) =

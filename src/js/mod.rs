@@ -6,6 +6,19 @@
 //! `sobot-channels/webhook` entry): the clients, validators, token functions
 //! and the error catalogue are left out of the wasm.
 
+/// TypeScript text with `{NAME}` placeholders filled from Rust constants at
+/// compile time, so that a default or a limit the declarations state is the
+/// one the code applies: `ts_fill!(TEXT, "{X}" => crate::X, …)`.
+macro_rules! ts_fill {
+    ($text:expr $(,)?) => { $text };
+    ($text:expr, $name:literal => $value:expr $(, $rn:literal => $rv:expr)* $(,)?) => {
+        ts_fill!(
+            const_format::str_replace!($text, $name, const_format::concatcp!($value))
+            $(, $rn => $rv)*
+        )
+    };
+}
+
 #[cfg(feature = "client")]
 mod client;
 mod error;

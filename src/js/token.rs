@@ -14,16 +14,16 @@ pub fn sign(appid: &str, create_time: &str, app_key: &str) -> String {
 }
 
 #[wasm_bindgen(typescript_custom_section)]
-const TOKEN_TS: &'static str = r#"
+const TOKEN_TS: &'static str = ts_fill!(r#"
 /** Options of `getToken`. */
 export interface GetTokenOptions {
   /** The app id (`appid`) given by Sobot. */
   appId: string;
   /** The app key; it leaves the process only inside the md5 `sign`. */
   appKey: string;
-  /** Base URL of the regional Sobot host; default `https://sg.sobot.com`. */
+  /** Base URL of the regional Sobot host; default `{DEFAULT_BASE_URL}`. */
   baseUrl?: string;
-  /** Timeout of the request in ms (default 30000). */
+  /** Timeout of the request in ms (default {DEFAULT_TIMEOUT_MS}). */
   timeoutMs?: number;
   /** Cancels the request; it then rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -40,7 +40,10 @@ export interface Token {
   /** Expiry time in milliseconds since the Unix epoch. */
   expiresAt: number;
 }
-"#;
+"#,
+    "{DEFAULT_BASE_URL}" => crate::client::token::DEFAULT_BASE_URL,
+    "{DEFAULT_TIMEOUT_MS}" => crate::client::config::DEFAULT_TIMEOUT_MS,
+);
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

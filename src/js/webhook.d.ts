@@ -5,7 +5,7 @@ export type WebhookBody = string | Uint8Array | ArrayBuffer | ArrayBufferView;
 export interface ParseOptions {
   /**
    * Bodies longer than this many bytes are refused before parsing, and before being copied
-   * into wasm memory, with a `SobotError` of kind `decode` and rule `max_bytes` (default 1048576).
+   * into wasm memory, with a `SobotError` of kind `decode` and rule `max_bytes` (default {DEFAULT_MAX_BYTES}).
    */
   maxBytes?: number;
 }
@@ -14,7 +14,7 @@ export interface ParseOptions {
 export interface VerifyOptions {
   /**
    * Bodies longer than this many bytes are not verified: the answer is `false`, without
-   * the HMAC being computed, so that `if (!verify(…)) return 401` holds (default 1048576,
+   * the HMAC being computed, so that `if (!verify(…)) return 401` holds (default {DEFAULT_MAX_BYTES},
    * as the parsers). To answer 413 instead, compare the length first, or call a parser,
    * which throws the `max_bytes` error. An invalid `maxBytes` throws a `SobotError`.
    */

@@ -19,7 +19,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(typescript_custom_section)]
-const WEBHOOK_TS: &'static str = include_str!("webhook.d.ts");
+const WEBHOOK_TS: &'static str = ts_fill!(include_str!("webhook.d.ts"),
+    "{DEFAULT_MAX_BYTES}" => webhook::DEFAULT_MAX_BYTES,
+);
 
 /// The length (in UTF-16 units) from which a string body is encoded into a
 /// new `Uint8Array` and copied, rather than straight into a buffer of three

@@ -200,6 +200,8 @@ pub const DEFAULT_CLAIM_TTL_MS: u64 = 5 * 60 * 1000;
 /// How long a handed-over event is remembered by default (ms): past the
 /// platforms' redelivery windows.
 pub const DEFAULT_SEEN_TTL_MS: u64 = 24 * 60 * 60 * 1000;
+/// The longest wait for one call of a caller's store by default (ms).
+pub const DEFAULT_STORE_TIMEOUT_MS: u64 = 5000;
 /// The memory store's default capacity (keys).
 pub const DEFAULT_CLAIMS_CAPACITY: usize = 10_000;
 /// The largest capacity accepted.
