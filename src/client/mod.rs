@@ -10,6 +10,7 @@ pub mod exec;
 pub mod graph;
 pub mod paging;
 pub mod retry;
+pub mod secrets;
 pub mod sobot;
 pub mod store;
 pub mod token;

@@ -106,38 +106,8 @@ pub(crate) fn reject(mut e: Error, signal: &JsValue, secrets: &[secrecy::SecretS
     to_js(&e)
 }
 
-/// Replaces every secret (of 4 characters or more) in the error's message and
-/// in its violations' messages and values.
 #[cfg(feature = "client")]
-pub(crate) fn redact(e: &mut Error, secrets: &[secrecy::SecretString]) {
-    use secrecy::ExposeSecret;
-    fn scrub(text: &mut String, s: &str) {
-        if text.contains(s) {
-            *text = text.replace(s, "<redacted>");
-        }
-    }
-    // Each secret as it is and percent-encoded (as a URL or a proxy's
-    // message may quote it).
-    let plain = secrets.iter().map(ExposeSecret::expose_secret);
-    let encoded: Vec<String> = plain
-        .clone()
-        .filter_map(|s| {
-            js_sys::encode_uri_component(s)
-                .as_string()
-                .filter(|enc| enc != s)
-        })
-        .collect();
-    let all = plain.chain(encoded.iter().map(String::as_str));
-    for s in all.filter(|s| s.len() >= 4) {
-        scrub(&mut e.message, s);
-        for v in &mut e.violations {
-            scrub(&mut v.message, s);
-            if let Some(serde_json::Value::String(a)) = &mut v.actual {
-                scrub(a, s);
-            }
-        }
-    }
-}
+pub(crate) use crate::client::secrets::redact;
 
 impl From<Error> for JsValue {
     fn from(e: Error) -> JsValue {

@@ -155,33 +155,7 @@ impl Transport for JsTransport {
     }
 }
 
-/// A failure message of a caller's `fetch` (or a proxy) may quote the request:
-/// the header values (the token) and the credentials of the query (`sign`,
-/// Graph's `access_token`) are replaced before the message goes anywhere.
-fn scrub(mut message: String, request: &HttpRequest) -> String {
-    let query = request.url.split_once('?').map_or("", |(_, q)| q);
-    let query_values = query.split('&').filter_map(|pair| {
-        pair.split_once('=')
-            .filter(|(k, _)| matches!(*k, "access_token" | "sign"))
-            .map(|(_, v)| v.to_owned())
-    });
-    let decoded: Vec<String> = query_values
-        .flat_map(|v| {
-            let d = js_sys::decode_uri_component(&v)
-                .ok()
-                .and_then(|d| d.as_string());
-            [Some(v), d]
-        })
-        .flatten()
-        .collect();
-    let header_values = request.headers.iter().map(|(_, v)| v.as_str());
-    for secret in header_values.chain(decoded.iter().map(String::as_str)) {
-        if secret.len() >= 4 && message.contains(secret) {
-            message = message.replace(secret, "<redacted>");
-        }
-    }
-    message
-}
+use crate::client::secrets::scrub_request as scrub;
 
 /// The transport and clock of one call: the client's `fetch` (or
 /// `undefined`) and the call's `AbortSignal` (or `undefined`).
