@@ -7,8 +7,7 @@ use crate::client::token::Credentials;
 /// How long before its expiry a token is refreshed when the settings give no margin.
 pub const DEFAULT_REFRESH_MARGIN_MS: u64 = 300_000;
 
-/// The per-attempt timeout when the settings give none.
-pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
+pub use crate::client::transport::DEFAULT_TIMEOUT_MS;
 
 /// Settings of a Sobot client.
 #[derive(Debug, Clone)]

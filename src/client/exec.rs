@@ -1,9 +1,11 @@
 //! Running one call with its retries: attempts, backoff, and the rule that a
-//! call which may have been processed is repeated only when it is a read.
+//! call which may have been processed is repeated only when it is a read;
+//! and what a transport's failure means, for every caller (Sobot calls,
+//! `get_token`, Graph).
 
 use crate::api::{Endpoint, RetrySafety};
-use crate::client::retry::{Failure, RetryPolicy};
-use crate::client::Clock;
+use crate::client::retry::{classify, Failure, RetryPolicy};
+use crate::client::{Clock, TransportError};
 use crate::error::{Error, ErrorKind};
 use serde::Serialize;
 use std::future::Future;
@@ -71,7 +73,7 @@ pub struct AttemptError {
 }
 
 impl AttemptError {
-    /// An error classified by [`classify`](crate::client::retry::classify)
+    /// An error classified by [`classify`]
     /// (by its kind and status), with the server's `Retry-After`.
     pub fn classified(error: Error, retry_after_ms: Option<u64>) -> Self {
         AttemptError {
@@ -225,4 +227,69 @@ fn may_have_been_processed(mut e: Error) -> Error {
         e.message
     );
     e
+}
+
+// ---- transport failures -------------------------------------------------------
+
+/// Maps a transport failure to the crate's error.
+pub fn transport_error(e: TransportError, endpoint: &'static str) -> Error {
+    match e {
+        TransportError::Refused(m) | TransportError::Network(m) => Error::network(m).at(endpoint),
+        TransportError::Timeout => Error::timeout("the call timed out").at(endpoint),
+        TransportError::Aborted => Error::cancelled().at(endpoint),
+        TransportError::Redirected { status, to } => {
+            let mut e = Error::http(status).at(endpoint);
+            e.message = format!(
+                "the server answered HTTP {status}, a redirect to {to}; redirects are not followed, so that no secret leaves the configured origin"
+            );
+            e.retryable = false;
+            e
+        }
+    }
+}
+
+/// Maps a transport failure to an attempt error.
+pub fn transport_failure(e: TransportError, endpoint: &'static str) -> AttemptError {
+    let refused = matches!(e, TransportError::Refused(_));
+    let aborted = matches!(e, TransportError::Aborted);
+    let error = transport_error(e, endpoint);
+    let failure = if aborted {
+        Failure::Final
+    } else {
+        classify(&error, refused)
+    };
+    AttemptError {
+        error,
+        failure,
+        retry_after_ms: None,
+    }
+}
+
+/// A network or timeout failure of `endpoint`, with the host, the attempts
+/// made and the timeout of each; other errors as they are.
+pub fn network_context(
+    mut e: Error,
+    endpoint: &Endpoint,
+    base_url: &str,
+    attempts: u32,
+    timeout_ms: Option<u64>,
+) -> Error {
+    use crate::error::ErrorKind::{Network, Timeout};
+    if !matches!(e.kind, Network | Timeout) || e.is_cancelled() {
+        return e;
+    }
+    let timeout = timeout_ms.unwrap_or(crate::client::transport::DEFAULT_TIMEOUT_MS);
+    e.message = format!(
+        "{}: {} (host {}; {attempts} attempt(s), each of at most {timeout} ms)",
+        endpoint.name,
+        e.message,
+        host_of(base_url)
+    );
+    e
+}
+
+/// The host (and port) of a base URL.
+pub(crate) fn host_of(base_url: &str) -> &str {
+    let rest = base_url.split_once("://").map_or(base_url, |(_, r)| r);
+    rest.split(['/', '?', '#']).next().unwrap_or(rest)
 }

@@ -2,10 +2,11 @@
 //! Instagram account, the messages of a conversation, and message details.
 
 use crate::api::{self, Endpoint, Json};
+use crate::client::exec::{network_context, transport_failure};
 use crate::client::exec::{with_retries, AttemptError, AttemptHook};
 use crate::client::paging::CursorWalker;
 use crate::client::retry::{parse_retry_after, Failure, RetryPolicy};
-use crate::client::sobot::{network_context, object_text, transport_failure};
+use crate::client::sobot::object_text;
 use crate::client::{Clock, HttpRequest, HttpResponse, Transport};
 use crate::error::{Error, GraphDetails};
 use crate::model::graph::{GraphList, MessageRef};

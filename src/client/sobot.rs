@@ -4,12 +4,14 @@
 
 use crate::api::{self, Answer, Auth, Endpoint, Json, Method};
 use crate::client::config::SobotConfig;
-use crate::client::exec::{with_retries, AttemptError, Attempts};
-use crate::client::retry::{api_failure, classify, parse_retry_after, Failure};
+use crate::client::exec::{
+    host_of, network_context, transport_failure, with_retries, AttemptError, Attempts,
+};
+use crate::client::retry::{api_failure, parse_retry_after, Failure};
 use crate::client::store::TokenStore;
-use crate::client::token::{api_error, transport_error};
+use crate::client::token::api_error;
 use crate::client::tokens::TokenManager;
-use crate::client::{Clock, Detach, HttpRequest, HttpResponse, Transport, TransportError};
+use crate::client::{Clock, Detach, HttpRequest, HttpResponse, Transport};
 use crate::error::Error;
 use crate::model::SUCCESS_CODE;
 use secrecy::{ExposeSecret, SecretString};
@@ -232,35 +234,6 @@ impl<S: TokenStore + 'static> SobotClient<S> {
     }
 }
 
-/// A network or timeout failure of `endpoint`, with the host, the attempts
-/// made and the timeout of each; other errors as they are.
-pub fn network_context(
-    mut e: Error,
-    endpoint: &Endpoint,
-    base_url: &str,
-    attempts: u32,
-    timeout_ms: Option<u64>,
-) -> Error {
-    use crate::error::ErrorKind::{Network, Timeout};
-    if !matches!(e.kind, Network | Timeout) || e.is_cancelled() {
-        return e;
-    }
-    let timeout = timeout_ms.unwrap_or(crate::client::config::DEFAULT_TIMEOUT_MS);
-    e.message = format!(
-        "{}: {} (host {}; {attempts} attempt(s), each of at most {timeout} ms)",
-        endpoint.name,
-        e.message,
-        host_of(base_url)
-    );
-    e
-}
-
-/// The host (and port) of a base URL.
-fn host_of(base_url: &str) -> &str {
-    let rest = base_url.split_once("://").map_or(base_url, |(_, r)| r);
-    rest.split(['/', '?', '#']).next().unwrap_or(rest)
-}
-
 async fn attempt<T: Transport, C: Clock>(
     transport: &T,
     clock: &C,
@@ -303,23 +276,6 @@ pub fn repaired(endpoint: &Endpoint, resp: HttpResponse) -> HttpResponse {
 fn is_token_refused(e: &Error) -> bool {
     e.kind == crate::ErrorKind::Api
         && matches!(e.code.as_deref(), Some(TOKEN_MISSING | TOKEN_INVALID))
-}
-
-/// Maps a transport failure to an attempt error.
-pub fn transport_failure(e: TransportError, endpoint: &'static str) -> AttemptError {
-    let refused = matches!(e, TransportError::Refused(_));
-    let aborted = matches!(e, TransportError::Aborted);
-    let error = transport_error(e, endpoint);
-    let failure = if aborted {
-        Failure::Final
-    } else {
-        classify(&error, refused)
-    };
-    AttemptError {
-        error,
-        failure,
-        retry_after_ms: None,
-    }
 }
 
 /// Appends the value of a query parameter: strings as they are, numbers and

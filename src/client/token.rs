@@ -2,7 +2,8 @@
 //! documents): the signature, the request, and the decoding of its answer.
 
 use crate::api::{self, GET_TOKEN};
-use crate::client::{Clock, HttpRequest, HttpResponse, Transport, TransportError};
+use crate::client::exec::{network_context, transport_error};
+use crate::client::{Clock, HttpRequest, HttpResponse, Transport};
 use crate::error::Error;
 use crate::model::{Envelope, TokenItem};
 use crate::validate::{is_http_url, Violation};
@@ -232,23 +233,6 @@ pub fn decode_token_response(resp: &HttpResponse, now_ms: u64) -> Result<Token, 
     })
 }
 
-/// Maps a transport failure to the crate's error.
-pub fn transport_error(e: TransportError, endpoint: &'static str) -> Error {
-    match e {
-        TransportError::Refused(m) | TransportError::Network(m) => Error::network(m).at(endpoint),
-        TransportError::Timeout => Error::timeout("the call timed out").at(endpoint),
-        TransportError::Aborted => Error::cancelled().at(endpoint),
-        TransportError::Redirected { status, to } => {
-            let mut e = Error::http(status).at(endpoint);
-            e.message = format!(
-                "the server answered HTTP {status}, a redirect to {to}; redirects are not followed, so that no secret leaves the configured origin"
-            );
-            e.retryable = false;
-            e
-        }
-    }
-}
-
 /// Gets a new token, waiting at most `timeout_ms`. Validates `creds` first:
 /// nothing is sent when they are invalid. Each call invalidates the previous
 /// token (both documents say so).
@@ -266,7 +250,7 @@ pub async fn fetch_token<T: Transport, C: Clock>(
     req.timeout_ms = Some(timeout_ms);
     let resp = transport.send(req).await.map_err(|e| {
         let e = transport_error(e, GET_TOKEN.name);
-        crate::client::sobot::network_context(e, &GET_TOKEN, &creds.base_url, 1, Some(timeout_ms))
+        network_context(e, &GET_TOKEN, &creds.base_url, 1, Some(timeout_ms))
     })?;
     decode_token_response(&resp, clock.now_ms())
 }
@@ -274,6 +258,7 @@ pub async fn fetch_token<T: Transport, C: Clock>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::TransportError;
 
     #[test]
     fn an_error_without_ret_msg_still_has_a_message() {

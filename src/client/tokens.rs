@@ -9,10 +9,11 @@
 
 use crate::api::{RetrySafety, GET_TOKEN};
 use crate::client::config::{SobotConfig, DEFAULT_TIMEOUT_MS};
+use crate::client::exec::transport_error;
 use crate::client::exec::{with_retries, AttemptError};
 use crate::client::retry::{api_failure, classify, Failure, RetryPolicy};
 use crate::client::store::{Lock, StoredToken, TokenStore};
-use crate::client::token::{decode_token_response, token_request, transport_error};
+use crate::client::token::{decode_token_response, token_request};
 use crate::client::{Clock, Detach, Transport, TransportError};
 use crate::error::{Error, ErrorKind};
 use secrecy::{ExposeSecret, SecretString};

@@ -1,5 +1,8 @@
 //! One HTTP exchange, behind a trait: `fetch` in wasm, a fake in native tests.
 
+/// The per-attempt timeout when the settings give none.
+pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
+
 /// An HTTP request as the client builds it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HttpRequest {
