@@ -63,8 +63,11 @@ export class SobotClaimStore extends DurableObject {
     return { ...c, done: c.total >= c.subscribers && ended === c.total };
   }
 
+  /** Arms the sweep once per instance (not a storage read per claim). */
   async sweepLater() {
+    if (this.armed) return;
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + SWEEP_MS);
+    this.armed = true;
   }
 
   /** Deletes what has expired; comes back while anything is left. */
@@ -88,6 +91,7 @@ export class SobotClaimStore extends DurableObject {
     // Once every claim and mark has lapsed, the run's counts go too.
     if (left > 0) await this.ctx.storage.setAlarm(now + SWEEP_MS);
     else await this.ctx.storage.deleteAll();
+    this.armed = left > 0;
   }
 }
 
