@@ -21,16 +21,34 @@ fn client_imports() -> BTreeMap<String, BTreeSet<String>> {
         let text = fs::read_to_string(dir.join(format!("{name}.rs"))).unwrap();
         let code = text.split("#[cfg(test)]\nmod tests").next().unwrap();
         let mut deps = BTreeSet::new();
-        for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
-            for prefix in ["crate::client::", "super::"] {
-                for (i, _) in line.match_indices(prefix) {
-                    let rest = &line[i + prefix.len()..];
-                    let word: String = rest
-                        .chars()
-                        .take_while(|c| c.is_ascii_lowercase() || *c == '_')
-                        .collect();
-                    if names.contains(&word) && &word != name {
-                        deps.insert(word);
+        let code: String = code
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let word = |s: &str| -> String {
+            s.trim_start()
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                .collect()
+        };
+        for prefix in ["crate::client::", "super::"] {
+            for (i, _) in code.match_indices(prefix) {
+                let rest = &code[i + prefix.len()..];
+                // `crate::client::{a, b::C}` names each of its members.
+                let named: Vec<String> = match rest.strip_prefix('{') {
+                    Some(group) => group
+                        .split('}')
+                        .next()
+                        .unwrap_or("")
+                        .split(',')
+                        .map(word)
+                        .collect(),
+                    None => vec![word(rest)],
+                };
+                for w in named {
+                    if names.contains(&w) && &w != name {
+                        deps.insert(w);
                     }
                 }
             }

@@ -286,10 +286,19 @@ test('sends to a topic\'s subscribers through the proxy: checked as typed, live 
     assert.ok(Object.values(per).every((n) => n === 1), 'each active subscriber once');
     await page.screenshot({ path: `${out}browser-admin-broadcast.png`, fullPage: true });
 
-    // The proxy refuses a broken request with its violations.
-    const bad = await fetch(`${proxyUrl}/broadcasts`, { method: 'POST', body: JSON.stringify({ appid: PAGE_ID, message: { pageid: PAGE_ID, type: 'text' } }) });
+    // The proxy refuses a broken request with its violations, a body that is not JSON (a
+    // form another site could post without asking), another origin, and a bad run id.
+    const json = { 'content-type': 'application/json' };
+    const post = (body, headers = json) => fetch(`${proxyUrl}/broadcasts`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const bad = await post({ appid: PAGE_ID, message: { pageid: PAGE_ID, type: 'text' } });
     assert.equal(bad.status, 400);
     assert.deepEqual((await bad.json()).violations.map((v) => v.path).sort(), ['message.payload', 'title']);
+    const request = { appid: PAGE_ID, title: 'weekly news', message: { pageid: PAGE_ID, type: 'text', payload: 'x' } };
+    assert.equal((await post(request, { 'content-type': 'text/plain' })).status, 415);
+    assert.equal((await post(request, { ...json, origin: 'https://elsewhere.example' })).status, 403);
+    assert.equal((await fetch(`${proxyUrl}/broadcasts/%E0`)).status, 400);
+    assert.equal((await post({ ...request, title: 'no such topic' })).status, 400);
+    assert.equal(upstream.admin.sends().length, active.length, 'none of these sent anything');
   } finally {
     await new Promise((r) => {
       proxy.close(r);

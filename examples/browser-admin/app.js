@@ -507,7 +507,8 @@ function showCounts(c, final) {
   const bar = $('#broadcast-progress');
   const done = c.sent + c.skipped + c.failed + c.unknown + c.alreadyClaimed;
   bar.hidden = false;
-  bar.max = Math.max(c.total, 1);
+  // Of the topic's subscribers when the run started (rows listed since then may pass it).
+  bar.max = Math.max(c.subscribers ?? c.total, done, 1);
   bar.value = done;
   const parts = [`${num(c.sent)} sent`, `${num(c.skipped)} unsubscribed`, `${num(c.failed)} failed`, `${num(c.unknown)} unknown`];
   if (c.alreadyClaimed) parts.push(`${num(c.alreadyClaimed)} reached before`);
@@ -517,6 +518,8 @@ function showCounts(c, final) {
 function showReport(report) {
   showCounts(report, true);
   if (report.cancelled) $('#broadcast-status').textContent += ' (stopped: start it again with this run id to go on)';
+  // A finished run's id would make the next send a resume that reaches nobody.
+  else $('#broadcast-form [name=runId]').value = '';
   const rows = report.failures.map((f) => {
     const tr = document.createElement('tr');
     tr.append(cell(f.recipient, 'mono'), cell(f.outcome), cell(`${f.code ? `${f.code}: ` : ''}${describeError(f.code)?.messageEn ?? f.message}`));

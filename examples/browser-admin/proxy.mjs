@@ -10,12 +10,14 @@
 //   invalidates the app's previous token). Put your own login in front of `/sobot-token`;
 // - with the same client, runs broadcasts for the page's "Send to subscribers" panel, so a
 //   run goes on when the page is closed (put your login in front of `/broadcasts` too):
-//     POST   /broadcasts         {appid, title, message, runId?, perSecond?} → 202 {runId},
-//                                 or 400 with the violations; 409 while that run is going
+//     POST   /broadcasts         {appid, title, message, runId?, perSecond?} as JSON, from
+//                                 the page's origin → 202 {runId}, or 400 with the
+//                                 violations; 409 while that run is going
 //     GET    /broadcasts/:runId  Server-Sent Events: `progress` (the counts), then `report`
 //                                 or `failed` (the error), then the stream ends
 //     DELETE /broadcasts/:runId  stops the run between sends (the report says cancelled)
-//   A run started again with the same runId sends only to those not yet reached.
+//   A run started again with the same runId sends only to those not yet reached (the
+//   claims are this process's memory: give the client a shared store to keep them longer).
 //
 //   UPSTREAM=https://sg.sobot.com ALLOW_ORIGIN=https://admin.example.com \
 //   SOBOT_APP_ID=… SOBOT_APP_KEY=… PORT=8788 node examples/browser-admin/proxy.mjs
@@ -53,7 +55,18 @@ export function createProxy({ upstream, allowOrigin, appId, appKey, tokenStore, 
     }
     if (runs && (url.pathname === '/broadcasts' || url.pathname.startsWith('/broadcasts/'))) {
       if (req.method === 'OPTIONS') return res.writeHead(req.headers.origin === allowOrigin ? 204 : 403, cors(req)).end();
-      return runs(req, res, url, cors(req), (status, body) => json(req, res, status, body));
+      const reply = (status, body) => json(req, res, status, body);
+      // Only the page's origin (or no browser at all) starts or stops a run; a JSON body
+      // makes a browser ask first (CORS), so another site's form cannot post one.
+      if (req.method !== 'GET' && req.headers.origin !== undefined && req.headers.origin !== allowOrigin) {
+        return reply(403, { error: 'broadcasts are started from the admin page\'s origin only' });
+      }
+      try {
+        return await runs(req, res, url, cors(req), reply);
+      } catch (e) {
+        if (!res.headersSent) return reply(400, { error: String(e?.message ?? e) });
+        return res.destroy();
+      }
     }
     if (shared && url.pathname === '/api/get_token') return json(req, res, 403, { error: 'this proxy holds the token: read /sobot-token' });
     if (!ALLOWED.some((re) => re.test(url.pathname))) return res.writeHead(404, { 'content-type': 'text/plain', ...cors(req) }).end('not a Sobot API path');
@@ -90,15 +103,24 @@ function broadcasts(client) {
     const violations = validateBroadcast(request);
     if (violations.length) return reply(400, { error: 'the broadcast breaks the API\'s rules: nothing was sent', violations });
     if (runs.get(runId) && !runs.get(runId).end) return reply(409, { error: `run ${runId} is going` });
+    // The topic's size, for the page's progress bar (and a missing topic is refused now).
+    let subscribers;
+    try {
+      const first = await client.messenger.querySubUsers({ appid: request.appid, title: request.title, page_no: 1, page_size: 1 });
+      subscribers = first.total_count ?? null;
+    } catch (e) {
+      if (!(e instanceof SobotError)) throw e;
+      return reply(e.kind === 'api' ? 400 : 502, e.toJSON());
+    }
     const run = { counts: null, end: null, stop: new AbortController(), watchers: new Set() };
     runs.set(runId, run);
     const onProgress = (counts) => {
-      run.counts = counts;
-      for (const w of run.watchers) event(w, 'progress', counts);
+      run.counts = { ...counts, subscribers };
+      for (const w of run.watchers) event(w, 'progress', run.counts);
     };
     client.messenger
       .broadcast(request, { runId, perSecond, signal: run.stop.signal, onProgress })
-      .then((report) => ({ report }), (e) => ({ error: e instanceof SobotError ? e.toJSON() : { message: String(e?.message ?? e) } }))
+      .then((report) => ({ report: { ...report, subscribers } }), (e) => ({ error: e instanceof SobotError ? e.toJSON() : { message: String(e?.message ?? e) } }))
       .then((end) => {
         run.end = end;
         for (const w of run.watchers) {
@@ -112,6 +134,7 @@ function broadcasts(client) {
   return async (req, res, url, cors, reply) => {
     const runId = decodeURIComponent(url.pathname.slice('/broadcasts/'.length));
     if (req.method === 'POST' && url.pathname === '/broadcasts') {
+      if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) return reply(415, { error: 'send the broadcast as application/json' });
       const chunks = [];
       for await (const c of req) chunks.push(c);
       let body;

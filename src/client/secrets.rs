@@ -48,11 +48,14 @@ fn forms<'a>(secrets: impl Iterator<Item = &'a str>) -> Vec<String> {
     out
 }
 
-/// Replaces every secret in the error's message and in its violations'
-/// messages and values.
+/// Replaces every secret in the error's message, the platform's message and
+/// its violations' messages and values.
 pub fn redact(e: &mut Error, secrets: &[SecretString]) {
     for s in forms(secrets.iter().map(ExposeSecret::expose_secret)) {
         replace_in(&mut e.message, &s);
+        if let Some(m) = &mut e.platform_message {
+            replace_in(m, &s);
+        }
         for v in &mut e.violations {
             replace_in(&mut v.message, &s);
             if let Some(serde_json::Value::String(a)) = &mut v.actual {
@@ -105,7 +108,9 @@ mod tests {
         e.message =
             "sent k3y/with+chars(1), k3y%2Fwith%2Bchars%281%29 and k3y%2Fwith%2Bchars(1); ab stays"
                 .into();
+        e.platform_message = Some("bad key k3y/with+chars(1)".into());
         redact(&mut e, &secrets);
+        assert_eq!(e.platform_message.as_deref(), Some("bad key <redacted>"));
         assert_eq!(
             e.message,
             "sent <redacted>, <redacted> and <redacted>; ab stays"

@@ -451,14 +451,6 @@ class Emulator {
       return send(res, 405, JSON_SOBOT, JSON.stringify({ timestamp: new Date(this.now()).toISOString(), status: 405, error: 'Method Not Allowed', path }), { allow: route.method });
     }
 
-    const wait = this.pageRateLimited(route, body);
-    if (wait) {
-      entry.status = 429;
-      entry.reason = `page ${body.pageid}: more than ${this.options.sendsPerPagePerSecond} sends this second`;
-      const answer = { timestamp: new Date(this.now()).toISOString(), status: 429, error: http.STATUS_CODES[429], path };
-      return send(res, 429, JSON_SOBOT, JSON.stringify(answer), { 'retry-after': String(wait) });
-    }
-
     if (route.media) {
       const f = this.store.mediaFiles.get(path);
       const bytes = MEDIA_BYTES[f.type] ?? Buffer.from(`media content of LINE message ${f.messageid}\n`);
@@ -490,6 +482,14 @@ class Emulator {
       try {
         if (route.auth) sobot.checkToken(this, req.headers);
         if (parseError) throw new SobotFail('999994', 'body is not valid JSON');
+        // A send the Page would take, beyond its limit: 429 (the quota counts these only).
+        const wait = this.pageRateLimited(route, body);
+        if (wait) {
+          entry.status = 429;
+          entry.reason = `page ${body.pageid}: more than ${this.options.sendsPerPagePerSecond} sends this second`;
+          const answer = { timestamp: new Date(this.now()).toISOString(), status: 429, error: http.STATUS_CODES[429], path };
+          return send(res, 429, JSON_SOBOT, JSON.stringify(answer), { 'retry-after': String(wait) });
+        }
         out = route.handler(this, { query, body, headers: req.headers, route: route.name });
       } catch (e) {
         if (!(e instanceof SobotFail)) {

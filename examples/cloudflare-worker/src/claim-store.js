@@ -2,18 +2,21 @@
 // - webhook de-duplication: each event's claim while an isolate handles it, then its
 //   "seen" mark, so an event redelivered to another isolate is not handled twice;
 // - broadcasts: each recipient's claim before its send, then its mark, so that queue
-//   consumers (and their retries) reach every subscriber once. A run's object also
-//   keeps the run's counts.
+//   consumers (and their retries) reach every subscriber once.
 // The methods have the shape of `dedupe` (createWebhookHandler) and `store`
-// (messenger.broadcast): claim / confirm / release, each for one owner.
+// (messenger.broadcast): claim / confirm / release, each for one owner. A run's object
+// also keeps each pass's counts (startPass, addCounts, counts).
 import { DurableObject } from 'cloudflare:workers';
 
 /** How often expired claims and marks are swept out of storage. */
 const SWEEP_MS = 60 * 60 * 1000;
-const COUNTS = 'counts';
-// `subscribers`: the topic's size when the run started; `retried`: recipients certainly
-// not sent to that went back on the queue (each then ends in another count).
-const COUNT_FIELDS = ['subscribers', 'total', 'sent', 'skipped', 'failed', 'unknown', 'alreadyClaimed', 'retried'];
+/** The run's latest pass number; `pass:<n>` holds that pass's counts. */
+const PASS = 'pass';
+/** How long a step's "counted" mark is kept: as long as the claims, by default. */
+const RUN_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+// `retried`: recipients certainly not sent to that went back on the queue (each then
+// ends in another count); `subscribers`, set by startPass, is the topic's size then.
+const COUNT_FIELDS = ['total', 'sent', 'skipped', 'failed', 'unknown', 'alreadyClaimed', 'retried'];
 
 /** The Durable Object: claims and marks, each with its expiry. One call at a time, so each is atomic. */
 export class SobotClaimStore extends DurableObject {
@@ -43,24 +46,34 @@ export class SobotClaimStore extends DurableObject {
     return true;
   }
 
-  /** Adds one step's report counts to the run's (queued runs). */
-  async addCounts(counts) {
-    const sum = (await this.ctx.storage.get(COUNTS)) ?? Object.fromEntries(COUNT_FIELDS.map((k) => [k, 0]));
-    for (const k of COUNT_FIELDS) {
-      const n = Number(counts[k] ?? 0);
-      // A run started again (resumed) lists its subscribers again.
-      sum[k] = k === 'subscribers' ? Math.max(sum[k], n) : sum[k] + n;
-    }
-    await this.ctx.storage.put(COUNTS, sum);
-    return sum;
+  /** Starts a pass of the run (a POST /broadcast): its number, its counts at zero. */
+  async startPass(subscribers) {
+    const pass = ((await this.ctx.storage.get(PASS)) ?? 0) + 1;
+    const counts = Object.fromEntries(COUNT_FIELDS.map((k) => [k, 0]));
+    await this.ctx.storage.put({ [PASS]: pass, [`${PASS}:${pass}`]: { ...counts, subscribers } });
+    return pass;
   }
 
-  /** The run's counts so far (`done` once every listed subscriber has an outcome), or null for an unknown run. */
+  /** Adds one step's report counts to its pass, once: a redelivered step keeps its first report. */
+  async addCounts(pass, stepId, counts) {
+    const step = `step:${pass}:${stepId}`;
+    if (await this.ctx.storage.get(step)) return false;
+    const key = `${PASS}:${pass}`;
+    const sum = await this.ctx.storage.get(key);
+    if (!sum) return false;
+    for (const k of COUNT_FIELDS) sum[k] += Number(counts[k] ?? 0);
+    await this.ctx.storage.put({ [key]: sum, [step]: { until: Date.now() + RUN_TTL_MS } });
+    await this.sweepLater();
+    return true;
+  }
+
+  /** The latest pass's counts (`done` once every subscriber it listed has an outcome), or null for an unknown run. */
   async counts() {
-    const c = await this.ctx.storage.get(COUNTS);
+    const pass = await this.ctx.storage.get(PASS);
+    const c = pass && (await this.ctx.storage.get(`${PASS}:${pass}`));
     if (!c) return null;
     const ended = c.sent + c.skipped + c.failed + c.unknown + c.alreadyClaimed;
-    return { ...c, done: c.total >= c.subscribers && ended === c.total };
+    return { pass, ...c, done: c.total >= c.subscribers && ended === c.total };
   }
 
   /** Arms the sweep once per instance (not a storage read per claim). */
@@ -80,7 +93,8 @@ export class SobotClaimStore extends DurableObject {
       const gone = [];
       for (const [key, held] of page) {
         startAfter = key;
-        if (key === COUNTS) continue;
+        // The pass records have no expiry of their own: they go with the last claim.
+        if (typeof held?.until !== 'number') continue;
         if (held.until <= now) gone.push(key);
         else left++;
       }

@@ -36,7 +36,9 @@ export class Faults {
     if (spec.type === 'latency' && !(Number(spec.ms) >= 0)) bad('latency fault needs ms');
     if (spec.times !== undefined && !(Number.isInteger(spec.times) && spec.times >= 0)) bad('times must be a non-negative integer');
     if (spec.rate !== undefined && !(spec.rate >= 0 && spec.rate <= 1)) bad('rate must be between 0 and 1');
-    if (spec.match !== undefined && !isObj(spec.match)) bad('match must be an object of field values');
+    if (spec.match !== undefined && !(isObj(spec.match) && Object.values(spec.match).every((v) => ['string', 'number', 'boolean'].includes(typeof v)))) {
+      bad('match must be an object of string, number or boolean field values');
+    }
     const fault = {
       id: this.nextId++,
       route,
@@ -73,7 +75,7 @@ export class Faults {
     for (const f of this.list) {
       if (!(f.route === '*' || f.route === route || f.route === `${group}.*`)) continue;
       const match = f.params.match;
-      if (match && !Object.entries(match).every(([k, v]) => String(fields?.[k]) === String(v))) continue;
+      if (match && !Object.entries(match).every(([k, v]) => Object.hasOwn(fields ?? {}, k) && typeof fields[k] !== 'object' && String(fields[k]) === String(v))) continue;
       f.seen++;
       if (f.seen <= f.skip) continue;
       if (f.remaining !== undefined && f.remaining <= 0) continue;
