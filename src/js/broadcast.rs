@@ -288,18 +288,3 @@ impl MessengerClient {
         })
     }
 }
-
-/// `messenger.broadcast()`'s request checked without sending: every violation
-/// of the topic (or the subscriber rows) and of the message, as the run would refuse it.
-#[wasm_bindgen(js_name = validateBroadcast, unchecked_return_type = "Violation[]")]
-pub fn validate_broadcast(
-    #[wasm_bindgen(unchecked_param_type = "BroadcastRequest")] request: JsValue,
-) -> JsValue {
-    let violations = match request_json(&request, "request") {
-        Ok(v) => Broadcast::new(&v)
-            .err()
-            .map_or_else(Vec::new, |e| e.violations),
-        Err(v) => vec![v],
-    };
-    crate::js::to_js(&violations).unwrap_or_else(|_| js_sys::Array::new().into())
-}

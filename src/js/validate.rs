@@ -114,3 +114,16 @@ pub fn describe_error(
     };
     entry.map_or(JsValue::UNDEFINED, out)
 }
+
+/// `messenger.broadcast()`'s request checked without sending: every violation
+/// of the topic (or the subscriber rows) and of the message, as the run would refuse it.
+#[wasm_bindgen(js_name = validateBroadcast, unchecked_return_type = "Violation[]")]
+pub fn validate_broadcast(
+    #[wasm_bindgen(unchecked_param_type = "BroadcastRequest")] request: JsValue,
+) -> JsValue {
+    run(&request, |v| {
+        crate::client::broadcast::Broadcast::new(v)
+            .err()
+            .map_or_else(Vec::new, |e| e.violations)
+    })
+}

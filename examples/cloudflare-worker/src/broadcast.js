@@ -132,12 +132,12 @@ async function listStep({ runId, pass, appid, title, message, pageNo }, env, sob
 
 async function sendStep({ runId, pass, pageNo, attempt, message, subscribers }, env, sobot) {
   const started = Date.now();
-  const report = await sobot.messenger.broadcast({ subscribers, message }, runOptions(env, runId));
+  const options = runOptions(env, runId);
+  const report = await sobot.messenger.broadcast({ subscribers, message }, options);
   // perSecond bounds the sends within one step; the step then lasts at least as long as its
   // sends take at that rate, so a consumer averages at most BROADCAST_PER_SECOND.
-  const perSecond = runOptions(env, runId).perSecond;
   const sends = report.sent + report.unknown + report.failed;
-  const rest = perSecond ? (sends * 1000) / perSecond - (Date.now() - started) : 0;
+  const rest = options.perSecond ? (sends * 1000) / options.perSecond - (Date.now() - started) : 0;
   if (rest > 0) await new Promise((r) => setTimeout(r, rest));
   // Released claims: certainly not sent, so tried again later (by any consumer).
   const again = new Set(report.failures.filter((f) => f.released).map((f) => f.recipient));
