@@ -25,7 +25,7 @@ function endpointOf(channel, file, byName) {
 
 /** The catalogue's client method of `e` as the generated test calls it, e.g. `client.messenger.send`. */
 function methodOf(e) {
-  return `client.${e.name.split('.')[0]}.${e.call}`;
+  return e.client === 'GraphClient' ? `graph.${e.call}` : `client.${e.name.split('.')[0]}.${e.call}`;
 }
 
 function endpointCalls() {

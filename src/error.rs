@@ -112,15 +112,18 @@ impl Violation {
         }
     }
 
-    /// A field the documents do not list for this object.
+    /// A field the documents do not list for this object, with the closest
+    /// allowed name when one is near (`page_id` → `pageId`).
     pub fn unknown_field(path: &str, allowed: &[&str]) -> Self {
+        let key = path.rsplit(['.', ']']).next().unwrap_or(path);
         Violation::new(
             path,
             "unknown_field",
             Some(Value::from(allowed.to_vec())),
             None,
             format!(
-                "{path} is not a field of this request (allowed here: {})",
+                "{path} is not a field of this request{} (allowed here: {})",
+                did_you_mean(key, allowed),
                 allowed.join(", ")
             ),
         )
@@ -129,20 +132,14 @@ impl Violation {
     /// An option this version does not take, with the closest allowed name
     /// when one is near (`apiKey` → `appKey`).
     pub fn unknown_option(path: &str, key: &str, allowed: &[&str]) -> Self {
-        let lower = key.to_ascii_lowercase();
-        let near = allowed
-            .iter()
-            .map(|a| (strsim::levenshtein(&lower, &a.to_ascii_lowercase()), *a))
-            .filter(|(d, a)| *d <= 2.max(a.len() / 3))
-            .min_by_key(|(d, _)| *d);
-        let hint = near.map_or_else(String::new, |(_, a)| format!(" (did you mean {a}?)"));
         Violation::new(
             path,
             "unknown_field",
             Some(Value::from(allowed.to_vec())),
             Some(Value::from(key)),
             format!(
-                "{path} is not an option{hint}; the options are {}",
+                "{path} is not an option{}; the options are {}",
+                did_you_mean(key, allowed),
                 allowed.join(", ")
             ),
         )
@@ -388,6 +385,19 @@ impl fmt::Display for Error {
     }
 }
 
+/// ` (did you mean X?)` for the allowed name nearest `key`, ignoring case
+/// and underscores, or nothing when none is near.
+fn did_you_mean(key: &str, allowed: &[&str]) -> String {
+    let plain = |s: &str| s.replace('_', "").to_ascii_lowercase();
+    let key = plain(key);
+    allowed
+        .iter()
+        .map(|a| (strsim::levenshtein(&key, &plain(a)), *a))
+        .filter(|(d, a)| *d <= 2.max(a.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map_or_else(String::new, |(_, a)| format!(" (did you mean {a}?)"))
+}
+
 impl std::error::Error for Error {}
 
 #[cfg(test)]
@@ -409,6 +419,21 @@ mod tests {
         assert!(v
             .message
             .ends_with("the options are appId, appKey, baseUrl, timeoutMs"));
+    }
+
+    #[test]
+    fn an_unknown_field_names_the_closest_one() {
+        let allowed = ["pageId", "platform", "userId"];
+        let v = Violation::unknown_field("page_id", &allowed);
+        assert!(
+            v.message.contains("(did you mean pageId?)"),
+            "{}",
+            v.message
+        );
+        let v = Violation::unknown_field("payload.elements[0].titel", &["title", "subtitle"]);
+        assert!(v.message.contains("(did you mean title?)"), "{}", v.message);
+        let v = Violation::unknown_field("colour", &allowed);
+        assert!(!v.message.contains("did you mean"), "{}", v.message);
     }
 
     use super::*;

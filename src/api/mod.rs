@@ -239,8 +239,47 @@ pub fn encode_send(v: serde_json::Value) -> Result<serde_json::Value, String> {
     Ok(v)
 }
 
-/// Sends a request as it is (the Graph endpoints and `get_token`, whose
-/// parameters go in the URL).
+/// Encodes a valid Graph request: without `null` members, each camelCase
+/// field under its snake_case Graph name (`pageId` → `page_id`).
+pub fn encode_graph(v: serde_json::Value) -> Result<serde_json::Value, String> {
+    let serde_json::Value::Object(m) = drop_nulls(v) else {
+        return Err("a Graph request is an object".to_owned());
+    };
+    Ok(serde_json::Value::Object(
+        m.into_iter().map(|(k, v)| (snake_case(&k), v)).collect(),
+    ))
+}
+
+/// `pageId` → `page_id`: a Graph parameter's name from its request field's.
+pub fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// `page_id` → `pageId`: a request field's name from its Graph parameter's.
+pub fn camel_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Sends a request as it is (`get_token`, whose parameters go in the URL).
 pub fn encode_any(v: serde_json::Value) -> Result<serde_json::Value, String> {
     Ok(v)
 }
@@ -298,11 +337,13 @@ fn no_request(_: &serde_json::Value) -> Vec<Violation> {
 /// Every endpoint, declared once: its wire name, method, path, auth, paging,
 /// retry safety, answer, rules, encoding and answer type, and its JavaScript
 /// binding (the client method, the page iterator, the validator export and
-/// their TypeScript types; `checked` names a validator export written by hand,
+/// their TypeScript types; `by f` makes the request's field `f` the methods'
+/// first argument; `details` an iterator over another endpoint's answer for
+/// each row; `checked` names a validator export written by hand,
 /// `validateTopic`, which also takes the stored topic); `repair` names the
-/// function that makes JSON of an answer the document prints otherwise. `$cb` receives the whole list: the catalogue
-/// below, the JS methods (`js/client.rs`) and the JS validators
-/// (`js/validate.rs`) are all expanded from it.
+/// function that makes JSON of an answer the document prints otherwise.
+/// `$cb` receives the whole list: the catalogue below, the JS methods
+/// (`js/client.rs`) and the JS validators (`js/validate.rs`) expand from it.
 macro_rules! with_endpoints {
     ($cb:ident) => {
         $cb! {
@@ -385,18 +426,23 @@ macro_rules! with_endpoints {
                      validator validate_line_send_record_list "validateLineSendRecordList": "LineSendRecordListRequest"; };
             /// Graph: the conversations of a Page or Instagram account.
             GRAPH_CONVERSATIONS = "graph.conversations", Get "/{version}/{page_id}/conversations", GraphAccessToken, GraphCursor, Safe, Answer::Graph,
-                validate::graph::conversations, encode_any, shape_as::<graph::GraphList<graph::Conversation>>,
-                js { GraphClient
+                validate::graph::conversations, encode_graph, shape_as::<graph::GraphList<graph::Conversation>>,
+                js { GraphClient call list_conversations "listConversations": "ConversationListRequest" -> "Promise<GraphList<Conversation>>";
+                     pages conversations "conversations": "ConversationListRequest" -> "AsyncIterable<Conversation>";
                      validator validate_graph_conversations "validateGraphConversations": "ConversationListRequest"; };
             /// Graph: the messages (ids and times) of a conversation.
             GRAPH_CONVERSATION_MESSAGES = "graph.conversation_messages", Get "/{version}/{conversation_id}?fields=messages", GraphAccessToken, GraphCursor, Safe, Answer::Graph,
-                validate::graph::conversation_messages, encode_any, shape_as::<graph::ConversationMessages>,
-                js { GraphClient
+                validate::graph::conversation_messages, encode_graph, shape_as::<graph::ConversationMessages>,
+                js { GraphClient by conversationId
+                     call conversation_messages "conversationMessages": "CallOptions & Omit<ConversationMessagesRequest, 'conversationId'>" -> "Promise<ConversationMessages>";
+                     pages messages "messages": "CallOptions & Omit<ConversationMessagesRequest, 'conversationId'>" -> "AsyncIterable<MessageRef>";
+                     details message_details "messageDetails" GRAPH_MESSAGE: "CallOptions & Omit<MessageDetailRequest, 'messageId'>" -> "AsyncIterable<MessageDetail>";
                      validator validate_graph_conversation_messages "validateGraphConversationMessages": "ConversationMessagesRequest"; };
             /// Graph: one message's details (only the 20 most recent of a conversation).
-            GRAPH_MESSAGE = "graph.message", Get "/{version}/{message_id}", GraphAccessToken, None, Safe, Answer::Graph,
-                validate::graph::message, encode_any, shape_as::<graph::MessageDetail>,
-                js { GraphClient
+            GRAPH_MESSAGE = "graph.message", Get "/{version}/{message_id}?fields=id,created_time,from,to,message", GraphAccessToken, None, Safe, Answer::Graph,
+                validate::graph::message, encode_graph, shape_as::<graph::MessageDetail>,
+                js { GraphClient by messageId
+                     call message "message": "CallOptions & Omit<MessageDetailRequest, 'messageId'>" -> "Promise<MessageDetail>";
                      validator validate_graph_message "validateGraphMessage": "MessageDetailRequest"; };
         }
     };
@@ -554,15 +600,41 @@ pub fn fill_path(
         .collect();
     if let serde_json::Value::Object(m) = request {
         for k in m.keys() {
-            if used.contains(&k.as_str()) || query.iter().any(|(q, _)| q == k) {
+            if used.contains(&k.as_str()) {
                 continue;
             }
-            if let Some(v) = field(k) {
-                query.push((k.clone(), v));
+            let Some(v) = field(k) else { continue };
+            match query.iter_mut().find(|(q, _)| q == k) {
+                Some(pair) => pair.1 = v,
+                None => query.push((k.clone(), v)),
             }
         }
     }
     (path, query)
+}
+
+/// The placeholders of a path template, `{version}` included, in order.
+pub fn placeholders(template: &str) -> Vec<&str> {
+    Template::parse(template)
+        .parts
+        .into_iter()
+        .filter_map(|p| match p {
+            Part::Field(name) => Some(name),
+            Part::Text(_) => None,
+        })
+        .collect()
+}
+
+/// The one field a node template expands (`?fields=messages`): a cursor
+/// walk's list is that member of the answer, and its later pages are read
+/// from the node's edge of that name. `None` for other templates.
+pub fn expanded_edge(template: &str) -> Option<&str> {
+    let fields = Template::parse(template)
+        .query
+        .into_iter()
+        .find(|(k, _)| *k == "fields")?
+        .1;
+    (!fields.is_empty() && !fields.contains(',')).then_some(fields)
 }
 
 #[cfg(test)]
@@ -581,10 +653,22 @@ mod tests {
             .collect();
         // serde_json's map orders the fields by name.
         assert_eq!(q, [("limit", "5"), ("platform", "instagram")]);
-        let req = serde_json::json!({"conversation_id": "t_1", "fields": "other"});
+        let req = serde_json::json!({"conversation_id": "t_1"});
         let (path, query) = fill_path(GRAPH_CONVERSATION_MESSAGES.path, &req, &[("version", "v1")]);
         assert_eq!(path, "/v1/t_1");
         assert_eq!(query, [("fields".to_owned(), "messages".to_owned())]);
+        // A request's field replaces the template's default of that name.
+        let req = serde_json::json!({"message_id": "m_1", "fields": "id"});
+        let (path, query) = fill_path(GRAPH_MESSAGE.path, &req, &[("version", "v1")]);
+        assert_eq!(path, "/v1/m_1");
+        assert_eq!(query, [("fields".to_owned(), "id".to_owned())]);
+        assert_eq!(placeholders(GRAPH_MESSAGE.path), ["version", "message_id"]);
+        assert_eq!(
+            expanded_edge(GRAPH_CONVERSATION_MESSAGES.path),
+            Some("messages")
+        );
+        assert_eq!(expanded_edge(GRAPH_MESSAGE.path), None);
+        assert_eq!(expanded_edge(GRAPH_CONVERSATIONS.path), None);
         let (path, query) = fill_path("/{a}{b}/c", &serde_json::json!({"a": 1}), &[]);
         assert_eq!((path.as_str(), query.len()), ("/1/c", 0));
     }

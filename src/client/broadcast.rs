@@ -239,12 +239,12 @@ impl Broadcast {
     }
 }
 
-/// The rows of `subscribers`: an array of objects (as `query_sub_users` lists them).
+/// The rows of `subscribers`: an array of objects, as the subscriber list gives them.
 fn given_rows(given: &Value, violations: &mut Vec<Violation>) -> Vec<Value> {
     let Value::Array(rows) = given else {
         violations.push(Violation::wrong_type(
             "subscribers",
-            "an array of subscribers (as query_sub_users lists them)",
+            "an array of subscribers (as the subscriber list gives them)",
             crate::validate::check::type_name(given),
         ));
         return Vec::new();

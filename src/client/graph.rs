@@ -1,5 +1,5 @@
-//! Calls to the Graph API Conversations API: conversations of a Page or
-//! Instagram account, the messages of a conversation, and message details.
+//! Calls to the Graph API Conversations API, each one of the catalogue's
+//! Graph endpoints, and cursor walks over them.
 
 use crate::api::{self, Endpoint, Json};
 use crate::client::exec::{network_context, transport_failure};
@@ -9,143 +9,91 @@ use crate::client::retry::{parse_retry_after, Failure, RetryPolicy};
 use crate::client::sobot::object_text;
 use crate::client::{Clock, HttpRequest, HttpResponse, Transport};
 use crate::error::{Error, GraphDetails};
-use crate::model::graph::{GraphList, MessageRef};
 use crate::validate::Violation;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
-use serde_json::{json, Value};
-
-/// A filled path and its query pairs.
-type PathAndQuery = (String, Vec<(String, String)>);
+use serde_json::Value;
 
 /// Graph's host.
 pub const DEFAULT_GRAPH_URL: &str = "https://graph.facebook.com";
 /// The Graph API version used when none is given.
 pub const DEFAULT_GRAPH_VERSION: &str = "v23.0";
-/// The fields of a message detail the document asks for.
-pub const DEFAULT_MESSAGE_FIELDS: &str = crate::model::graph::MessageDetailRequest::DEFAULT_FIELDS;
-/// The most conversations Graph answers per page (`limit`).
-pub const MAX_CONVERSATIONS_PER_PAGE: u32 = 100;
 /// Only the most recent messages of a conversation have details (the document:
-/// "您只能获取该对话中最近 20 条消息的详情").
+/// "您只能获取该对话中最近 20 条消息的详情"): a details walk ends after as many.
 pub const MESSAGE_DETAIL_LIMIT: usize = 20;
 
-/// `listConversations`'s options, with the names JavaScript gives them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ConversationsQuery {
-    /// The Page or Instagram account (`pageId`).
-    pub page_id: Option<String>,
-    /// `messenger` or `instagram`.
-    pub platform: Option<String>,
-    /// Only the conversations with this user (`userId`).
-    pub user_id: Option<String>,
-    /// The cursor to start after.
-    pub after: Option<String>,
-}
-
-impl ConversationsQuery {
-    /// The request the catalogue's `graph.conversations` validator reads.
-    pub fn request(&self) -> Value {
-        let mut req = serde_json::Map::new();
-        req.insert("page_id".into(), json!(self.page_id));
-        req.insert("platform".into(), json!(self.platform));
-        if let Some(u) = &self.user_id {
-            req.insert("user_id".into(), json!(u));
-        }
-        if let Some(a) = &self.after {
-            req.insert("after".into(), json!(a));
-        }
-        Value::Object(req)
-    }
-
-    /// The option name of a request field, where it differs.
-    fn option_name(field: &str) -> Option<&'static str> {
-        match field {
-            "page_id" => Some("pageId"),
-            "user_id" => Some("userId"),
-            _ => None,
-        }
-    }
-
-    /// `e` with its violations naming the options the caller wrote
-    /// (`pageId`, not `page_id`), its message rebuilt from them.
-    pub fn name_options(e: Error) -> Error {
-        if e.violations.is_empty() {
-            return e;
-        }
-        let violations = e
-            .violations
-            .into_iter()
-            .map(|mut x| {
-                if let Some(name) = Self::option_name(&x.path) {
-                    x.message = x.message.replace(x.path.as_str(), name);
-                    x.path = name.to_owned();
-                }
-                x
-            })
-            .collect();
-        let mut renamed = Error::validation(violations);
-        renamed.endpoint = e.endpoint;
-        renamed
-    }
-}
-
-/// A walk over a Page's conversations, page by page from its `after` cursor.
+/// A walk over a cursor-paged endpoint of the catalogue, page by page from
+/// its request's `after`; with `details`, each row's details instead.
 #[derive(Debug, Clone)]
-pub struct ConversationsWalk {
+pub struct GraphWalk {
+    endpoint: &'static Endpoint,
     request: Value,
-    limit: Option<u32>,
     cursor: CursorWalker,
+    details: Option<Details>,
 }
 
-impl ConversationsWalk {
-    /// A walk over the conversations `request` asks for (see [`ConversationsQuery`]).
-    pub fn new(request: Value, limit: Option<u32>) -> Self {
+/// The per-row call of a details walk.
+#[derive(Debug, Clone)]
+struct Details {
+    endpoint: &'static Endpoint,
+    request: Value,
+    yielded: usize,
+}
+
+impl GraphWalk {
+    /// A walk over the pages `request` (camelCase, as the method takes it)
+    /// asks `endpoint` for.
+    pub fn new(endpoint: &'static Endpoint, request: Value) -> Self {
         let after = request
             .get("after")
             .and_then(Value::as_str)
             .map(str::to_owned);
-        ConversationsWalk {
+        GraphWalk {
+            endpoint,
             request,
-            limit,
             cursor: CursorWalker::new(after),
-        }
-    }
-}
-
-/// A walk over a conversation's messages: their refs, or with `details`
-/// each message's details, for the [`MESSAGE_DETAIL_LIMIT`] Graph answers.
-#[derive(Debug, Clone)]
-pub struct MessagesWalk {
-    conversation_id: String,
-    cursor: CursorWalker,
-    details: Option<DetailsState>,
-}
-
-#[derive(Debug, Clone)]
-struct DetailsState {
-    fields: Option<String>,
-    yielded: usize,
-}
-
-impl MessagesWalk {
-    /// A walk over the refs of `conversation_id`'s messages.
-    pub fn refs(conversation_id: String) -> Self {
-        MessagesWalk {
-            conversation_id,
-            cursor: CursorWalker::new(None),
             details: None,
         }
     }
 
-    /// A walk over the details (`fields`, or [`DEFAULT_MESSAGE_FIELDS`]) of
-    /// `conversation_id`'s messages.
-    pub fn details(conversation_id: String, fields: Option<String>) -> Self {
-        MessagesWalk {
-            details: Some(DetailsState { fields, yielded: 0 }),
-            ..MessagesWalk::refs(conversation_id)
-        }
+    /// The walk yielding, for each row, `endpoint`'s answer for the row's
+    /// `id` (its one path placeholder) and `request`'s other fields, for the
+    /// [`MESSAGE_DETAIL_LIMIT`] rows Graph details.
+    pub fn details(mut self, endpoint: &'static Endpoint, request: Value) -> Self {
+        self.details = Some(Details {
+            endpoint,
+            request,
+            yielded: 0,
+        });
+        self
     }
+
+    /// What is wrong with the walk's requests, found before the first page
+    /// is read; a details request lacks only the row id each row supplies.
+    pub fn violations(&self) -> Vec<Violation> {
+        let mut v = (self.endpoint.validate)(&self.request);
+        if let Some(d) = &self.details {
+            let id = detail_id_field(d.endpoint);
+            let mut req = d.request.clone();
+            if let (Some(m), Some(id)) = (req.as_object_mut(), &id) {
+                m.insert(id.clone(), Value::from(""));
+            }
+            v.extend(
+                (d.endpoint.validate)(&req)
+                    .into_iter()
+                    .filter(|x| id.as_deref() != Some(x.path.as_str())),
+            );
+        }
+        v
+    }
+}
+
+/// The request field naming a details endpoint's one path placeholder.
+fn detail_id_field(endpoint: &Endpoint) -> Option<String> {
+    api::placeholders(endpoint.path)
+        .into_iter()
+        .find(|p| *p != "version")
+        .map(api::camel_case)
 }
 
 /// Settings of a Graph client. `Debug` never shows the access token.
@@ -343,36 +291,72 @@ impl GraphClient {
         &self.config
     }
 
-    /// One call of the catalogue's `endpoint`: the path template filled from
-    /// the checked `request` (and the API version), its other fields and
-    /// `extra` as the query.
-    async fn call<T: Transport, C: Clock>(
+    /// One call of the catalogue's `endpoint` with `request` as the JS
+    /// method takes it (camelCase): checked, encoded, then the path
+    /// template filled from it and the API version, its other fields the
+    /// query. The later pages of an expanded edge (`?fields=messages` with
+    /// `after`) are read from the node's edge and given in the first page's
+    /// shape, `{ id, messages }`.
+    pub async fn call<T: Transport, C: Clock>(
         &self,
         transport: &T,
         clock: &C,
         endpoint: &Endpoint,
         request: &Value,
-        extra: &[(&str, &str)],
         timeout_ms: Option<u64>,
     ) -> Result<Json, Error> {
-        let (path, query) = self.path(endpoint, request)?;
-        let mut q: Vec<(&str, &str)> = query
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        q.extend_from_slice(extra);
-        self.get(transport, clock, endpoint, &path, &q, timeout_ms)
-            .await
-    }
-
-    /// `request` checked by `endpoint`'s validator, then its path and query.
-    fn path(&self, endpoint: &Endpoint, request: &Value) -> Result<PathAndQuery, Error> {
+        let invalid = |v| Error::validation(v).at(endpoint.name);
         let v = (endpoint.validate)(request);
         if !v.is_empty() {
-            return Err(Error::validation(v).at(endpoint.name));
+            return Err(invalid(v));
         }
+        let encoded = (endpoint.encode)(request.clone()).map_err(|e| {
+            invalid(vec![Violation::format(
+                "",
+                "a Graph request",
+                Some(e.into()),
+            )])
+        })?;
         let version = [("version", self.config.version.as_str())];
-        Ok(api::fill_path(endpoint.path, request, &version))
+        let (path, query) = api::fill_path(endpoint.path, &encoded, &version);
+        let edge = api::expanded_edge(endpoint.path).filter(|_| encoded.get("after").is_some());
+        let Some(edge) = edge else {
+            return self
+                .get(transport, clock, endpoint, &path, &query, timeout_ms)
+                .await;
+        };
+        let page_only = Endpoint {
+            shape: api::shape_any,
+            ..*endpoint
+        };
+        let query: Vec<_> = query.into_iter().filter(|(k, _)| k != "fields").collect();
+        let page = self
+            .get(
+                transport,
+                clock,
+                &page_only,
+                &format!("{path}/{edge}"),
+                &query,
+                timeout_ms,
+            )
+            .await?;
+        let id = api::placeholders(endpoint.path)
+            .into_iter()
+            .find(|p| *p != "version")
+            .and_then(|p| encoded.get(p))
+            .cloned()
+            .unwrap_or(Value::Null);
+        let whole = format!("{{\"id\":{id},\"{edge}\":{}}}", page.0);
+        (endpoint.shape)(api::Answered::Text(&whole)).map_err(|e| {
+            Error::decode(
+                format!(
+                    "the {} answer is not the documented shape: {e}",
+                    endpoint.name
+                ),
+                None,
+            )
+            .at(endpoint.name)
+        })
     }
 
     async fn get<T: Transport, C: Clock>(
@@ -381,10 +365,13 @@ impl GraphClient {
         clock: &C,
         endpoint: &Endpoint,
         path: &str,
-        query: &[(&str, &str)],
+        query: &[(String, String)],
         timeout_ms: Option<u64>,
     ) -> Result<Json, Error> {
-        let mut q: Vec<(&str, &str)> = query.to_vec();
+        let mut q: Vec<(&str, &str)> = query
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         q.push(("access_token", self.config.access_token.expose_secret()));
         let url = api::url(&self.config.base_url, path, &q);
         let timeout_ms = timeout_ms.or(self.config.timeout_ms);
@@ -412,80 +399,22 @@ impl GraphClient {
         r.map_err(|e| network_context(e, endpoint, base_url, attempts.made, timeout_ms))
     }
 
-    /// `graph.conversations`: one page of a Page's conversations (`limit` per page).
-    pub async fn conversations<T: Transport, C: Clock>(
+    /// The next page of a walk (its rows, or their details), or `None` when
+    /// it is over.
+    pub async fn next_page<T: Transport, C: Clock>(
         &self,
         transport: &T,
         clock: &C,
-        request: &Value,
-        limit: Option<u32>,
-        timeout_ms: Option<u64>,
-    ) -> Result<Json, Error> {
-        let limit = limit.map(|l| l.to_string());
-        let extra: Vec<(&str, &str)> = limit.iter().map(|l| ("limit", l.as_str())).collect();
-        let ep = &api::GRAPH_CONVERSATIONS;
-        self.call(transport, clock, ep, request, &extra, timeout_ms)
-            .await
-    }
-
-    /// `graph.conversation_messages`: the conversation's message ids and
-    /// times, newest first; `after` reads further pages.
-    pub async fn conversation_messages<T: Transport, C: Clock>(
-        &self,
-        transport: &T,
-        clock: &C,
-        conversation_id: &str,
-        after: Option<&str>,
-        timeout_ms: Option<u64>,
-    ) -> Result<Json, Error> {
-        let ep = &api::GRAPH_CONVERSATION_MESSAGES;
-        let request = json!({ "conversation_id": conversation_id });
-        let Some(a) = after else {
-            return self
-                .call(transport, clock, ep, &request, &[], timeout_ms)
-                .await;
-        };
-        // Later pages are read from the node's `messages` edge, which
-        // answers the list alone (`data`, `paging`): wrapped as the first
-        // page's `{ id, messages }`.
-        let (node, _) = self.path(ep, &request)?;
-        let edge = Endpoint {
-            shape: api::shape_as::<GraphList<MessageRef>>,
-            ..*ep
-        };
-        let path = format!("{node}/messages");
-        let page = self
-            .get(transport, clock, &edge, &path, &[("after", a)], timeout_ms)
-            .await?;
-        let id = api::json_of(conversation_id).map_err(|e| Error::decode(e, None).at(ep.name))?;
-        Ok(Json(format!("{{\"id\":{},\"messages\":{}}}", id.0, page.0)))
-    }
-
-    /// `graph.message`: one message's details (`fields`, default
-    /// [`DEFAULT_MESSAGE_FIELDS`]).
-    pub async fn message<T: Transport, C: Clock>(
-        &self,
-        transport: &T,
-        clock: &C,
-        message_id: &str,
-        fields: Option<&str>,
-        timeout_ms: Option<u64>,
-    ) -> Result<Json, Error> {
-        let fields = fields.unwrap_or(DEFAULT_MESSAGE_FIELDS);
-        let request = json!({ "message_id": message_id, "fields": fields });
-        let ep = &api::GRAPH_MESSAGE;
-        self.call(transport, clock, ep, &request, &[], timeout_ms)
-            .await
-    }
-
-    /// The next page of a conversations walk, or `None` when it is over.
-    pub async fn next_conversations<T: Transport, C: Clock>(
-        &self,
-        transport: &T,
-        clock: &C,
-        walk: &mut ConversationsWalk,
+        walk: &mut GraphWalk,
         timeout_ms: Option<u64>,
     ) -> Result<Option<Vec<Value>>, Error> {
+        if walk
+            .details
+            .as_ref()
+            .is_some_and(|d| d.yielded >= MESSAGE_DETAIL_LIMIT)
+        {
+            return Ok(None);
+        }
         let Some(after) = walk.cursor.next_after() else {
             return Ok(None);
         };
@@ -496,83 +425,39 @@ impl GraphClient {
                 None => m.remove("after"),
             };
         }
-        let page = self
-            .conversations(transport, clock, &req, walk.limit, timeout_ms)
+        let mut answer = self
+            .call(transport, clock, walk.endpoint, &req, timeout_ms)
             .await?
             .value()?;
-        Ok(Some(walk.cursor.advance(page)))
-    }
-
-    /// The next page of a messages walk (refs or details), or `None` when it is over.
-    pub async fn next_messages<T: Transport, C: Clock>(
-        &self,
-        transport: &T,
-        clock: &C,
-        walk: &mut MessagesWalk,
-        timeout_ms: Option<u64>,
-    ) -> Result<Option<Vec<Value>>, Error> {
-        if walk
-            .details
-            .as_ref()
-            .is_some_and(|d| d.yielded >= MESSAGE_DETAIL_LIMIT)
-        {
-            return Ok(None);
-        }
-        let Some(after) = walk.cursor.next_after().map(|a| a.map(str::to_owned)) else {
-            return Ok(None);
+        let page = match api::expanded_edge(walk.endpoint.path) {
+            Some(edge) => answer.get_mut(edge).map(Value::take).unwrap_or(Value::Null),
+            None => answer,
         };
-        let id = walk.conversation_id.clone();
-        let answer = self
-            .conversation_messages(transport, clock, &id, after.as_deref(), timeout_ms)
-            .await?
-            .value()?;
-        let page = answer.get("messages").cloned().unwrap_or(Value::Null);
-        let refs = walk.cursor.advance(page);
+        let rows = walk.cursor.advance(page);
         let Some(d) = &mut walk.details else {
-            return Ok(Some(refs));
+            return Ok(Some(rows));
         };
-        let limit = MESSAGE_DETAIL_LIMIT.saturating_sub(d.yielded);
-        let fields = d.fields.clone();
-        let out = self
-            .details(
-                transport,
-                clock,
-                &refs,
-                fields.as_deref(),
-                limit,
-                timeout_ms,
-            )
-            .await?;
-        d.yielded += out.len();
-        Ok(Some(out))
-    }
-
-    /// The details of the messages `refs` names (each `{ id, … }`), one call
-    /// each, in order, for at most `limit` of them: Graph answers details for
-    /// a conversation's [`MESSAGE_DETAIL_LIMIT`] most recent messages only.
-    /// A ref without an `id` is skipped.
-    pub async fn details<T: Transport, C: Clock>(
-        &self,
-        transport: &T,
-        clock: &C,
-        refs: &[Value],
-        fields: Option<&str>,
-        limit: usize,
-        timeout_ms: Option<u64>,
-    ) -> Result<Vec<Value>, Error> {
+        let Some(id_field) = detail_id_field(d.endpoint) else {
+            return Ok(Some(Vec::new()));
+        };
         let mut out = Vec::new();
-        for id in refs
+        for id in rows
             .iter()
-            .filter_map(|r| r.get("id").and_then(Value::as_str))
+            .filter_map(|r| r.get("id").filter(|i| i.is_string()).cloned())
         {
-            if out.len() >= limit {
+            if d.yielded >= MESSAGE_DETAIL_LIMIT {
                 break;
             }
+            let mut req = d.request.clone();
+            if let Some(m) = req.as_object_mut() {
+                m.insert(id_field.clone(), id);
+            }
             let detail = self
-                .message(transport, clock, id, fields, timeout_ms)
+                .call(transport, clock, d.endpoint, &req, timeout_ms)
                 .await?;
             out.push(detail.value()?);
+            d.yielded += 1;
         }
-        Ok(out)
+        Ok(Some(out))
     }
 }

@@ -762,12 +762,14 @@ fn graph_conversation_messages_read_later_pages_from_the_messages_edge() {
         seen: RefCell::new(Vec::new()),
     };
     let clock = VClock::default();
-    let first = run(client.conversation_messages(&fake, &clock, "t_1", None, None))
+    let ep = &api::GRAPH_CONVERSATION_MESSAGES;
+    let first = run(client.call(&fake, &clock, ep, &json!({"conversationId": "t_1"}), None))
         .unwrap()
         .value()
         .unwrap();
     assert_eq!(first["messages"]["data"][0]["id"], "m_4");
-    let later = run(client.conversation_messages(&fake, &clock, "t_1", Some("A"), None))
+    let req = json!({"conversationId": "t_1", "after": "A"});
+    let later = run(client.call(&fake, &clock, ep, &req, None))
         .unwrap()
         .value()
         .unwrap();
@@ -1477,54 +1479,47 @@ fn clients_of_one_app_over_one_store_share_a_token_manager() {
 }
 
 #[test]
-fn graph_conversation_options_are_named_as_the_caller_wrote_them() {
-    use crate::client::graph::ConversationsQuery;
-    let q = ConversationsQuery {
-        page_id: None,
-        platform: Some("messenger".into()),
-        user_id: Some("".into()),
-        after: None,
+fn graph_requests_are_checked_in_camel_case_and_sent_in_snake_case() {
+    let client = graph_at_fake();
+    let fake = GraphFake {
+        answers: vec![("/v23.0/p_1/conversations?", json!({"data": []}))],
+        seen: RefCell::new(Vec::new()),
     };
-    let e = Error::validation((api::GRAPH_CONVERSATIONS.validate)(&q.request()))
-        .at(api::GRAPH_CONVERSATIONS.name);
-    let e = ConversationsQuery::name_options(e);
+    let clock = VClock::default();
+    let ep = &api::GRAPH_CONVERSATIONS;
+    let bad = json!({"platform": "messenger", "userId": "", "page_id": "p_1", "limit": 101});
+    let e = run(client.call(&fake, &clock, ep, &bad, None)).unwrap_err();
     let paths: Vec<&str> = e.violations.iter().map(|v| v.path.as_str()).collect();
-    assert!(paths.contains(&"pageId"), "{paths:?}");
-    assert!(e.violations.iter().all(|v| !v.message.contains("page_id")));
-    assert!(!e.message.contains("page_id"), "{}", e.message);
+    assert_eq!(paths, ["page_id", "pageId", "userId", "limit"], "{e:?}");
     assert_eq!(e.endpoint, Some("graph.conversations"));
+    assert!(fake.seen.borrow().is_empty(), "nothing sent");
+    let req = json!({"pageId": "p_1", "platform": "messenger", "userId": "u 1", "limit": 5});
+    run(client.call(&fake, &clock, ep, &req, None)).unwrap();
+    assert_eq!(
+        fake.seen.borrow().as_slice(),
+        ["http://graph/v23.0/p_1/conversations?limit=5&platform=messenger&user_id=u%201&access_token=PAGE-TOKEN"]
+    );
 }
 
 #[test]
-fn graph_details_fetch_each_ref_in_order_up_to_the_limit() {
+fn graph_message_fields_default_to_the_catalogue_s_and_can_be_replaced() {
     let client = graph_at_fake();
     let fake = GraphFake {
-        answers: vec![
-            ("/v23.0/m_1?", json!({"id": "m_1", "message": "one"})),
-            ("/v23.0/m_2?", json!({"id": "m_2", "message": "two"})),
-            ("/v23.0/m_3?", json!({"id": "m_3", "message": "three"})),
-        ],
+        answers: vec![("/v23.0/m_1?", json!({"id": "m_1", "message": "one"}))],
         seen: RefCell::new(Vec::new()),
     };
-    let refs = [
-        json!({"id": "m_1"}),
-        json!({"no_id": true}),
-        json!({"id": "m_2"}),
-        json!({"id": "m_3"}),
-    ];
     let clock = VClock::default();
-    let got = run(client.details(&fake, &clock, &refs, Some("id,message"), 2, None)).unwrap();
-    let ids: Vec<&str> = got.iter().map(|d| d["id"].as_str().unwrap()).collect();
-    assert_eq!(
-        ids,
-        ["m_1", "m_2"],
-        "in order, the ref without an id skipped, two at most"
+    let ep = &api::GRAPH_MESSAGE;
+    run(client.call(&fake, &clock, ep, &json!({"messageId": "m_1"}), None)).unwrap();
+    let req = json!({"messageId": "m_1", "fields": "id,message"});
+    run(client.call(&fake, &clock, ep, &req, None)).unwrap();
+    let seen = fake.seen.borrow();
+    assert!(
+        seen[0].contains("?fields=id%2Ccreated_time%2Cfrom%2Cto%2Cmessage&"),
+        "{}",
+        seen[0]
     );
-    assert_eq!(fake.seen.borrow().len(), 2, "no call past the limit");
-    assert!(fake.seen.borrow()[0].contains("fields=id%2Cmessage"));
-    assert!(run(client.details(&fake, &clock, &refs, None, 0, None))
-        .unwrap()
-        .is_empty());
+    assert!(seen[1].contains("?fields=id%2Cmessage&"), "{}", seen[1]);
 }
 
 #[test]
@@ -1550,15 +1545,10 @@ fn graph_walks_follow_cursors_and_stop_details_at_the_limit() {
         seen: RefCell::new(Vec::new()),
     };
     let clock = VClock::default();
-    let req = graph::ConversationsQuery {
-        page_id: Some("p_1".into()),
-        platform: Some("messenger".into()),
-        ..Default::default()
-    }
-    .request();
-    let mut walk = graph::ConversationsWalk::new(req, None);
+    let req = json!({"pageId": "p_1", "platform": "messenger"});
+    let mut walk = graph::GraphWalk::new(&api::GRAPH_CONVERSATIONS, req);
     let mut ids = Vec::new();
-    while let Some(page) = run(client.next_conversations(&fake, &clock, &mut walk, None)).unwrap() {
+    while let Some(page) = run(client.next_page(&fake, &clock, &mut walk, None)).unwrap() {
         ids.extend(
             page.into_iter()
                 .map(|c| c["id"].as_str().unwrap().to_owned()),
@@ -1570,8 +1560,10 @@ fn graph_walks_follow_cursors_and_stop_details_at_the_limit() {
         "the second page has no next: the walk ends"
     );
 
-    let mut walk = graph::MessagesWalk::details("t_1".into(), None);
-    let first = run(client.next_messages(&fake, &clock, &mut walk, None))
+    let req = json!({"conversationId": "t_1"});
+    let mut walk = graph::GraphWalk::new(&api::GRAPH_CONVERSATION_MESSAGES, req)
+        .details(&api::GRAPH_MESSAGE, json!({"fields": "id,message"}));
+    let first = run(client.next_page(&fake, &clock, &mut walk, None))
         .unwrap()
         .unwrap();
     assert_eq!(
@@ -1580,16 +1572,18 @@ fn graph_walks_follow_cursors_and_stop_details_at_the_limit() {
         "details of the 20 most recent only"
     );
     assert_eq!(
-        run(client.next_messages(&fake, &clock, &mut walk, None)).unwrap(),
+        run(client.next_page(&fake, &clock, &mut walk, None)).unwrap(),
         None
     );
-    let details_fetched = fake
-        .seen
-        .borrow()
-        .iter()
-        .filter(|u| u.contains("/m_"))
-        .count();
-    assert_eq!(details_fetched, graph::MESSAGE_DETAIL_LIMIT);
+    let seen = fake.seen.borrow();
+    let details: Vec<&String> = seen.iter().filter(|u| u.contains("/m_")).collect();
+    assert_eq!(
+        details.len(),
+        graph::MESSAGE_DETAIL_LIMIT,
+        "no call past the limit"
+    );
+    assert!(details[0].starts_with("http://graph/v23.0/m_0?fields=id%2Cmessage&"));
+    assert!(details[19].starts_with("http://graph/v23.0/m_19?"));
 }
 
 #[test]

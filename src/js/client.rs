@@ -8,14 +8,13 @@ use super::options::{request_json, Reader};
 use crate::api::{self, Endpoint, Json};
 use crate::client::config::{SobotConfig, DEFAULT_REFRESH_MARGIN_MS, DEFAULT_TIMEOUT_MS};
 use crate::client::graph::{
-    ConversationsQuery, ConversationsWalk, GraphClient as GraphCore, GraphConfig, MessagesWalk,
-    DEFAULT_GRAPH_URL, DEFAULT_GRAPH_VERSION,
+    GraphClient as GraphCore, GraphConfig, GraphWalk, DEFAULT_GRAPH_URL, DEFAULT_GRAPH_VERSION,
 };
 use crate::client::paging::PageWalker;
+use crate::client::retry;
 use crate::client::sobot::{CallOptions, SobotClient as SobotCore};
 use crate::client::store::MemoryStore;
 use crate::client::tokens::{SharedTokens, TokenManager};
-use crate::client::{graph, retry};
 use crate::client::{AttemptHook, Credentials, RetryPolicy};
 use crate::error::Error;
 use crate::validate::Violation;
@@ -145,20 +144,6 @@ export interface GraphClientOptions {
   /** Accept a plain-http `baseUrl` off this machine (default false). */
   allowInsecureHttp?: boolean;
 }
-
-/** Which conversations to list. */
-export interface ListConversationsOptions {
-  /** The Page id. */
-  pageId: string;
-  /** `messenger` or `instagram`. */
-  platform: 'messenger' | 'instagram';
-  /** Only the conversation with this Page- or Instagram-scoped user id. */
-  userId?: string;
-  /** Start after this cursor (`paging.cursors.after`). */
-  after?: string;
-  /** Conversations per page (1–{MAX_CONVERSATIONS_PER_PAGE}). */
-  limit?: number;
-}
 "#,
     "{MAX_ATTEMPTS}" => crate::client::retry::MAX_ATTEMPTS,
     "{DEFAULT_MAX_ATTEMPTS}" => crate::client::retry::DEFAULT_MAX_ATTEMPTS,
@@ -169,7 +154,6 @@ export interface ListConversationsOptions {
     "{DEFAULT_REFRESH_MARGIN_MS}" => crate::client::config::DEFAULT_REFRESH_MARGIN_MS,
     "{DEFAULT_GRAPH_VERSION}" => crate::client::graph::DEFAULT_GRAPH_VERSION,
     "{DEFAULT_GRAPH_URL}" => crate::client::graph::DEFAULT_GRAPH_URL,
-    "{MAX_CONVERSATIONS_PER_PAGE}" => crate::client::graph::MAX_CONVERSATIONS_PER_PAGE,
 );
 
 #[wasm_bindgen]
@@ -177,12 +161,6 @@ extern "C" {
     /// `CallOptions` in TypeScript.
     #[wasm_bindgen(typescript_type = "CallOptions")]
     pub type CallOptionsArg;
-    /// `CallOptions & { after?: string }` in TypeScript.
-    #[wasm_bindgen(typescript_type = "CallOptions & { after?: string }")]
-    pub type MessagesOptionsArg;
-    /// `CallOptions & { fields?: string }` in TypeScript.
-    #[wasm_bindgen(typescript_type = "CallOptions & { fields?: string }")]
-    pub type DetailsOptionsArg;
 }
 
 fn retry_policy(r: &mut Reader) -> RetryPolicy {
@@ -214,6 +192,38 @@ pub(crate) fn call_options(options: &JsValue) -> Result<(CallOptions, JsValue), 
     } else {
         Err(v)
     }
+}
+
+/// A method's options object split into its request fields and its call
+/// options (`timeoutMs`, `signal`). A value that is not an object is left
+/// as the call options, for [`call_options`] to refuse.
+fn split_call_options(options: &JsValue) -> (js_sys::Object, JsValue) {
+    let request = js_sys::Object::new();
+    if options.is_undefined() || options.is_null() {
+        return (request, JsValue::UNDEFINED);
+    }
+    if !options.is_object() || js_sys::Array::is_array(options) || options.is_function() {
+        return (request, options.clone());
+    }
+    let request = js_sys::Object::assign(&request, options.unchecked_ref());
+    let call = js_sys::Object::new();
+    for key in ["timeoutMs", "signal"] {
+        let k = JsValue::from_str(key);
+        if let Ok(v) = js_sys::Reflect::get(&request, &k) {
+            if !v.is_undefined() {
+                let _ = js_sys::Reflect::set(&call, &k, &v);
+            }
+        }
+        let _ = js_sys::Reflect::delete_property(&request, &k);
+    }
+    (request, call.into())
+}
+
+/// `options`'s request fields with `id` as `key`, and its call options.
+fn with_id(key: &str, id: String, options: Option<JsValue>) -> (JsValue, JsValue) {
+    let (request, call) = split_call_options(&options.unwrap_or(JsValue::UNDEFINED));
+    let _ = js_sys::Reflect::set(&request, &JsValue::from_str(key), &JsValue::from(id));
+    (request.into(), call)
 }
 
 /// The `onAttempt` option: called with each attempt's `AttemptEvent`. What
@@ -427,26 +437,43 @@ impl SobotClient {
 /// and page iterators of each endpoint that has them.
 macro_rules! js_methods {
     ($( $(#[$doc:meta])* $id:ident = $name:literal, $method:ident $path:literal, $auth:ident, $paging:ident, $retry:ident, $answer:expr, $validate:path, $encode:expr, $shape:expr, $(repair $repair:path,)? js { $($js:tt)* }; )*) => {
-        $( js_method! { [$(#[$doc])*] $id $($js)* } )*
+        $( js_method! { [$(#[$doc])*] $id $paging $($js)* } )*
     };
 }
 
-/// One endpoint's method and iterator (nothing for endpoints without a binding).
+/// One endpoint's methods (nothing for endpoints without a binding). `by`
+/// is passed on as one token tree, `[]` or `[field]`.
 macro_rules! js_method {
-    ($docs:tt $id:ident) => {};
-    ($docs:tt $id:ident $client:ident
+    ($docs:tt $id:ident $paging:ident) => {};
+    ($docs:tt $id:ident $paging:ident $client:ident $(by $by:ident)?
         $(call $fn:ident $js:literal : $req:literal -> $res:literal ;)?
         $(pages $pfn:ident $pjs:literal : $preq:literal -> $item:literal ;)?
+        $(details $dfn:ident $djs:literal $dep:ident : $dreq:literal -> $ditem:literal ;)?
         $(validator $vfn:ident $vjs:literal : $vts:literal ;)?
         $(checked $cjs:literal ;)?
     ) => {
-        $( js_call! { $docs $client $id $fn $js $req $res } )?
-        $( js_pages! { $docs $client $id $pfn $pjs $preq $item } )?
+        js_bound! { $docs $id $paging $client [$($by)?]
+            $(call $fn $js $req $res ;)?
+            $(pages $pfn $pjs $preq $item ;)?
+            $(details $dfn $djs $dep $dreq $ditem ;)?
+        }
+    };
+}
+
+macro_rules! js_bound {
+    ($docs:tt $id:ident $paging:ident $client:ident $by:tt
+        $(call $fn:ident $js:literal $req:literal $res:literal ;)?
+        $(pages $pfn:ident $pjs:literal $preq:literal $item:literal ;)?
+        $(details $dfn:ident $djs:literal $dep:ident $dreq:literal $ditem:literal ;)?
+    ) => {
+        $( js_call! { $docs $client $id $by $fn $js $req $res } )?
+        $( js_pages! { $docs $client $id $paging $by $pfn $pjs $preq $item } )?
+        $( js_details! { $client $id $by $dep $dfn $djs $dreq $ditem } )?
     };
 }
 
 macro_rules! js_call {
-    ([$(#[$doc:meta])*] $client:ident $id:ident $fn:ident $js:literal $req:literal $res:literal) => {
+    ([$(#[$doc:meta])*] $client:ident $id:ident [] $fn:ident $js:literal $req:literal $res:literal) => {
         #[wasm_bindgen]
         impl $client {
             $(#[$doc])*
@@ -460,16 +487,42 @@ macro_rules! js_call {
             }
         }
     };
+    ([$(#[$doc:meta])*] $client:ident $id:ident [$by:ident] $fn:ident $js:literal $req:literal $res:literal) => {
+        #[wasm_bindgen]
+        impl $client {
+            $(#[$doc])*
+            #[wasm_bindgen(js_name = $js, unchecked_return_type = $res)]
+            pub fn $fn(
+                &self,
+                #[wasm_bindgen(js_name = $by)] id: String,
+                #[wasm_bindgen(unchecked_optional_param_type = $req)] options: Option<JsValue>,
+            ) -> Promise {
+                let (request, options) = with_id(stringify!($by), id, options);
+                self.0.call(&api::$id, request, options)
+            }
+        }
+    };
+}
+
+/// What an iterator walks, by the endpoint's paging.
+macro_rules! pages_doc {
+    (PageNo) => {
+        " As an async iterable over the items of every page, from the filter's\n \
+         `page_no` (default 1) with its `page_size` (default 100)."
+    };
+    (GraphCursor) => {
+        " As an async iterable over the rows of every page, from the cursor\n \
+         `after` (default: the first page)."
+    };
 }
 
 macro_rules! js_pages {
-    ([$(#[$doc:meta])*] $client:ident $id:ident $pfn:ident $pjs:literal $preq:literal $item:literal) => {
+    ([$(#[$doc:meta])*] $client:ident $id:ident $paging:ident [] $pfn:ident $pjs:literal $preq:literal $item:literal) => {
         #[wasm_bindgen]
         impl $client {
             $(#[$doc])*
             #[doc = ""]
-            #[doc = " As an async iterable over the items of every page, from the"]
-            #[doc = " filter's `page_no` (default 1) with its `page_size` (default 100)."]
+            #[doc = pages_doc!($paging)]
             #[wasm_bindgen(js_name = $pjs, unchecked_return_type = $item)]
             pub fn $pfn(
                 &self,
@@ -477,6 +530,46 @@ macro_rules! js_pages {
                 options: Option<CallOptionsArg>,
             ) -> JsValue {
                 self.0.pages(&api::$id, filter, options.map_or(JsValue::UNDEFINED, Into::into))
+            }
+        }
+    };
+    ([$(#[$doc:meta])*] $client:ident $id:ident $paging:ident [$by:ident] $pfn:ident $pjs:literal $preq:literal $item:literal) => {
+        #[wasm_bindgen]
+        impl $client {
+            $(#[$doc])*
+            #[doc = ""]
+            #[doc = pages_doc!($paging)]
+            #[wasm_bindgen(js_name = $pjs, unchecked_return_type = $item)]
+            pub fn $pfn(
+                &self,
+                #[wasm_bindgen(js_name = $by)] id: String,
+                #[wasm_bindgen(unchecked_optional_param_type = $preq)] options: Option<JsValue>,
+            ) -> JsValue {
+                let (request, options) = with_id(stringify!($by), id, options);
+                self.0.pages(&api::$id, request, options)
+            }
+        }
+    };
+}
+
+macro_rules! js_details {
+    ($client:ident $id:ident [$by:ident] $dep:ident $dfn:ident $djs:literal $dreq:literal $ditem:literal) => {
+        #[wasm_bindgen]
+        impl $client {
+            /// The details of each row of every page, for the rows Graph
+            /// details: only a conversation's most recent messages, so the
+            /// iteration ends after the last of them and never yields the
+            /// failure Graph answers for an older one.
+            #[wasm_bindgen(js_name = $djs, unchecked_return_type = $ditem)]
+            pub fn $dfn(
+                &self,
+                #[wasm_bindgen(js_name = $by)] id: String,
+                #[wasm_bindgen(unchecked_optional_param_type = $dreq)] options: Option<JsValue>,
+            ) -> JsValue {
+                let (request, options) = split_call_options(&options.unwrap_or(JsValue::UNDEFINED));
+                let (walk, _) = with_id(stringify!($by), id, None);
+                self.0
+                    .details(&api::$id, &api::$dep, walk, request.into(), options)
             }
         }
     };
@@ -505,6 +598,8 @@ struct CatalogueEntry {
     client: Option<&'static str>,
     call: Option<&'static str>,
     pages: Option<&'static str>,
+    details: Option<&'static str>,
+    by: Option<&'static str>,
     validator: Option<&'static str>,
 }
 
@@ -527,9 +622,10 @@ macro_rules! js_catalogue {
 }
 
 macro_rules! js_entry {
-    ($ep:expr, $($client:ident)?
+    ($ep:expr, $($client:ident $(by $by:ident)?)?
         $(call $fn:ident $js:literal : $req:literal -> $res:literal ;)?
         $(pages $pfn:ident $pjs:literal : $preq:literal -> $item:literal ;)?
+        $(details $dfn:ident $djs:literal $dep:ident : $dreq:literal -> $ditem:literal ;)?
         $(validator $vfn:ident $vjs:literal : $vts:literal ;)?
         $(checked $cjs:literal ;)?
     ) => {{
@@ -555,6 +651,8 @@ macro_rules! js_entry {
             client: first!($(stringify!($client))?),
             call: first!($($js)?),
             pages: first!($($pjs)?),
+            details: first!($($djs)?),
+            by: first!($($(stringify!($by))?)?),
             validator: first!($($vjs)? $($cjs)?),
         }
     }};
@@ -587,6 +685,10 @@ export interface CatalogueEntry {
   client: 'MessengerClient' | 'LineClient' | 'GraphClient' | null;
   call: string | null;
   pages: string | null;
+  /** The iterator over another endpoint's answer for each row (`messageDetails`). */
+  details: string | null;
+  /** The request field the methods take as their first argument (`conversationId`). */
+  by: string | null;
   validator: string | null;
 }
 "#;
@@ -600,56 +702,79 @@ impl GraphShared {
     fn secrets(&self) -> Vec<SecretString> {
         vec![self.core.config().access_token.clone()]
     }
+
+    fn call(self: &Rc<Self>, ep: &'static Endpoint, request: JsValue, options: JsValue) -> Promise {
+        let me = self.clone();
+        future_to_promise(async move {
+            let invalid = |v| JsValue::from(Error::validation(v).at(ep.name));
+            let (opts, signal) = call_options(&options).map_err(invalid)?;
+            let req = request_json(&request, "request").map_err(|v| invalid(vec![v]))?;
+            let (transport, clock) = call_io(&me.fetch, &signal);
+            match me
+                .core
+                .call(&transport, &clock, ep, &req, opts.timeout_ms)
+                .await
+            {
+                Ok(v) => json_to_js(&v),
+                Err(e) => Err(reject_call(e, &transport, &signal, &me.secrets())),
+            }
+        })
+    }
+
+    fn pages(
+        self: &Rc<Self>,
+        ep: &'static Endpoint,
+        request: JsValue,
+        options: JsValue,
+    ) -> JsValue {
+        let walk = request_json(&request, "request").map(|r| GraphWalk::new(ep, r));
+        self.walk(ep, walk.map_err(|v| vec![v]), options)
+    }
+
+    fn details(
+        self: &Rc<Self>,
+        ep: &'static Endpoint,
+        detail: &'static Endpoint,
+        request: JsValue,
+        detail_request: JsValue,
+        options: JsValue,
+    ) -> JsValue {
+        let walk = request_json(&request, "request").and_then(|r| {
+            let d = request_json(&detail_request, "request")?;
+            Ok(GraphWalk::new(ep, r).details(detail, d))
+        });
+        self.walk(ep, walk.map_err(|v| vec![v]), options)
+    }
+
+    fn walk(
+        self: &Rc<Self>,
+        ep: &'static Endpoint,
+        walk: Result<GraphWalk, Vec<Violation>>,
+        options: JsValue,
+    ) -> JsValue {
+        let walk = walk.and_then(|w| {
+            let v = w.violations();
+            if v.is_empty() {
+                Ok(w)
+            } else {
+                Err(v)
+            }
+        });
+        iterate_pager(Pager {
+            kind: PagerKind::Graph {
+                shared: self.clone(),
+                ep,
+                walk: Rc::new(RefCell::new(walk)),
+            },
+            options,
+        })
+    }
 }
 
 /// Meta's Graph API Conversations API: conversations of a Page or Instagram
 /// account, their messages, and message details.
 #[wasm_bindgen]
-pub struct GraphClient {
-    shared: Rc<GraphShared>,
-}
-
-/// `listConversations`'s options, read from JS: the request and its `limit`.
-fn conversations_request(options: &JsValue) -> Result<(Value, Option<u32>), Vec<Violation>> {
-    let mut r = Reader::new(options, "options");
-    let query = ConversationsQuery {
-        page_id: r.string("pageId"),
-        platform: r.string("platform"),
-        user_id: r.string("userId"),
-        after: r.string("after"),
-    };
-    let max = u64::from(graph::MAX_CONVERSATIONS_PER_PAGE);
-    let limit = r.integer("limit", 1, max).map(|l| l as u32);
-    let v = r.finish();
-    if !v.is_empty() {
-        return Err(v);
-    }
-    Ok((query.request(), limit))
-}
-
-/// A Graph call: its options read, then `f` over the call's transport and
-/// clock, rejected with the caller's frames.
-fn graph_call<F, Fut>(
-    shared: &Rc<GraphShared>,
-    options: JsValue,
-    endpoint: &'static str,
-    f: F,
-) -> Promise
-where
-    F: FnOnce(Rc<GraphShared>, CallOptions, Rc<(JsTransport, JsClock)>) -> Fut + 'static,
-    Fut: std::future::Future<Output = Result<Json, Error>> + 'static,
-{
-    let me = shared.clone();
-    future_to_promise(async move {
-        let (opts, signal) =
-            call_options(&options).map_err(|v| JsValue::from(Error::validation(v).at(endpoint)))?;
-        let io = Rc::new(call_io(&me.fetch, &signal));
-        match f(me.clone(), opts, io.clone()).await {
-            Ok(v) => json_to_js(&v),
-            Err(e) => Err(reject_call(e, &io.0, &signal, &me.secrets())),
-        }
-    })
-}
+pub struct GraphClient(Rc<GraphShared>);
 
 #[wasm_bindgen]
 impl GraphClient {
@@ -689,146 +814,13 @@ impl GraphClient {
             return Err(e.into());
         }
         let core = GraphCore::new(config)?;
-        Ok(GraphClient {
-            shared: Rc::new(GraphShared { core, fetch }),
-        })
-    }
-
-    /// One page of conversations (`GET /{page-id}/conversations`), with
-    /// Graph's `data` and `paging`.
-    #[wasm_bindgen(js_name = listConversations, unchecked_return_type = "Promise<GraphList<Conversation>>")]
-    pub fn list_conversations(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "ListConversationsOptions")] request: JsValue,
-        options: Option<CallOptionsArg>,
-    ) -> Promise {
-        let options = options.map_or(JsValue::UNDEFINED, Into::into);
-        let parsed = conversations_request(&request);
-        graph_call(
-            &self.shared,
-            options,
-            api::GRAPH_CONVERSATIONS.name,
-            move |me, opts, io| async move {
-                let (req, limit) =
-                    parsed.map_err(|v| Error::validation(v).at(api::GRAPH_CONVERSATIONS.name))?;
-                me.core
-                    .conversations(&io.0, &io.1, &req, limit, opts.timeout_ms)
-                    .await
-                    .map_err(ConversationsQuery::name_options)
-            },
-        )
-    }
-
-    /// Every conversation, page after page.
-    #[wasm_bindgen(unchecked_return_type = "AsyncIterable<Conversation>")]
-    pub fn conversations(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "ListConversationsOptions")] request: JsValue,
-        options: Option<CallOptionsArg>,
-    ) -> JsValue {
-        let walk =
-            conversations_request(&request).map(|(r, limit)| ConversationsWalk::new(r, limit));
-        iterate_pager(Pager {
-            kind: PagerKind::Conversations {
-                shared: self.shared.clone(),
-                walk: Rc::new(RefCell::new(walk)),
-            },
-            options: options.map_or(JsValue::UNDEFINED, Into::into),
-        })
-    }
-
-    /// The messages of a conversation (`GET /{conversation-id}?fields=messages`):
-    /// ids and creation times, newest first, with `paging`.
-    #[wasm_bindgen(js_name = conversationMessages, unchecked_return_type = "Promise<ConversationMessages>")]
-    pub fn conversation_messages(
-        &self,
-        #[wasm_bindgen(js_name = conversationId)] conversation_id: String,
-        options: Option<MessagesOptionsArg>,
-    ) -> Promise {
-        let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
-        let after = js_sys::Reflect::get(&options, &JsValue::from_str("after"))
-            .ok()
-            .and_then(|a| a.as_string());
-        let call_opts = strip_after(&options);
-        graph_call(
-            &self.shared,
-            call_opts,
-            api::GRAPH_CONVERSATION_MESSAGES.name,
-            move |me, opts, io| async move {
-                let after = after.as_deref();
-                me.core
-                    .conversation_messages(&io.0, &io.1, &conversation_id, after, opts.timeout_ms)
-                    .await
-            },
-        )
-    }
-
-    /// Every message (id and creation time) of a conversation, newest first.
-    #[wasm_bindgen(unchecked_return_type = "AsyncIterable<MessageRef>")]
-    pub fn messages(
-        &self,
-        #[wasm_bindgen(js_name = conversationId)] conversation_id: String,
-        options: Option<CallOptionsArg>,
-    ) -> JsValue {
-        iterate_pager(Pager {
-            kind: PagerKind::Messages {
-                shared: self.shared.clone(),
-                walk: Rc::new(RefCell::new(MessagesWalk::refs(conversation_id))),
-            },
-            options: options.map_or(JsValue::UNDEFINED, Into::into),
-        })
-    }
-
-    /// The details of the conversation's most recent messages. Graph gives
-    /// details for the 20 most recent messages only (older ones answer an
-    /// error saying the message was deleted), so the iteration ends after
-    /// the 20th: it never yields a failure for an older message.
-    #[wasm_bindgen(js_name = messageDetails, unchecked_return_type = "AsyncIterable<MessageDetail>")]
-    pub fn message_details(
-        &self,
-        #[wasm_bindgen(js_name = conversationId)] conversation_id: String,
-        options: Option<DetailsOptionsArg>,
-    ) -> JsValue {
-        let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
-        let fields = js_sys::Reflect::get(&options, &JsValue::from_str("fields"))
-            .ok()
-            .and_then(|a| a.as_string());
-        iterate_pager(Pager {
-            kind: PagerKind::Messages {
-                shared: self.shared.clone(),
-                walk: Rc::new(RefCell::new(MessagesWalk::details(conversation_id, fields))),
-            },
-            options: strip_key(&options, "fields"),
-        })
-    }
-
-    /// One message's details (`GET /{message-id}?fields=…`; default fields
-    /// `id,created_time,from,to,message`).
-    #[wasm_bindgen(unchecked_return_type = "Promise<MessageDetail>")]
-    pub fn message(
-        &self,
-        #[wasm_bindgen(js_name = messageId)] message_id: String,
-        fields: Option<String>,
-        options: Option<CallOptionsArg>,
-    ) -> Promise {
-        let options = options.map_or(JsValue::UNDEFINED, Into::into);
-        graph_call(
-            &self.shared,
-            options,
-            api::GRAPH_MESSAGE.name,
-            move |me, opts, io| async move {
-                let fields = fields.as_deref();
-                me.core
-                    .message(&io.0, &io.1, &message_id, fields, opts.timeout_ms)
-                    .await
-            },
-        )
+        Ok(GraphClient(Rc::new(GraphShared { core, fetch })))
     }
 
     /// `{ version, baseUrl }`: what `JSON.stringify(client)` shows (never the token).
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "{ version: string; baseUrl: string }")]
     pub fn to_json(&self) -> JsValue {
-        let c = self.shared.core.config();
+        let c = self.0.core.config();
         super::to_js(&json!({ "version": c.version, "baseUrl": c.base_url }))
             .unwrap_or(JsValue::NULL)
     }
@@ -836,22 +828,9 @@ impl GraphClient {
     /// `GraphClient(version @ baseUrl)` (never the token).
     #[wasm_bindgen(js_name = toString)]
     pub fn to_string_js(&self) -> String {
-        let c = self.shared.core.config();
+        let c = self.0.core.config();
         format!("GraphClient({} @ {})", c.version, c.base_url)
     }
-}
-
-fn strip_key(options: &JsValue, key: &str) -> JsValue {
-    if !options.is_object() {
-        return options.clone();
-    }
-    let copy = js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
-    let _ = js_sys::Reflect::delete_property(&copy, &JsValue::from_str(key));
-    copy.into()
-}
-
-fn strip_after(options: &JsValue) -> JsValue {
-    strip_key(options, "after")
 }
 
 enum PagerKind {
@@ -860,13 +839,10 @@ enum PagerKind {
         ep: &'static Endpoint,
         walker: Rc<RefCell<Result<PageWalker, Violation>>>,
     },
-    Conversations {
+    Graph {
         shared: Rc<GraphShared>,
-        walk: Rc<RefCell<Result<ConversationsWalk, Vec<Violation>>>>,
-    },
-    Messages {
-        shared: Rc<GraphShared>,
-        walk: Rc<RefCell<MessagesWalk>>,
+        ep: &'static Endpoint,
+        walk: Rc<RefCell<Result<GraphWalk, Vec<Violation>>>>,
     },
 }
 
@@ -920,36 +896,18 @@ impl Pager {
                     page_js(page, &transport, &signal, &shared.secrets())
                 })
             }
-            PagerKind::Conversations { shared, walk } => {
-                let (shared, cell) = (shared.clone(), walk.clone());
+            PagerKind::Graph { shared, ep, walk } => {
+                let (shared, ep, cell) = (shared.clone(), *ep, walk.clone());
                 future_to_promise(async move {
-                    let name = api::GRAPH_CONVERSATIONS.name;
-                    let invalid = |v| JsValue::from(Error::validation(v).at(name));
+                    let invalid = |v| JsValue::from(Error::validation(v).at(ep.name));
                     let (opts, signal) = call_options(&options).map_err(invalid)?;
                     let mut walk = cell.borrow().clone().map_err(invalid)?;
                     let (transport, clock) = call_io(&shared.fetch, &signal);
                     let page = shared
                         .core
-                        .next_conversations(&transport, &clock, &mut walk, opts.timeout_ms)
-                        .await
-                        .map_err(ConversationsQuery::name_options);
-                    *cell.borrow_mut() = Ok(walk);
-                    page_js(page, &transport, &signal, &shared.secrets())
-                })
-            }
-            PagerKind::Messages { shared, walk } => {
-                let (shared, cell) = (shared.clone(), walk.clone());
-                future_to_promise(async move {
-                    let name = api::GRAPH_CONVERSATION_MESSAGES.name;
-                    let (opts, signal) = call_options(&options)
-                        .map_err(|v| JsValue::from(Error::validation(v).at(name)))?;
-                    let mut walk = cell.borrow().clone();
-                    let (transport, clock) = call_io(&shared.fetch, &signal);
-                    let page = shared
-                        .core
-                        .next_messages(&transport, &clock, &mut walk, opts.timeout_ms)
+                        .next_page(&transport, &clock, &mut walk, opts.timeout_ms)
                         .await;
-                    *cell.borrow_mut() = walk;
+                    *cell.borrow_mut() = Ok(walk);
                     page_js(page, &transport, &signal, &shared.secrets())
                 })
             }

@@ -33,9 +33,10 @@ macro_rules! js_validators {
 }
 
 macro_rules! js_validator {
-    ($docs:tt $id:ident $($client:ident)?
+    ($docs:tt $id:ident $($client:ident $(by $by:ident)?)?
         $(call $fn:ident $js:literal : $req:literal -> $res:literal ;)?
         $(pages $pfn:ident $pjs:literal : $preq:literal -> $item:literal ;)?
+        $(details $dfn:ident $djs:literal $dep:ident : $dreq:literal -> $ditem:literal ;)?
         $(validator $vfn:ident $vjs:literal : $vts:literal ;)?
         $(checked $cjs:literal ;)?
     ) => {
@@ -81,7 +82,7 @@ pub fn validate_topic(
                 let mut v = validate::messenger::topic(&request);
                 v.push(Violation::format(
                     "(existing)",
-                    "a topic as get_title_list returns it",
+                    "a topic as the topic list returns it",
                     Some(serde_json::Value::from(err)),
                 ));
                 v

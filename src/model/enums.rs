@@ -1,7 +1,7 @@
 //! The documents' enumerations. Each is declared once with [`wire_enum!`] or
-//! [`int_enum!`]: wire names, `Display`, serde both ways, the TypeScript type,
-//! and an `Unknown` variant so a value the platform adds later never breaks
-//! decoding.
+//! [`int_enum!`]: wire names, `Display`, serde both ways, the TypeScript type
+//! (emitted into the package's `.d.ts`), and an `Unknown` variant so a value
+//! the platform adds later never breaks decoding.
 
 /// Declares a string enumeration: variants with their wire names, plus
 /// `Unknown(String)` for values the documents do not list.
@@ -9,9 +9,45 @@
 /// Generated: `KNOWN` (every documented wire name), `TS` (the TypeScript
 /// declaration), `as_str`, `from_wire`, `is_known`, `Display`, `From<&str>`,
 /// and serde both ways (decoding also accepts a JSON number, e.g. `2` for `"2"`).
+///
+/// `enum Name (closed)` declares a request-only enumeration: its TypeScript
+/// type admits the documented values only, as validation does.
 #[macro_export]
 macro_rules! wire_enum {
     (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident (closed) {
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )+
+        }
+    ) => {
+        $crate::wire_enum! {
+            @ts concat!(
+                "/** `", stringify!($name), "`: the documented values, the only ones a request may carry. */\n",
+                "export type ", stringify!($name), " =",
+                $( " | \"", $wire, "\"", )+
+                ";\n"
+            );
+            $(#[$meta])* $vis enum $name { $( $(#[$vmeta])* $variant = $wire, )+ }
+        }
+    };
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )+
+        }
+    ) => {
+        $crate::wire_enum! {
+            @ts concat!(
+                "/** Documented values of `", stringify!($name), "`; any other string may arrive from the platform. */\n",
+                "export type ", stringify!($name), " = ",
+                $( "\"", $wire, "\" | ", )+
+                "(string & {});\n"
+            );
+            $(#[$meta])* $vis enum $name { $( $(#[$vmeta])* $variant = $wire, )+ }
+        }
+    };
+    (
+        @ts $ts:expr;
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {
             $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )+
@@ -29,13 +65,8 @@ macro_rules! wire_enum {
             /// Every documented wire value, in the documents' order.
             pub const KNOWN: &'static [&'static str] = &[$($wire),+];
 
-            /// The TypeScript declaration: the documented values, and any other string.
-            pub const TS: &'static str = concat!(
-                "/** Documented values of `", stringify!($name), "`; any other string may arrive from the platform. */\n",
-                "export type ", stringify!($name), " = ",
-                $( "\"", $wire, "\" | ", )+
-                "(string & {});\n"
-            );
+            /// The TypeScript declaration.
+            pub const TS: &'static str = $ts;
 
             /// The value on the wire.
             pub fn as_str(&self) -> &str {
@@ -58,6 +89,11 @@ macro_rules! wire_enum {
                 !matches!(self, Self::Unknown(_))
             }
         }
+
+        #[cfg(target_arch = "wasm32")]
+        #[allow(non_upper_case_globals)]
+        #[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+        const $name: &'static str = <$name>::TS;
 
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -138,6 +174,11 @@ macro_rules! int_enum {
                 !matches!(self, Self::Unknown(_))
             }
         }
+
+        #[cfg(target_arch = "wasm32")]
+        #[allow(non_upper_case_globals)]
+        #[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+        const $name: &'static str = <$name>::TS;
 
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -303,7 +344,7 @@ wire_enum! {
 
 wire_enum! {
     /// Graph conversation `platform`.
-    pub enum GraphPlatform {
+    pub enum GraphPlatform (closed) {
         /// Instagram messaging conversations.
         Instagram = "instagram",
         /// Messenger conversations of a Facebook Page.
@@ -349,26 +390,6 @@ int_enum! {
     }
 }
 
-/// The TypeScript declarations of every enumeration, for the package's `.d.ts`.
-pub const TS_DECLARATIONS: &[&str] = &[
-    MessagingType::TS,
-    MessageTag::TS,
-    SendType::TS,
-    AttachmentType::TS,
-    TemplateType::TS,
-    ButtonType::TS,
-    WebviewHeightRatio::TS,
-    MediaType::TS,
-    ImageRatio::TS,
-    TopicButtonType::TS,
-    MessageStatus::TS,
-    GraphPlatform::TS,
-    SubStatus::TS,
-    TaskMessageType::TS,
-    TaskSource::TS,
-    SendTimeType::TS,
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,6 +427,9 @@ mod tests {
             "export type ImageRatio = \"SQUARE\" | \"HORIZONTAL\" | (string & {});"
         );
         assert!(SubStatus::TS.contains("= 0 | 1 | (number & {});"));
-        assert_eq!(TS_DECLARATIONS.len(), 16);
+        assert_eq!(
+            GraphPlatform::TS.lines().nth(1).unwrap(),
+            "export type GraphPlatform = | \"instagram\" | \"messenger\";"
+        );
     }
 }

@@ -8,9 +8,12 @@ use serde::{Deserialize, Serialize};
 #[cfg(target_arch = "wasm32")]
 use tsify::Tsify;
 
-/// `GET /{PAGE-ID}/conversations?platform=…[&user_id=…]`.
+/// `listConversations`: `GET /{PAGE-ID}/conversations?platform=…[&user_id=…]`.
+/// Graph requests are written in camelCase; each field is sent as its
+/// snake_case query parameter or path segment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[serde(rename_all = "camelCase")]
 pub struct ConversationListRequest {
     /// The Facebook Page id (for Instagram, the Page linked to the account).
     pub page_id: String,
@@ -22,30 +25,34 @@ pub struct ConversationListRequest {
     /// Cursor of the page to read (`paging.cursors.after` of the previous one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
+    /// Conversations per page (Graph's default when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
 }
 
-/// `GET /{CONVERSATION-ID}?fields=messages`.
+/// `conversationMessages`: `GET /{CONVERSATION-ID}?fields=messages`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[serde(rename_all = "camelCase")]
 pub struct ConversationMessagesRequest {
     /// The conversation id.
     pub conversation_id: String,
+    /// Cursor of the page to read; later pages come from the `messages` edge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
 }
 
-/// `GET /{MESSAGE-ID}?fields=…`.
+/// `message`: `GET /{MESSAGE-ID}?fields=…`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[serde(rename_all = "camelCase")]
 pub struct MessageDetailRequest {
     /// The message id.
     pub message_id: String,
-    /// Comma-separated fields; default [`MessageDetailRequest::DEFAULT_FIELDS`].
+    /// Comma-separated fields; default those of the document's example,
+    /// `id,created_time,from,to,message` (the catalogue's path).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<String>,
-}
-
-impl MessageDetailRequest {
-    /// The fields the document's example asks for.
-    pub const DEFAULT_FIELDS: &'static str = "id,created_time,from,to,message";
 }
 
 /// A page of a Graph list: `data` and `paging`.
@@ -120,8 +127,10 @@ pub struct Conversation {
     pub updated_time: Option<String>,
 }
 
-/// The answer of `/{PAGE-ID}/conversations`.
-pub type ConversationsPage = GraphList<Conversation>;
+answer_alias! {
+    /// The answer of `/{PAGE-ID}/conversations`.
+    ConversationsPage = GraphList<Conversation>;
+}
 
 /// The answer of `/{CONVERSATION-ID}?fields=messages`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

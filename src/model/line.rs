@@ -76,8 +76,10 @@ impl<'de> Deserialize<'de> for MediaContent {
     }
 }
 
-/// The answer of `get_media_content`.
-pub type MediaContentResponse = Envelope<MediaContent>;
+answer_alias! {
+    /// The answer of `get_media_content`.
+    MediaContentResponse = Envelope<MediaContent>;
+}
 
 /// Decodes a `get_media_content` answer, accepting the document's printed form
 /// `"item": { "https://…" }` (a string in braces) as `"item": "https://…"`.
@@ -261,8 +263,10 @@ pub struct LineTask {
     pub subjectid: Option<String>,
 }
 
-/// The answer of LINE `query_task_list`.
-pub type LineTasksPage = Paged<LineTask>;
+answer_alias! {
+    /// The answer of LINE `query_task_list`.
+    LineTasksPage = Paged<LineTask>;
+}
 
 /// `POST /chat-set/api/line/send_record_list`: individual sends.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -401,8 +405,10 @@ pub struct LineSendRecord {
     pub subjectid: Option<String>,
 }
 
-/// The answer of LINE `send_record_list`.
-pub type LineSendRecordsPage = Paged<LineSendRecord>;
+answer_alias! {
+    /// The answer of LINE `send_record_list`.
+    LineSendRecordsPage = Paged<LineSendRecord>;
+}
 
 impl LineSendRecord {
     /// The message ids of the send (`messageid` split at commas, empties dropped).

@@ -254,8 +254,10 @@ pub struct UploadAsyncRequest {
     pub payload: MediaPayload,
 }
 
-/// The answer of `upload_async`: `item` is the `track_id` the webhook repeats.
-pub type UploadReceipt = Envelope<String>;
+answer_alias! {
+    /// The answer of `upload_async`: `item` is the `track_id` the webhook repeats.
+    UploadReceipt = Envelope<String>;
+}
 
 // ---------------------------------------------------------------- subscribers
 
@@ -331,8 +333,10 @@ pub struct SubscribedUser {
     pub update_time: Option<String>,
 }
 
-/// The answer of `query_sub_users`.
-pub type SubscribedUsersPage = Paged<SubscribedUser>;
+answer_alias! {
+    /// The answer of `query_sub_users`.
+    SubscribedUsersPage = Paged<SubscribedUser>;
+}
 
 // ---------------------------------------------------------------- topics
 
@@ -362,8 +366,10 @@ pub struct TopicRequest {
     pub configid: Option<String>,
 }
 
-/// The answer of `create_or_update_title`: `item` is the topic's `configid`.
-pub type TopicReceipt = Envelope<String>;
+answer_alias! {
+    /// The answer of `create_or_update_title`: `item` is the topic's `configid`.
+    TopicReceipt = Envelope<String>;
+}
 
 /// `GET /chat-facebook/api/messenger/del_title` (query parameters).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -463,8 +469,10 @@ pub struct Topic {
     pub appid: Option<String>,
 }
 
-/// The answer of `get_title_list` (its rows arrive under `item`).
-pub type TopicsPage = Paged<Topic>;
+answer_alias! {
+    /// The answer of `get_title_list` (its rows arrive under `item`).
+    TopicsPage = Paged<Topic>;
+}
 
 // ---------------------------------------------------------------- opt-in
 
@@ -516,8 +524,10 @@ pub struct OptInResult {
     pub recipient_id: Option<String>,
 }
 
-/// The answer of `send_opt_in_message`.
-pub type OptInResponse = Envelope<OptInResult>;
+answer_alias! {
+    /// The answer of `send_opt_in_message`.
+    OptInResponse = Envelope<OptInResult>;
+}
 
 // ---------------------------------------------------------------- tasks
 
@@ -648,8 +658,10 @@ pub struct MessengerTask {
     pub reply_data_num: Option<i64>,
 }
 
-/// The answer of Messenger `query_task_list`.
-pub type MessengerTasksPage = Paged<MessengerTask>;
+answer_alias! {
+    /// The answer of Messenger `query_task_list`.
+    MessengerTasksPage = Paged<MessengerTask>;
+}
 
 // ---------------------------------------------------------------- send records
 
@@ -778,8 +790,10 @@ pub struct MessengerSendRecord {
     pub message_topic_or_tag: Option<String>,
 }
 
-/// The answer of Messenger `send_record_list`.
-pub type MessengerSendRecordsPage = Paged<MessengerSendRecord>;
+answer_alias! {
+    /// The answer of Messenger `send_record_list`.
+    MessengerSendRecordsPage = Paged<MessengerSendRecord>;
+}
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,45 @@
 //! Where a document contradicts itself, types decode leniently and encode
 //! exactly as the document's tables say (see `docs/decisions.md`).
 
+/// Declares an answer's alias once: the Rust type and, in wasm builds, its
+/// TypeScript declaration (`export type Name = Outer<Inner>;`).
+macro_rules! answer_alias {
+    (#[doc = $doc:literal] $name:ident = $outer:ident<String>;) => {
+        #[doc = $doc]
+        pub type $name = $outer<String>;
+        #[cfg(target_arch = "wasm32")]
+        #[allow(non_upper_case_globals)]
+        #[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+        const $name: &'static str = concat!(
+            "/**",
+            $doc,
+            " */\nexport type ",
+            stringify!($name),
+            " = ",
+            stringify!($outer),
+            "<string>;\n"
+        );
+    };
+    (#[doc = $doc:literal] $name:ident = $outer:ident<$inner:ident>;) => {
+        #[doc = $doc]
+        pub type $name = $outer<$inner>;
+        #[cfg(target_arch = "wasm32")]
+        #[allow(non_upper_case_globals)]
+        #[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+        const $name: &'static str = concat!(
+            "/**",
+            $doc,
+            " */\nexport type ",
+            stringify!($name),
+            " = ",
+            stringify!($outer),
+            "<",
+            stringify!($inner),
+            ">;\n"
+        );
+    };
+}
+
 pub mod catalogue;
 pub mod enums;
 pub mod envelope;

@@ -158,6 +158,14 @@ pub const PAGE_SIZE_MAX: Limit = Limit {
     source: "000/001 query_task_list and send_record_list, page_size: 查询条数(默认15,最大100)",
 };
 
+/// `limit` of a Graph page.
+pub const GRAPH_LIMIT_MAX: Limit = Limit {
+    name: "graph_limit_max",
+    value: 100,
+    unit: Unit::Value,
+    source: "Graph API paging: limit up to 100 per page (002 is silent)",
+};
+
 /// The most violations one validation lists; past it the walk stops and one
 /// last violation (`max_violations`) says how many more were found at least.
 pub const VIOLATIONS_MAX: Limit = Limit {
@@ -186,6 +194,7 @@ pub const ALL: &[&Limit] = &[
     &PAGE_NO_MIN,
     &PAGE_SIZE_MIN,
     &PAGE_SIZE_MAX,
+    &GRAPH_LIMIT_MAX,
     &VIOLATIONS_MAX,
 ];
 

@@ -777,34 +777,36 @@ fn small_requests() {
 #[test]
 fn graph_ids_are_path_segments() {
     assert_eq!(
-        graph::conversations(&json!({"page_id": "1", "platform": "messenger"})),
+        graph::conversations(&json!({"pageId": "1", "platform": "messenger", "limit": 100})),
         vec![]
     );
-    let got =
-        graph::conversations(&json!({"page_id": "1/../2", "platform": "whatsapp", "user_id": ""}));
+    let got = graph::conversations(
+        &json!({"pageId": "1/../2", "platform": "whatsapp", "userId": "", "limit": 0}),
+    );
     assert_eq!(
         found(&got),
         vec![
-            ("page_id", "format"),
+            ("pageId", "format"),
             ("platform", "one_of"),
-            ("user_id", "required")
+            ("userId", "required"),
+            ("limit", "min")
         ]
     );
     assert_eq!(
         found(&graph::conversation_messages(
-            &json!({"conversation_id": "t_1?x=1"})
+            &json!({"conversationId": "t_1?x=1", "after": 1})
         )),
-        vec![("conversation_id", "format")]
+        vec![("conversationId", "format"), ("after", "type")]
     );
     assert_eq!(
         graph::message(
-            &json!({"message_id": "aWdGGiblWZ", "fields": "id,created_time,from,to,message"})
+            &json!({"messageId": "aWdGGiblWZ", "fields": "id,created_time,from,to,message"})
         ),
         vec![]
     );
     assert_eq!(
         found(&graph::message(
-            &json!({"message_id": "m", "fields": "id,,from"})
+            &json!({"messageId": "m", "fields": "id,,from"})
         )),
         vec![("fields", "format")]
     );

@@ -351,7 +351,7 @@ test('graph: listConversations, by user, conversationMessages and message, as th
   assert.deepEqual(got, detail);
 
   emu.admin.clearRequests();
-  assert.deepEqual(await g.message(detail.id, 'id,message'), { id: detail.id, message: detail.message });
+  assert.deepEqual(await g.message(detail.id, { fields: 'id,message' }), { id: detail.id, message: detail.message });
   assert.equal(received('graph.node').query.fields, 'id,message');
 });
 
@@ -372,7 +372,8 @@ test('every endpoint rejects an invalid request with a validation error and send
     () => client.line.sendRecordList({ unknown_field: 1 }),
     () => g.listConversations({ pageId: 'a/b', platform: 'whatsapp' }),
     () => g.conversationMessages(''),
-    () => g.message('m', 'id created_time'),
+    () => g.message('m', { fields: 'id created_time' }),
+    () => g.conversations({ pageId: '1', platform: 'messenger', limit: 101 })[Symbol.asyncIterator]().next(),
   ];
   for (const call of calls) {
     const e = await rejection(call());

@@ -175,10 +175,11 @@ test('paging and time ranges', () => {
 });
 
 test('Graph requests: ids are path segments', () => {
-  assert.deepEqual(validateGraphConversations({ page_id: '1', platform: 'instagram', user_id: '2' }), []);
-  assert.deepEqual(found(validateGraphConversations({ page_id: '../me', platform: 'sms' })), [['page_id', 'format'], ['platform', 'one_of']]);
-  assert.deepEqual(found(validateGraphConversationMessages({})), [['conversation_id', 'required']]);
-  assert.deepEqual(validateGraphMessage({ message_id: 'aWdGGiblWZ', fields: 'id,created_time,from,to,message' }), []);
+  assert.deepEqual(validateGraphConversations({ pageId: '1', platform: 'instagram', userId: '2', limit: 100 }), []);
+  assert.deepEqual(found(validateGraphConversations({ pageId: '../me', platform: 'sms', limit: 0 })), [['pageId', 'format'], ['platform', 'one_of'], ['limit', 'min']]);
+  assert.deepEqual(found(validateGraphConversations({ page_id: '1', platform: 'instagram' })), [['page_id', 'unknown_field'], ['pageId', 'required']]);
+  assert.deepEqual(found(validateGraphConversationMessages({})), [['conversationId', 'required']]);
+  assert.deepEqual(validateGraphMessage({ messageId: 'aWdGGiblWZ', fields: 'id,created_time,from,to,message' }), []);
 });
 
 test('any input gives violations, never an exception', () => {

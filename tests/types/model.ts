@@ -78,7 +78,7 @@ validateTopic(topic, existing);
 validateTopic(topic);
 validateUploadAsync({ pageid: 'P', type: 'video', payload: { url: 'https://x.test/v.mp4' } });
 validateLineSendRecordList({ page_no: 1, page_size: 15, message_status: '2', subjectid: '1' });
-validateGraphConversations({ page_id: '1', platform: 'instagram', user_id: '2' });
+validateGraphConversations({ pageId: '1', platform: 'instagram', userId: '2' });
 
 const mt: MessagingType = 'UPDATE';
 const entry: ErrorCatalogueEntry | undefined = describeError('900002') ?? describeError(1, 'message_status');
