@@ -7,22 +7,6 @@
 /// Declares an answer's alias once: the Rust type and, in wasm builds, its
 /// TypeScript declaration (`export type Name = Outer<Inner>;`).
 macro_rules! answer_alias {
-    (#[doc = $doc:literal] $name:ident = $outer:ident<String>;) => {
-        #[doc = $doc]
-        pub type $name = $outer<String>;
-        #[cfg(target_arch = "wasm32")]
-        #[allow(non_upper_case_globals)]
-        #[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
-        const $name: &'static str = concat!(
-            "/**",
-            $doc,
-            " */\nexport type ",
-            stringify!($name),
-            " = ",
-            stringify!($outer),
-            "<string>;\n"
-        );
-    };
     (#[doc = $doc:literal] $name:ident = $outer:ident<$inner:ident>;) => {
         #[doc = $doc]
         pub type $name = $outer<$inner>;
@@ -37,9 +21,20 @@ macro_rules! answer_alias {
             " = ",
             stringify!($outer),
             "<",
-            stringify!($inner),
+            ts_name!($inner),
             ">;\n"
         );
+    };
+}
+
+/// The TypeScript name of a type argument of `answer_alias!`.
+#[cfg(target_arch = "wasm32")]
+macro_rules! ts_name {
+    (String) => {
+        "string"
+    };
+    ($inner:ident) => {
+        stringify!($inner)
     };
 }
 
