@@ -3,7 +3,7 @@
 //! which adapts them to the Fetch API's `Request` and `Response` and awaits the
 //! body, the de-duplication store and `onEvents` (no async Rust: smaller wasm).
 
-use super::webhook::{events_to_js, kind_of};
+use super::webhook::{events_to_js, kind_of, RawSource};
 use crate::error::{Error, Violation};
 use crate::webhook::handler::{
     self as h, Answer, Auth, Claims, Config, Route, DEFAULT_CLAIMS_CAPACITY,
@@ -294,23 +294,22 @@ impl WebhookHandler {
             Auth::SharedSecret(_) => h::presented_token(url, token_header.as_deref()),
             _ => None,
         };
-        let body = body.to_vec();
+        let bytes = body.to_vec();
         if !self
             .0
-            .authentic(&body, signature.as_deref(), token.as_deref())
+            .authentic(&bytes, signature.as_deref(), token.as_deref())
         {
             return Ok(answer(h::UNAUTHORIZED));
         }
-        let payload = match self.0.parse(&body) {
+        let payload = match self.0.parse(&bytes) {
             Ok(p) => p,
             Err(a) => return Ok(answer(a)),
         };
-        drop(body);
         let keys = Array::new();
         let events = webhook::events(&payload).inspect(|e| {
             keys.push(&h::claim_key(e).map_or(JsValue::NULL, |k| k.into()));
         });
-        let events = events_to_js(events)?;
+        let events = events_to_js(events, Some(RawSource::of(None, &bytes)))?;
         if keys.length() == 0 {
             return Ok(answer(h::OK));
         }

@@ -287,6 +287,45 @@ export function utf8Into(s, out) {
   return encoder.encodeInto(s, out).written;
 }
 
+// An event's `raw` is parsed from the body it came from when first read, then
+// kept as a plain property: the events' JSON does not carry the body twice.
+// It is enumerable, so JSON.stringify, structuredClone and spreading see it.
+const RAW_AT = Symbol('raw');
+const decoder = new TextDecoder();
+
+function keepRaw(event, value) {
+  // a frozen event cannot keep it: it is parsed again on each read
+  Reflect.defineProperty(event, 'raw', { value, writable: true, enumerable: true, configurable: true });
+}
+
+const LAZY_RAW = {
+  get() {
+    const [source, start, end] = this[RAW_AT];
+    const value = JSON.parse(typeof source === 'string' ? source.slice(start, end) : decoder.decode(source.subarray(start, end)));
+    keepRaw(this, value);
+    return value;
+  },
+  set(value) {
+    keepRaw(this, value);
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+/**
+ * Gives each of `events` a `raw` read from `source` (a string, or bytes no one
+ * else holds) at `[spans[2i], spans[2i + 1])` when first read; a span of
+ * 0xffffffff means the event's JSON already has its `raw`.
+ */
+export function lazyRaw(events, source, spans) {
+  for (let i = 0; i < events.length; i++) {
+    const start = spans[2 * i];
+    if (start === 0xffffffff) continue;
+    Object.defineProperty(events[i], RAW_AT, { value: [source, start, spans[2 * i + 1]] });
+    Object.defineProperty(events[i], 'raw', LAZY_RAW);
+  }
+}
+
 // Webhook bodies and secrets are measured here before any byte is copied into
 // wasm memory (which never shrinks). The built-in getters are called directly,
 // not looked up on the value: an object that merely inherits from
@@ -381,8 +420,10 @@ export function lengthOf(bytes) {
  */
 export function bindHandler(core, o) {
   const store = o.dedupe;
-  const call = (method, ...args) =>
-    bounded(Promise.resolve().then(() => store[method](...args)), o.storeTimeoutMs, `dedupe.${method}()`);
+  // A delivery's calls of one method start together, so one timer bounds each
+  // of them (not one timer per event of a batch).
+  const callAll = (method, keys, ...args) =>
+    boundedAll(keys.map((k) => (k === null ? true : Promise.resolve().then(() => store[method](k, ...args)))), o.storeTimeoutMs, `dedupe.${method}()`);
   const report = (error, delivery) => {
     try {
       if (o.onError) return void o.onError(error, delivery);
@@ -391,12 +432,14 @@ export function bindHandler(core, o) {
     }
     console.error('sobot-channels: webhook handler failed:', error);
   };
-  const settle = (method, keys, owner, delivery, ...args) =>
-    Promise.all(keys.map((k) => call(method, k, owner, ...args))).catch((e) => report(e, delivery));
+  const settle = async (method, keys, owner, delivery, ...args) => {
+    const failed = (await callAll(method, keys, owner, ...args)).find((a) => a.status === 'rejected');
+    if (failed) report(failed.reason, delivery);
+  };
 
   async function claim(keys, owner, delivery) {
     if (!store) return keys.map(() => true);
-    const answers = await Promise.allSettled(keys.map((k) => (k === null ? true : call('claim', k, owner, o.claimTtlMs))));
+    const answers = await callAll('claim', keys, owner, o.claimTtlMs);
     const failed = answers.find((a) => a.status === 'rejected');
     if (failed) {
       // Free what was claimed, so the redelivery of this 500 is handed over.
@@ -416,53 +459,94 @@ export function bindHandler(core, o) {
     await settle('confirm', held, owner, delivery, o.seenTtlMs);
   }
 
-  const answer = ([status, body]) => respond(status, body);
+  // One delivery's owner of its claims: unique across processes (a random
+  // prefix) without drawing random bytes per delivery.
+  const ownerPrefix = ownerId();
+  let deliveries = 0;
 
-  const handler = async (request, context) => {
-    const delivery = { channel: o.channel, body: undefined, request, context };
+  // The handling of one request, from what the Fetch API and node:http both
+  // give: `input` = { method, url, header(name), read(max) → body or null }.
+  // Resolves to the answer, [status, body]; never rejects.
+  async function handle(input, delivery) {
     try {
-      if (request === null || typeof request !== 'object' || !request.headers) {
-        throw new TypeError('the webhook handler takes a Fetch API Request');
-      }
-      const early = core.route(String(request.method), request.headers.get('content-length') ?? undefined, String(request.url));
-      if (early !== undefined) return answer(early);
-      if (request.bodyUsed) {
-        throw new TypeError('the request body was already read: hand the handler the untouched Request');
-      }
-      const body = await readBody(request, o.maxBodyBytes);
+      const early = core.route(input.method, input.header('content-length') ?? undefined, input.url);
+      if (early !== undefined) return early;
+      const body = await input.read(o.maxBodyBytes);
       delivery.body = body ?? undefined;
       const accepted = core.accept(
         body,
-        request.headers.get(o.signatureHeader) ??
-          (o.legacySignatureHeader ? request.headers.get(o.legacySignatureHeader) : null) ??
-          undefined,
-        request.headers.get(o.tokenHeader) ?? undefined,
-        String(request.url),
+        input.header(o.signatureHeader) ?? (o.legacySignatureHeader ? input.header(o.legacySignatureHeader) : null) ?? undefined,
+        input.header(o.tokenHeader) ?? undefined,
+        input.url,
       );
-      if (Array.isArray(accepted)) return answer(accepted);
+      if (Array.isArray(accepted)) return accepted;
       const { events, keys } = accepted;
-      const owner = ownerId();
+      const owner = ownerPrefix + (deliveries++).toString(36);
       const claimed = await claim(keys, owner, delivery);
       const fresh = events.filter((_, i) => claimed[i]);
       const held = store ? keys.filter((k, i) => k !== null && claimed[i]) : [];
-      if (fresh.length === 0) return answer(o.ok);
+      if (fresh.length === 0) return o.ok;
       if (o.defer) {
         const work = deliver(fresh, held, owner, delivery).catch((e) => report(e, delivery));
+        const context = delivery.context;
         if (context && typeof context.waitUntil === 'function') context.waitUntil(work);
-        return answer(o.ok);
+        return o.ok;
       }
       try {
         await deliver(fresh, held, owner, delivery);
       } catch (error) {
         report(error, delivery);
-        return answer(o.failed);
+        return o.failed;
       }
-      return answer(o.ok);
+      return o.ok;
     } catch (error) {
       report(error, delivery);
-      return answer(o.failed);
+      return o.failed;
     }
+  }
+
+  const handler = async (request, context) => {
+    const delivery = { channel: o.channel, body: undefined, request, context };
+    if (request === null || typeof request !== 'object' || !request.headers) {
+      report(new TypeError('the webhook handler takes a Fetch API Request'), delivery);
+      return respond(...o.failed);
+    }
+    const input = {
+      method: String(request.method),
+      url: String(request.url),
+      header: (name) => request.headers.get(name),
+      read: (max) => {
+        if (request.bodyUsed) {
+          throw new TypeError('the request body was already read: hand the handler the untouched Request');
+        }
+        return readBody(request, max);
+      },
+    };
+    return respond(...(await handle(input, delivery)));
   };
+  // node:http without Fetch API objects: toNodeListener's path for this handler
+  Object.defineProperty(handler, NODE_HANDLE, {
+    value: (req, body, url, context) => {
+      const delivery = { channel: o.channel, body: undefined, request: undefined, context };
+      Object.defineProperty(delivery, 'request', {
+        // built when first read: the Request the Fetch API path would have had
+        get() {
+          const init = { method: req.method, headers: nodeHeaders(req) };
+          if (delivery.body !== undefined && req.method !== 'GET' && req.method !== 'HEAD') init.body = delivery.body;
+          const value = new Request(url, init);
+          Object.defineProperty(delivery, 'request', { value, enumerable: true, writable: true, configurable: true });
+          return value;
+        },
+        enumerable: true,
+        configurable: true,
+      });
+      const header = (name) => {
+        const v = req.headers[name.toLowerCase()];
+        return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+      };
+      return handle({ method: String(req.method), url, header, read: body }, delivery);
+    },
+  });
   Object.defineProperty(handler, 'maxBodyBytes', { value: o.maxBodyBytes });
   return handler;
 }
@@ -474,6 +558,34 @@ function bounded(value, ms, what) {
     id = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
   });
   return Promise.race([value, late]).finally(() => clearTimeout(id));
+}
+
+/**
+ * `Promise.allSettled(values)`, where a value not settled within `ms` ms is
+ * rejected, naming `what`: one timer for them all.
+ */
+function boundedAll(values, ms, what) {
+  const answers = new Array(values.length);
+  let pending = values.length;
+  if (pending === 0) return Promise.resolve(answers);
+  return new Promise((resolve) => {
+    const late = () => {
+      const reason = new Error(`${what} did not settle within ${ms} ms`);
+      resolve(Array.from(answers, (a) => a ?? { status: 'rejected', reason }));
+    };
+    const id = setTimeout(late, ms);
+    values.forEach((v, i) =>
+      Promise.resolve(v).then(
+        (value) => (answers[i] = { status: 'fulfilled', value }),
+        (reason) => (answers[i] = { status: 'rejected', reason }),
+      ).finally(() => {
+        if (--pending === 0) {
+          clearTimeout(id);
+          resolve(answers);
+        }
+      }),
+    );
+  });
 }
 
 /**
@@ -497,6 +609,54 @@ function respond(status, body) {
 
 export function warn(message) {
   console.warn(message);
+}
+
+const NODE_HANDLE = Symbol('node:http handling');
+
+/** A Node request's headers as Fetch API `Headers`. */
+function nodeHeaders(req) {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  return headers;
+}
+
+/** A Node request's body, or null past `max` bytes (the rest is then discarded). */
+function nodeBody(req, max) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    const done = (value) => {
+      req.off('data', onData).off('end', onEnd).off('error', onError);
+      resolve(value);
+    };
+    const onData = (chunk) => {
+      size += chunk.length;
+      if (size > max) {
+        done(null);
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      if (chunks.length === 1) return done(new Uint8Array(chunks[0].buffer, chunks[0].byteOffset, chunks[0].length));
+      const out = new Uint8Array(size);
+      let at = 0;
+      for (const c of chunks) {
+        out.set(c, at);
+        at += c.length;
+      }
+      done(out);
+    };
+    const onError = (e) => {
+      req.off('data', onData).off('end', onEnd).off('error', onError);
+      reject(e);
+    };
+    req.on('data', onData).on('end', onEnd).on('error', onError);
+  });
 }
 
 /** A web stream over a Node request, paused while the reader is behind. */
@@ -549,25 +709,28 @@ export function nodeListener(handler) {
       ));
     }
     try {
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-        else if (value !== undefined) headers.set(name, value);
-      }
       const secure = Boolean(req.socket && req.socket.encrypted);
       const url = `${secure ? 'https' : 'http'}://${req.headers.host || 'localhost'}${req.originalUrl || req.url}`;
-      const init = { method: req.method, headers };
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        if (req.body instanceof Uint8Array) init.body = req.body;
-        else {
-          init.body = streamOf(req);
-          init.duplex = 'half';
+      const direct = handler[NODE_HANDLE];
+      if (direct) {
+        const read = (max) => (req.body instanceof Uint8Array ? (req.body.length > max ? null : req.body) : nodeBody(req, max));
+        const [status, text] = await direct(req, read, url, undefined);
+        res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(text);
+      } else {
+        const init = { method: req.method, headers: nodeHeaders(req) };
+        if (req.method !== 'GET' && req.method !== 'HEAD') {
+          if (req.body instanceof Uint8Array) init.body = req.body;
+          else {
+            init.body = streamOf(req);
+            init.duplex = 'half';
+          }
         }
+        const response = await handler(new Request(url, init));
+        const body = new Uint8Array(await response.arrayBuffer());
+        res.writeHead(response.status, Object.fromEntries(response.headers));
+        res.end(body);
       }
-      const response = await handler(new Request(url, init));
-      const body = new Uint8Array(await response.arrayBuffer());
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(body);
       if (!req.readableEnded) req.resume();
     } catch (error) {
       fail(error);

@@ -8,13 +8,15 @@
 //!
 //! Typed payloads and normalised events cross the boundary as JSON text read
 //! by `JSON.parse` (events in chunks), so that every number reads as
-//! `JSON.parse` reads it and each event's `raw` JSON comes through verbatim.
+//! `JSON.parse` reads it. An event's `raw` is read from the body itself when
+//! first read, so the events' JSON does not carry the body a second time.
 
 use crate::error::Error;
 use crate::validate::Violation;
 use crate::webhook::{self, Channel, ParseOptions, Payload};
 use js_sys::{Reflect, Uint8Array, JSON};
 use serde::Serialize;
+use serde_json::value::RawValue;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -240,21 +242,82 @@ fn to_js_objects<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 /// memory at once, and linear memory, once grown, never shrinks.
 const EVENTS_CHUNK: usize = 64 * 1024;
 
+/// The body the events came from, as JS holds it (a string whose UTF-16 units
+/// are its bytes, or bytes no caller can change) and as wasm reads it: each
+/// event's `raw` is then read from it when first read (`lazyRaw` in
+/// `runtime.js`), not written out and parsed with the event.
+pub(super) struct RawSource<'b> {
+    js: JsValue,
+    bytes: &'b [u8],
+}
+
+impl<'b> RawSource<'b> {
+    /// The source of a body that is `bytes` in wasm and was `text` in JS:
+    /// the string when it is ASCII, else a copy of the bytes.
+    pub(super) fn of(text: Option<&js_sys::JsString>, bytes: &'b [u8]) -> Self {
+        let js = match text {
+            Some(s) if bytes.is_ascii() => s.into(),
+            _ => Uint8Array::from(bytes).into(),
+        };
+        RawSource { js, bytes }
+    }
+
+    /// Where `raw`'s text is in the body, searched from `cursor` (events come
+    /// in order), then from the start. Any place holding the same text gives
+    /// the same `raw`. `None` when it is not there (it is then written out).
+    fn span(&self, raw: &RawValue, cursor: &mut usize) -> Option<[u32; 2]> {
+        let raw = raw.get().as_bytes();
+        let after = self.bytes.get(*cursor..).unwrap_or_default();
+        let at = match memchr::memmem::find(after, raw) {
+            Some(i) => *cursor + i,
+            None => memchr::memmem::find(self.bytes, raw)?,
+        };
+        let end = at + raw.len();
+        *cursor = end;
+        Some([u32::try_from(at).ok()?, u32::try_from(end).ok()?])
+    }
+}
+
+/// The span of an event whose `raw` is written out with it.
+const NO_SPAN: [u32; 2] = [u32::MAX, u32::MAX];
+
 pub(super) fn events_to_js<'a>(
     events: impl Iterator<Item = webhook::NormalizedEvent<'a>>,
+    source: Option<RawSource<'_>>,
 ) -> Result<JsValue, JsValue> {
+    let fail = |e: crate::json::Error| JsValue::from(Error::decode(e.to_string(), None));
+    let omitted = source.as_ref().and(webhook::normalize::raw_omitted());
     let mut buf: Vec<u8> = Vec::new();
     let mut out: Option<js_sys::Array> = None;
+    let mut spans: Vec<u32> = Vec::new();
+    let mut cursor = 0;
     for ev in events {
         buf.push(if buf.is_empty() { b'[' } else { b',' });
-        crate::json::write(&mut buf, &ev)
-            .map_err(|e| JsValue::from(Error::decode(e.to_string(), None)))?;
+        let span = match (&source, omitted) {
+            (Some(s), Some(o)) => s.span(ev.raw, &mut cursor).map(|at| (at, o)),
+            _ => None,
+        };
+        match span {
+            Some((at, raw)) => {
+                spans.extend(at);
+                crate::json::write(&mut buf, &webhook::NormalizedEvent { raw, ..ev })
+            }
+            None => {
+                spans.extend(NO_SPAN);
+                crate::json::write(&mut buf, &ev)
+            }
+        }
+        .map_err(fail)?;
         if buf.len() >= EVENTS_CHUNK {
             flush_events(&mut buf, &mut out)?;
         }
     }
     flush_events(&mut buf, &mut out)?;
-    Ok(out.unwrap_or_default().into())
+    let events = out.unwrap_or_default();
+    if let Some(s) = source {
+        lazy_raw(&events, &s.js, &spans);
+    }
+    Ok(events.into())
 }
 
 /// Parses the buffered `[event,…` (closing it) and appends its events to `out`.
@@ -323,10 +386,14 @@ pub fn parse_events(
 ) -> Result<JsValue, JsValue> {
     let ch = Channel::from_name(&channel.as_string().unwrap_or_default())?;
     let o = options(&opts.map_or(JsValue::UNDEFINED, Into::into))?;
-    let b = self::body(&body, "body", o)?;
+    let input = measured(body_input(&body, "body")?, o)?;
+    let b = input.to_vec();
     let p = webhook::parse(ch, b.as_slice(), o)?;
-    drop(b);
-    events_to_js(webhook::events(&p))
+    let text = match &input {
+        Input::Text(s) => Some(s),
+        Input::Bytes(_) => None,
+    };
+    events_to_js(webhook::events(&p), Some(RawSource::of(text, &b)))
 }
 
 /// Normalises a payload returned by `parseMessengerWebhook`,
@@ -376,7 +443,7 @@ pub fn normalize_events(
         },
     )?;
     drop(json);
-    events_to_js(webhook::events(&p))
+    events_to_js(webhook::events(&p), None)
 }
 
 #[wasm_bindgen(module = "/src/js/runtime.js")]
@@ -402,6 +469,11 @@ extern "C" {
     /// The `length` of a `Uint8Array`, as a number (a `u32` would wrap at 4 GiB).
     #[wasm_bindgen(js_name = lengthOf)]
     fn length_of(bytes: &Uint8Array) -> f64;
+
+    /// Gives each event a `raw` read from `source` (a string or a
+    /// `Uint8Array`) at its `[start, end)` in `spans` when first read.
+    #[wasm_bindgen(js_name = lazyRaw)]
+    fn lazy_raw(events: &js_sys::Array, source: &JsValue, spans: &[u32]);
 }
 
 #[wasm_bindgen]

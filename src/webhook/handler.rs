@@ -10,7 +10,7 @@ use crate::webhook::parse::{parse, Channel, ParseOptions, Payload};
 use crate::webhook::signature::{hmac, line_claim, messenger_claim, verify_with};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::hash::BuildHasherDefault;
 
 /// An answer: its status and a short plain-text body.
@@ -217,16 +217,23 @@ enum State {
 struct Entry {
     state: State,
     expires_at_ms: f64,
+    /// Which record of `Claims::order` is this entry's.
+    serial: u64,
 }
 
 /// The in-memory de-duplication store: a key is claimed by one owner until
 /// confirmed (then seen) or released, each state for its TTL. Keys are held as
-/// 16 bytes of their SHA-256; when full, expired keys go first, then the one
-/// closest to expiry.
+/// 16 bytes of their SHA-256; when full, expired keys go first (swept once per
+/// `capacity` new keys), then the oldest: each call is O(1) amortised.
 #[derive(Debug, Clone)]
 pub struct Claims {
     capacity: usize,
     entries: HashMap<Key, Entry, BuildHasherDefault<KeyHasher>>,
+    /// Keys in the order they were added, with their entry's serial: a record
+    /// whose key was removed or added again since is stale and skipped.
+    order: VecDeque<(Key, u64)>,
+    serial: u64,
+    added_since_sweep: usize,
 }
 
 impl Claims {
@@ -236,6 +243,9 @@ impl Claims {
         Ok(Claims {
             capacity,
             entries: HashMap::default(),
+            order: VecDeque::new(),
+            serial: 0,
+            added_since_sweep: 0,
         })
     }
 
@@ -257,21 +267,37 @@ impl Claims {
     /// claim or a confirmation holds it (a claim of the same owner is renewed).
     pub fn claim(&mut self, key: &str, owner: &str, ttl_ms: f64, now_ms: f64) -> bool {
         let k = dedupe::key(key);
+        let expires_at_ms = now_ms + ttl_ms;
         match self.live(&k, now_ms).map(|e| &e.state) {
             Some(State::Seen) => return false,
             Some(State::Claimed(o)) if o != owner => return false,
-            _ => {}
+            Some(State::Claimed(_)) => {
+                if let Some(e) = self.entries.get_mut(&k) {
+                    e.expires_at_ms = expires_at_ms;
+                }
+                return true;
+            }
+            None => {}
         }
-        if !self.entries.contains_key(&k) && self.entries.len() >= self.capacity {
+        // new, or expired: added again, as the newest
+        self.entries.remove(&k);
+        if self.entries.len() >= self.capacity {
             self.make_room(now_ms);
         }
+        self.serial += 1;
         self.entries.insert(
             k,
             Entry {
                 state: State::Claimed(owner.to_owned()),
-                expires_at_ms: now_ms + ttl_ms,
+                expires_at_ms,
+                serial: self.serial,
             },
         );
+        self.order.push_back((k, self.serial));
+        self.added_since_sweep += 1;
+        if self.order.len() > 2 * self.capacity {
+            self.drop_stale_records();
+        }
         true
     }
 
@@ -300,18 +326,28 @@ impl Claims {
         held
     }
 
+    /// Frees at least one place: expired keys first (at most once per
+    /// `capacity` keys added, so that the sweep is amortised), then the oldest.
     fn make_room(&mut self, now_ms: f64) {
-        self.entries.retain(|_, e| e.expires_at_ms > now_ms);
-        if self.entries.len() >= self.capacity {
-            let first = self
-                .entries
-                .iter()
-                .min_by(|a, b| a.1.expires_at_ms.total_cmp(&b.1.expires_at_ms))
-                .map(|(k, _)| *k);
-            if let Some(k) = first {
+        if self.added_since_sweep >= self.capacity {
+            self.added_since_sweep = 0;
+            self.entries.retain(|_, e| e.expires_at_ms > now_ms);
+            self.drop_stale_records();
+        }
+        while self.entries.len() >= self.capacity {
+            let Some((k, serial)) = self.order.pop_front() else {
+                break;
+            };
+            if self.entries.get(&k).is_some_and(|e| e.serial == serial) {
                 self.entries.remove(&k);
             }
         }
+    }
+
+    fn drop_stale_records(&mut self) {
+        let entries = &self.entries;
+        self.order
+            .retain(|(k, serial)| entries.get(k).is_some_and(|e| e.serial == *serial));
     }
 }
 
@@ -421,10 +457,47 @@ mod tests {
         }
         assert!(s.claim("d", "o", 1000.0, 1.0));
         assert_eq!(s.len(), 3);
-        assert!(
-            s.claim("a", "p", 1000.0, 2.0),
-            "the key closest to expiry went"
-        );
+        assert!(s.claim("a", "p", 1000.0, 2.0), "the oldest key went");
         assert!(!s.claim("c", "p", 1000.0, 2.0));
+    }
+
+    #[test]
+    fn a_full_store_still_remembers_new_keys() {
+        let day = 86_400_000.0;
+        let mut s = Claims::new(2).unwrap();
+        for k in ["a", "b"] {
+            assert!(s.claim(k, "o", 1000.0, 0.0) && s.confirm(k, "o", day, 0.0));
+        }
+        // two deliveries in flight: the second's claim does not push out the
+        // first's, which expires before the seen keys do
+        assert!(s.claim("c", "p", 1000.0, 1.0));
+        assert!(s.claim("d", "q", 1000.0, 1.0));
+        assert!(s.confirm("c", "p", day, 2.0), "c's claim is still held");
+        assert!(s.confirm("d", "q", day, 2.0));
+        assert!(!s.claim("c", "r", 1000.0, 3.0), "c is remembered");
+        assert!(s.claim("a", "r", 1000.0, 3.0), "the oldest was forgotten");
+    }
+
+    #[test]
+    fn expired_keys_go_before_older_live_ones() {
+        let mut s = Claims::new(3).unwrap();
+        assert!(s.claim("old", "o", 10_000.0, 0.0));
+        assert!(s.claim("brief", "o", 10.0, 0.0));
+        assert!(s.claim("new", "o", 10_000.0, 0.0));
+        assert!(s.claim("later", "o", 10_000.0, 100.0));
+        assert!(!s.claim("old", "p", 10_000.0, 100.0), "old is kept");
+        assert!(!s.claim("new", "p", 10_000.0, 100.0));
+    }
+
+    #[test]
+    fn released_keys_leave_no_records_behind() {
+        let mut s = Claims::new(4).unwrap();
+        for i in 0..10_000 {
+            let k = format!("k{i}");
+            assert!(s.claim(&k, "o", 1000.0, 0.0));
+            assert!(s.release(&k, "o", 0.0));
+        }
+        assert!(s.is_empty());
+        assert!(s.order.len() <= 8, "{} records", s.order.len());
     }
 }

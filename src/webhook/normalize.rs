@@ -786,7 +786,23 @@ pub struct NormalizedEvent<'a> {
     pub details: Details<'a>,
     /// The event's JSON as received.
     #[cfg_attr(target_arch = "wasm32", tsify(type = "unknown"))]
+    #[serde(skip_serializing_if = "is_omitted")]
     pub raw: &'a RawValue,
+}
+
+/// The text behind [`raw_omitted`].
+const RAW_OMITTED: &str = "null";
+
+/// A `raw` that is not written: for an event whose JSON the reader takes
+/// from the body it already holds (`js/webhook.rs`), not from the event's.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn raw_omitted() -> Option<&'static RawValue> {
+    serde_json::from_str(RAW_OMITTED).ok()
+}
+
+/// Whether `raw` is [`raw_omitted`] (by address: no event's JSON is in static memory).
+fn is_omitted(raw: &&RawValue) -> bool {
+    std::ptr::eq(raw.get().as_ptr(), RAW_OMITTED.as_ptr())
 }
 
 impl NormalizedEvent<'_> {

@@ -54,6 +54,54 @@ test('node:http', async () => {
   }
 });
 
+test('node:http: the delivery, a chunked body past the limit, and any Fetch handler', async () => {
+  const { request } = await import('node:http');
+  let delivery;
+  const handler = createWebhookHandler({
+    channel: 'line',
+    secret: LINE_SECRET,
+    maxBodyBytes: 4096,
+    onEvents: (events, d) => {
+      delivery = d;
+    },
+  });
+  const server = createServer(toNodeListener(handler));
+  const base = await listen(server);
+  // a handler of the caller's own goes through the Fetch API
+  const echo = createServer(toNodeListener(async (req) => new Response(`${req.method} ${await req.text()}`, { status: 202 })));
+  const echoBase = await listen(echo);
+  try {
+    const body = lineBody('D1');
+    assert.equal((await post(`${base}/webhook?x=1`, body, { 'x-extra': 'yes' })).status, 200);
+    assert.equal(new TextDecoder().decode(delivery.body), body);
+    assert.ok(delivery.request instanceof Request);
+    assert.equal(delivery.request.url, `${base}/webhook?x=1`);
+    assert.equal(delivery.request.headers.get('x-extra'), 'yes');
+    assert.equal(await delivery.request.text(), body);
+    assert.equal(delivery.request, delivery.request, 'built once');
+
+    // no content-length: the limit is found while reading
+    const status = await new Promise((resolve, reject) => {
+      const big = lineBody(...Array.from({ length: 60 }, (_, i) => `C${i}`));
+      const req = request(`${base}/webhook`, { method: 'POST', headers: { 'x-line-signature': lineSignature(big) } }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on('error', reject);
+      for (let i = 0; i < big.length; i += 1000) req.write(big.slice(i, i + 1000));
+      req.end();
+    });
+    assert.equal(status, 413);
+
+    const r = await fetch(`${echoBase}/`, { method: 'POST', body: 'hi' });
+    assert.equal(r.status, 202);
+    assert.equal(await r.text(), 'POST hi');
+  } finally {
+    await close(server);
+    await close(echo);
+  }
+});
+
 test('Express, and a clear refusal after express.json()', async () => {
   const handed = [];
   const errors = [];

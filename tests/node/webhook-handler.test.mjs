@@ -104,6 +104,17 @@ test('refusals: 401, 405, 413 (declared and streamed), 400; nothing parsed unsig
   assert.deepEqual(handed, []);
 });
 
+test('handed-over events read raw from the body, even after the caller changes it', async () => {
+  let events;
+  let delivery;
+  const { handler } = lineHandler({ onEvents: (e, d) => { events = e; delivery = d; } });
+  const body = lineBody('R1', 'R2');
+  assert.equal((await handler(lineRequest(body))).status, 200);
+  delivery.body.fill(0x20);
+  assert.deepEqual(events.map((e) => e.raw), JSON.parse(body).events);
+  assert.equal(JSON.stringify(events), JSON.stringify(parseEvents('line', body)));
+});
+
 test("LINE's verify request (no events) is 200 without calling onEvents", async () => {
   const { handler, handed } = lineHandler({ onEvents: () => assert.fail('not called') });
   const r = await handler(lineRequest(JSON.stringify({ destination: 'Ubot', events: [] })));

@@ -190,6 +190,61 @@ test('numbers read as JSON.parse reads them, in every parser (property)', () => 
   assert.deepEqual(parseMessengerWebhook(big), JSON.parse(big));
 });
 
+test('raw is read from the body on first read, and reads as it would eagerly', () => {
+  const enc = new TextEncoder();
+  const line = JSON.stringify({
+    destination: 'Ub',
+    events: [
+      { type: 'message', timestamp: 1, source: { type: 'user', userId: 'U1' }, webhookEventId: 'A',
+        deliveryContext: { isRedelivery: false }, message: { type: 'text', id: '1', text: 'h\u00e9llo \ud83d\ude00' } },
+      // the same text twice: each event gets its own place in the body
+      { type: 'follow', timestamp: 2, source: { type: 'user', userId: 'U1' }, webhookEventId: 'B', deliveryContext: { isRedelivery: false } },
+      { type: 'follow', timestamp: 2, source: { type: 'user', userId: 'U1' }, webhookEventId: 'B', deliveryContext: { isRedelivery: false } },
+    ],
+  });
+  // non-ASCII text, the same as escapes (an ASCII body), and whitespace between events
+  const ascii = line.replace('é', '\\u00e9').replace('\u{1f600}', '\\ud83d\\ude00');
+  assert.match(ascii, /^[\x00-\x7f]+$/);
+  const variants = [line, ascii, line.replaceAll('},{', '},\n  {')];
+  for (const text of variants) {
+    const expected = JSON.parse(text).events;
+    const eager = normalizeEvents(parseLineWebhook(text));
+    for (const body of [text, enc.encode(text), enc.encode(text).buffer]) {
+      const events = parseEvents('line', body);
+      assert.deepEqual(events.map((e) => e.raw), expected);
+      assert.equal(JSON.stringify(events), JSON.stringify(eager), 'same JSON, same key order');
+      assert.deepEqual(Object.keys(events[0]), Object.keys(eager[0]));
+      assert.deepEqual(structuredClone(parseEvents('line', body)), eager);
+      assert.deepEqual({ ...parseEvents('line', body)[1] }.raw, expected[1]);
+    }
+  }
+  // the caller's bytes may change after parsing; raw does not
+  const bytes = enc.encode(line);
+  const events = parseEvents('line', bytes);
+  assert.equal(typeof Object.getOwnPropertyDescriptor(events[0], 'raw').get, 'function', 'not yet read');
+  bytes.fill(0x20);
+  assert.deepEqual(events[0].raw, JSON.parse(line).events[0]);
+  // read once, then kept: the same object, and assignable
+  const e = parseEvents('line', line)[0];
+  assert.equal(e.raw, e.raw);
+  e.raw = { replaced: true };
+  assert.deepEqual(e.raw, { replaced: true });
+  const f = parseEvents('line', line)[1];
+  f.raw = 'before first read';
+  assert.equal(f.raw, 'before first read');
+  // a frozen event still reads it
+  const frozen = Object.freeze(parseEvents('line', line)[0]);
+  assert.deepEqual(frozen.raw, JSON.parse(line).events[0]);
+  assert.deepEqual(frozen.raw, JSON.parse(line).events[0]);
+  // Messenger: raw is the messaging item
+  const m = '{"object":"page","entry":[{"id":"1","time":1,"messaging":[{"sender":{"id":"2"},"recipient":{"id":"1"},"timestamp":5,"message":{"mid":"m","text":"ü"}}]}]}';
+  for (const body of [m, enc.encode(m)]) {
+    const [me] = parseEvents('messenger', body);
+    assert.deepEqual(me.raw, JSON.parse(m).entry[0].messaging[0]);
+    assert.equal(JSON.stringify(me), JSON.stringify(normalizeEvents(parseMessengerWebhook(m))[0]));
+  }
+});
+
 test('signatures: known vectors, one changed byte, bad headers', () => {
   const key = 'Jefe';
   const data = 'what do ya want for nothing?';
