@@ -488,8 +488,31 @@ if (want('client')) {
     },
     { rounds: 5, warmup: 1 },
   );
+  // The stages of a call that can be timed apart through the public API, one
+  // call at a time; "the rest" is what only the whole call shows.
+  const answerBytes = new TextEncoder().encode(answer);
+  const stages = interleaved({
+    validate: () => {
+      if (sdk.validateLineTaskList(request).length) throw new Error('invalid');
+    },
+    encode: () => JSON.stringify(request),
+    read: () => decoder.decode(answerBytes),
+    handOver: () => JSON.parse(answer),
+  });
+  const glue = await interleavedAsync(
+    {
+      fetchGlue: async () => {
+        for (let i = 0; i < N; i++) await (await instantFetch()).text();
+      },
+    },
+    { rounds: 5, warmup: 1 },
+  );
   await emu.close();
   const ownUs = ((own.sdk - own.plain) * 1000) / N;
+  const callUs = (own.sdk * 1000) / N;
+  const glueUs = (glue.fetchGlue * 1000) / N;
+  const timedUs = stages.validate + stages.encode + glueUs + stages.read + stages.handOver;
+  for (const [k, v] of Object.entries({ ...stages, fetchGlue: glueUs, rest: callUs - timedUs })) figures[`client.stage.${k}.us`] = v;
   const allowanceUs = ((t.plainFetch * 1000) / CALLS) * 0.1;
   figures['client.queryTaskList.own.us'] = ownUs;
   figures['client.queryTaskList.allowance.us'] = allowanceUs;
@@ -506,7 +529,15 @@ if (want('client')) {
       `\n\nThe SDK's own cost per call, with the same answer (${answer.length} B) from a \`fetch\` that answers at once, one call at a time: ` +
       `${us((own.sdk * 1000) / N)} µs per SDK call against ${us((own.plain * 1000) / N)} µs for \`Response.json()\` of it, so ` +
       `**${us(ownUs)} µs** of the SDK's own (validation, the request's JSON, token, timeout, reading the answer into its model type and handing it to JS). ` +
-      `The 1.1× budget allows ${us(allowanceUs)} µs per call at this rate (a tenth of plain fetch's ${us((t.plainFetch * 1000) / CALLS)} µs per call at concurrency ${CONC}).`,
+      `The 1.1× budget allows ${us(allowanceUs)} µs per call at this rate (a tenth of plain fetch's ${us((t.plainFetch * 1000) / CALLS)} µs per call at concurrency ${CONC}).\n\n` +
+      'Its stages, timed apart through the public API (µs per call): validation is `validateLineTaskList` of the request; ' +
+      'encoding, at least `JSON.stringify` of it; the fetch glue, a `fetch` answering at once and `Response.text()`; reading, ' +
+      'at least decoding the answer\'s UTF-8; the hand-over, at least `JSON.parse` of it. The rest is what only the whole call ' +
+      'shows: the token, the timeout, the request\'s and the answer\'s passage through wasm and the answer\'s model type.\n\n' +
+      table(
+        ['whole call', 'validate', 'encode', 'fetch glue', 'read', 'hand-over', 'the rest'],
+        [[us(callUs), us(stages.validate), us(stages.encode), us(glueUs), us(stages.read), us(stages.handOver), us(callUs - timedUs)]],
+      ),
   );
 }
 

@@ -3,11 +3,12 @@
 //! which adapts them to the Fetch API's `Request` and `Response` and awaits the
 //! body, the de-duplication store and `onEvents` (no async Rust: smaller wasm).
 
-use super::webhook::{events_to_js, kind_of, RawSource};
+use super::webhook::{events_to_js, host_hmac, kind_of, RawSource};
 use crate::error::{Error, Violation};
 use crate::webhook::handler::{
     self as h, Answer, Auth, Claims, Config, Route, DEFAULT_CLAIMS_CAPACITY,
 };
+use crate::webhook::signature::MacAlgorithm;
 use crate::webhook::{self, Channel, DEFAULT_MAX_BYTES};
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -295,9 +296,19 @@ impl WebhookHandler {
             _ => None,
         };
         let bytes = body.to_vec();
+        // the host's HMAC where it has one (node:crypto), as `verifyLineSignature`
+        let host_mac = |algorithm: MacAlgorithm, key: &[u8]| {
+            let mut out = [0u8; 32];
+            let sha1 = algorithm == MacAlgorithm::Sha1;
+            let n = host_hmac(sha1, &Uint8Array::from(key).into(), &body, &mut out);
+            usize::try_from(n)
+                .ok()
+                .and_then(|n| out.get(..n))
+                .map(<[u8]>::to_vec)
+        };
         if !self
             .0
-            .authentic(&bytes, signature.as_deref(), token.as_deref())
+            .authentic_by(&bytes, signature.as_deref(), token.as_deref(), host_mac)
         {
             return Ok(answer(h::UNAUTHORIZED));
         }
@@ -352,12 +363,13 @@ pub fn create_webhook_handler(
         "onError",
         &o.on_error.map_or(JsValue::UNDEFINED, Into::into),
     );
-    let dedupe = match o.dedupe {
-        Dedupe::Off => JsValue::NULL,
-        Dedupe::Memory(c) => MemoryDedupeStore(c).into(),
-        Dedupe::Js(store) => store,
+    let (dedupe, in_memory) = match o.dedupe {
+        Dedupe::Off => (JsValue::NULL, false),
+        Dedupe::Memory(c) => (MemoryDedupeStore(c).into(), true),
+        Dedupe::Js(store) => (store, false),
     };
     set("dedupe", &dedupe);
+    set("dedupeInMemory", &in_memory.into());
     set("defer", &o.defer.into());
     set("claimTtlMs", &o.claim_ttl_ms.into());
     set("seenTtlMs", &o.seen_ttl_ms.into());

@@ -421,9 +421,18 @@ export function lengthOf(bytes) {
 export function bindHandler(core, o) {
   const store = o.dedupe;
   // A delivery's calls of one method start together, so one timer bounds each
-  // of them (not one timer per event of a batch).
+  // of them (not one timer per event of a batch); the handler's own memory
+  // store answers at once, so it is called directly.
   const callAll = (method, keys, ...args) =>
-    boundedAll(keys.map((k) => (k === null ? true : Promise.resolve().then(() => store[method](k, ...args)))), o.storeTimeoutMs, `dedupe.${method}()`);
+    o.dedupeInMemory
+      ? keys.map((k) => {
+          try {
+            return { status: 'fulfilled', value: k === null ? true : store[method](k, ...args) };
+          } catch (reason) {
+            return { status: 'rejected', reason };
+          }
+        })
+      : boundedAll(keys.map((k) => (k === null ? true : Promise.resolve().then(() => store[method](k, ...args)))), o.storeTimeoutMs, `dedupe.${method}()`);
   const report = (error, delivery) => {
     try {
       if (o.onError) return void o.onError(error, delivery);

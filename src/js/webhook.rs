@@ -451,7 +451,7 @@ extern "C" {
     /// Writes the host's HMAC (SHA-256 when `sha1` is false) of `body` under
     /// `key` into `out`; the length written, or -1 when the host has none.
     #[wasm_bindgen(js_name = hostHmac)]
-    fn host_hmac(sha1: bool, key: &JsValue, body: &JsValue, out: &mut [u8]) -> i32;
+    pub(super) fn host_hmac(sha1: bool, key: &JsValue, body: &JsValue, out: &mut [u8]) -> i32;
 
     /// The UTF-8 bytes of a JS string, encoded by the engine.
     fn utf8(s: &JsValue) -> Uint8Array;
