@@ -620,7 +620,9 @@ export function warn(message) {
   console.warn(message);
 }
 
-const NODE_HANDLE = Symbol('node:http handling');
+// registered, so that either entry's toNodeListener finds either entry's handler;
+// versioned, as its arguments and answer are a contract between the two
+const NODE_HANDLE = Symbol.for('sobot-channels.nodeHandle.v1');
 
 /** A Node request's headers as Fetch API `Headers`. */
 function nodeHeaders(req) {

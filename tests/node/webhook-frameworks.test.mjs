@@ -74,6 +74,7 @@ test('node:http: the delivery, a chunked body past the limit, and any Fetch hand
     const body = lineBody('D1');
     assert.equal((await post(`${base}/webhook?x=1`, body, { 'x-extra': 'yes' })).status, 200);
     assert.equal(new TextDecoder().decode(delivery.body), body);
+    assert.equal(typeof Object.getOwnPropertyDescriptor(delivery, 'request').get, 'function', 'no Request unless read');
     assert.ok(delivery.request instanceof Request);
     assert.equal(delivery.request.url, `${base}/webhook?x=1`);
     assert.equal(delivery.request.headers.get('x-extra'), 'yes');
@@ -92,6 +93,18 @@ test('node:http: the delivery, a chunked body past the limit, and any Fetch hand
       req.end();
     });
     assert.equal(status, 413);
+
+    // a handler of the webhook entry, through the whole package's listener, takes the same path
+    const { createWebhookHandler: entryHandler } = await import('sobot-channels/webhook');
+    let crossed;
+    const cross = createServer(toNodeListener(entryHandler({ channel: 'line', secret: LINE_SECRET, onEvents: (e, d) => { crossed = d; } })));
+    const crossBase = await listen(cross);
+    try {
+      assert.equal((await post(`${crossBase}/webhook`, lineBody('X1'))).status, 200);
+      assert.equal(typeof Object.getOwnPropertyDescriptor(crossed, 'request').get, 'function');
+    } finally {
+      await close(cross);
+    }
 
     const r = await fetch(`${echoBase}/`, { method: 'POST', body: 'hi' });
     assert.equal(r.status, 202);
