@@ -236,6 +236,15 @@ test('raw is read from the body on first read, and reads as it would eagerly', (
   const frozen = Object.freeze(parseEvents('line', line)[0]);
   assert.deepEqual(frozen.raw, JSON.parse(line).events[0]);
   assert.deepEqual(frozen.raw, JSON.parse(line).events[0]);
+  // events handed over in another order than the body's (standby written first), and a
+  // body of many identical events: each still reads its own text
+  const standby = '{"object":"page","entry":[{"id":"1","time":1,"standby":[{"sender":{"id":"2"},"recipient":{"id":"1"},"timestamp":4,"message":{"mid":"s","text":"a"}}],' +
+    '"messaging":[{"sender":{"id":"2"},"recipient":{"id":"1"},"timestamp":5,"message":{"mid":"m","text":"b"}}]}]}';
+  const byOrder = parseEvents('messenger', standby);
+  assert.deepEqual(byOrder.map((e) => e.raw.message.mid).sort(), ['m', 's']);
+  assert.equal(JSON.stringify(byOrder), JSON.stringify(normalizeEvents(parseMessengerWebhook(standby))));
+  const same = JSON.stringify({ destination: 'U', events: Array.from({ length: 500 }, () => JSON.parse(line).events[1]) });
+  assert.deepEqual(parseEvents('line', same).map((e) => e.raw), JSON.parse(same).events);
   // Messenger: raw is the messaging item
   const m = '{"object":"page","entry":[{"id":"1","time":1,"messaging":[{"sender":{"id":"2"},"recipient":{"id":"1"},"timestamp":5,"message":{"mid":"m","text":"ü"}}]}]}';
   for (const body of [m, enc.encode(m)]) {
