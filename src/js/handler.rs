@@ -3,12 +3,11 @@
 //! which adapts them to the Fetch API's `Request` and `Response` and awaits the
 //! body, the de-duplication store and `onEvents` (no async Rust: smaller wasm).
 
-use super::webhook::{events_to_js, host_hmac, kind_of, RawSource};
+use super::webhook::{events_to_js, host_digest, kind_of, RawSource};
 use crate::error::{Error, Violation};
 use crate::webhook::handler::{
     self as h, Answer, Auth, Claims, Config, Route, DEFAULT_CLAIMS_CAPACITY,
 };
-use crate::webhook::signature::MacAlgorithm;
 use crate::webhook::{self, Channel, DEFAULT_MAX_BYTES};
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -297,15 +296,8 @@ impl WebhookHandler {
         };
         let bytes = body.to_vec();
         // the host's HMAC where it has one (node:crypto), as `verifyLineSignature`
-        let host_mac = |algorithm: MacAlgorithm, key: &[u8]| {
-            let mut out = [0u8; 32];
-            let sha1 = algorithm == MacAlgorithm::Sha1;
-            let n = host_hmac(sha1, &Uint8Array::from(key).into(), &body, &mut out);
-            usize::try_from(n)
-                .ok()
-                .and_then(|n| out.get(..n))
-                .map(<[u8]>::to_vec)
-        };
+        let host_mac =
+            |algorithm, key: &[u8]| host_digest(algorithm, &Uint8Array::from(key), &body);
         if !self
             .0
             .authentic_by(&bytes, signature.as_deref(), token.as_deref(), host_mac)

@@ -62,7 +62,12 @@ async function readBody(res, max = MAX_ANSWER_BYTES) {
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0];
+  return joined(chunks, size);
+}
+
+/** `chunks` (of `size` bytes in all) as one `Uint8Array`, copied only when there are several. */
+function joined(chunks, size) {
+  if (chunks.length === 1) return new Uint8Array(chunks[0].buffer, chunks[0].byteOffset, chunks[0].length);
   const out = new Uint8Array(size);
   let at = 0;
   for (const c of chunks) {
@@ -535,8 +540,8 @@ export function bindHandler(core, o) {
   };
   // node:http without Fetch API objects: toNodeListener's path for this handler
   Object.defineProperty(handler, NODE_HANDLE, {
-    value: (req, body, url, context) => {
-      const delivery = { channel: o.channel, body: undefined, request: undefined, context };
+    value: (req, body, url) => {
+      const delivery = { channel: o.channel, body: undefined, request: undefined, context: undefined };
       Object.defineProperty(delivery, 'request', {
         // built when first read: the Request the Fetch API path would have had
         get() {
@@ -639,33 +644,21 @@ function nodeBody(req, max) {
   return new Promise((resolve, reject) => {
     const chunks = [];
     let size = 0;
-    const done = (value) => {
+    const finish = (settle, value) => {
       req.off('data', onData).off('end', onEnd).off('error', onError);
-      resolve(value);
+      settle(value);
     };
     const onData = (chunk) => {
       size += chunk.length;
       if (size > max) {
-        done(null);
+        finish(resolve, null);
         req.resume();
         return;
       }
       chunks.push(chunk);
     };
-    const onEnd = () => {
-      if (chunks.length === 1) return done(new Uint8Array(chunks[0].buffer, chunks[0].byteOffset, chunks[0].length));
-      const out = new Uint8Array(size);
-      let at = 0;
-      for (const c of chunks) {
-        out.set(c, at);
-        at += c.length;
-      }
-      done(out);
-    };
-    const onError = (e) => {
-      req.off('data', onData).off('end', onEnd).off('error', onError);
-      reject(e);
-    };
+    const onEnd = () => finish(resolve, joined(chunks, size));
+    const onError = (e) => finish(reject, e);
     req.on('data', onData).on('end', onEnd).on('error', onError);
   });
 }
@@ -725,7 +718,7 @@ export function nodeListener(handler) {
       const direct = handler[NODE_HANDLE];
       if (direct) {
         const read = (max) => (req.body instanceof Uint8Array ? (req.body.length > max ? null : req.body) : nodeBody(req, max));
-        const [status, text] = await direct(req, read, url, undefined);
+        const [status, text] = await direct(req, read, url);
         res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
         res.end(text);
       } else {

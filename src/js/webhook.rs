@@ -480,7 +480,7 @@ extern "C" {
     /// Writes the host's HMAC (SHA-256 when `sha1` is false) of `body` under
     /// `key` into `out`; the length written, or -1 when the host has none.
     #[wasm_bindgen(js_name = hostHmac)]
-    pub(super) fn host_hmac(sha1: bool, key: &JsValue, body: &JsValue, out: &mut [u8]) -> i32;
+    fn host_hmac(sha1: bool, key: &JsValue, body: &JsValue, out: &mut [u8]) -> i32;
 
     /// The UTF-8 bytes of a JS string, encoded by the engine.
     fn utf8(s: &JsValue) -> Uint8Array;
@@ -512,6 +512,23 @@ extern "C" {
     pub type VerifyOptionsArg;
 }
 
+/// The HMAC of `body` under `key` by the host's crypto, or `None` when it has
+/// no synchronous one.
+pub(super) fn host_digest(
+    algorithm: webhook::MacAlgorithm,
+    key: &JsValue,
+    body: &JsValue,
+) -> Option<Vec<u8>> {
+    // a digest is at most 32 bytes: written by the host straight into this buffer
+    let mut buf = [0u8; 32];
+    let sha1 = algorithm == webhook::MacAlgorithm::Sha1;
+    let n = host_hmac(sha1, key, body, &mut buf);
+    usize::try_from(n)
+        .ok()
+        .and_then(|n| buf.get(..n))
+        .map(<[u8]>::to_vec)
+}
+
 /// Checks a signature: the HMAC comes from the host's crypto where it has a
 /// synchronous one (neither the body nor the secret is copied into wasm),
 /// else it is computed here; the tags are compared here, in constant time.
@@ -532,16 +549,8 @@ fn verify(
     let Some(claim) = claim else {
         return Ok(false);
     };
-    // a digest is at most 32 bytes: written by the host straight into this buffer
-    let mut buf = [0u8; 32];
-    let n = host_hmac(
-        claim.algorithm == webhook::MacAlgorithm::Sha1,
-        key.as_js(),
-        body.as_js(),
-        &mut buf,
-    );
-    if let Some(out) = usize::try_from(n).ok().and_then(|n| buf.get(..n)) {
-        return Ok(claim.matches(out));
+    if let Some(digest) = host_digest(claim.algorithm, key.as_js(), body.as_js()) {
+        return Ok(claim.matches(&digest));
     }
     let k = key.to_vec();
     let b = body.to_vec();
